@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { MIGRATIONS } from './migrations'
+import { nativeBindingPath } from './native-binding'
+
+export type Db = Database.Database
+
+export class SchemaError extends Error {}
+
+export interface OpenOptions {
+  /** Readers open the file read-only and never migrate. */
+  readonly?: boolean
+}
+
+/** Opens the Vigia database with the pragmas every connection needs and, for the writer, migrates it. */
+export function openDb(path: string, options: OpenOptions = {}): Db {
+  if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  const binding = nativeBindingPath()
+  const db = new Database(path, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+    ...(binding ? { nativeBinding: binding } : {}),
+  })
+  db.pragma('busy_timeout = 5000')
+  if (!options.readonly) {
+    db.pragma('journal_mode = WAL')
+    // NORMAL is durable across application crashes in WAL mode; only a power loss may roll back the last commits.
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    migrate(db)
+  } else {
+    checkSchema(db)
+  }
+  return db
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current > MIGRATIONS.length) {
+    throw new SchemaError(
+      `database schema version ${current} is newer than this Vigia knows (${MIGRATIONS.length}): upgrade Vigia or use another --db`,
+    )
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version - 1] as string)
+      db.pragma(`user_version = ${version}`)
+    })()
+  }
+}
+
+function checkSchema(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  if (current !== MIGRATIONS.length) {
+    throw new SchemaError(`database schema version ${current}, expected ${MIGRATIONS.length}`)
+  }
+}

@@ -1,0 +1,147 @@
+// The engine owns the only writable connection. Everything received goes in through it: landing and
+// bronze in one transaction per flush, then silver and gold advance from their watermarks.
+import { BronzeWriter } from './bronze/bronze-writer'
+import { splitFrame, type RawRecord } from './bronze/records'
+import { openDb, type Db } from './db/open'
+import { GoldStage } from './gold/gold-stage'
+import { LandingWriter, type LandingPayload } from './landing/landing-writer'
+import { applyRetention, layerSizes, type LayerSize } from './retention'
+import { SettingsStore } from './settings-store'
+import { SilverStage, type PayloadOutcome } from './silver/silver-stage'
+import { Watermarks } from './watermarks'
+import type { PipelineSettings } from '../shared/settings'
+
+export interface IncomingFrame {
+  source: string
+  /** The client's frame sequence, if it chose one. */
+  seq: string | null
+  receivedAt: number
+  bytes: Uint8Array
+}
+
+export interface FrameResult extends PayloadOutcome {
+  landingId: number
+  seq: string | null
+  /** Set when the frame could not be split into records at all. */
+  error: string | null
+}
+
+const STAGE_BATCH = 10_000
+const GOLD_TABLES = [
+  'gold_conn_second',
+  'gold_conn_minute',
+  'gold_usage_second',
+  'gold_usage_minute',
+  'gold_client_usage_second',
+  'gold_device_type_usage_second',
+  'gold_flow_second',
+  'gold_devices',
+  'gold_clients',
+  'gold_servers',
+]
+
+const emptyOutcome = (): PayloadOutcome => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] })
+
+export class Engine {
+  readonly settings: SettingsStore
+  private readonly landing: LandingWriter
+  private readonly bronze: BronzeWriter
+  private readonly watermarks: Watermarks
+  private readonly silver: SilverStage
+  private readonly gold: GoldStage
+
+  constructor(readonly db: Db) {
+    this.settings = new SettingsStore(db)
+    this.landing = new LandingWriter(db)
+    this.bronze = new BronzeWriter(db)
+    this.watermarks = new Watermarks(db)
+    this.silver = new SilverStage(db, this.watermarks)
+    this.gold = new GoldStage(db, this.watermarks)
+  }
+
+  static open(path: string): Engine {
+    return new Engine(openDb(path))
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  /** Lands a batch of frames in one transaction, then advances the pipeline: one result per frame. */
+  ingestFrames(frames: readonly IncomingFrame[]): FrameResult[] {
+    const landed = this.db.transaction(() =>
+      frames.map((frame) => {
+        const split = splitFrame(frame.bytes)
+        const error = split.ok ? null : split.error
+        const landingId = this.landing.insert({ ...frame, kind: 'frame', error })
+        if (split.ok) this.bronze.insert(landingId, frame.receivedAt, split.records)
+        return { landingId, seq: frame.seq, error }
+      }),
+    )()
+    const outcomes = this.advance()
+    return landed.map((l) => ({ ...l, ...(outcomes.get(l.landingId) ?? emptyOutcome()) }))
+  }
+
+  /**
+   * Lands file chunks and the records parsed from them in one transaction. `records[i].chunk` is the index
+   * in `chunks` of the chunk being read when the record was parsed. Returns the landing ids of the chunks.
+   */
+  landChunks(
+    chunks: readonly LandingPayload[],
+    records: readonly (RawRecord & { chunk: number })[],
+    receivedAt: number,
+  ) {
+    return this.db.transaction(() => {
+      const ids = chunks.map((c) => this.landing.insert(c))
+      for (const r of records) this.bronze.insert(ids[r.chunk]!, receivedAt, [r])
+      return ids
+    })()
+  }
+
+  /** Advances silver then gold until both are up to date. Returns the silver outcome per landing payload. */
+  advance(): Map<number, PayloadOutcome> {
+    const all = new Map<number, PayloadOutcome>()
+    const context = this.settings.normalizeContext()
+    for (;;) {
+      const { read, outcomes } = this.silver.advance(context, STAGE_BATCH)
+      for (const [landingId, o] of outcomes) {
+        const total = all.get(landingId)
+        if (!total) {
+          all.set(landingId, o)
+          continue
+        }
+        total.accepted += o.accepted
+        total.duplicates += o.duplicates
+        total.rejected += o.rejected
+        total.rejects.push(...o.rejects)
+      }
+      if (read < STAGE_BATCH) break
+    }
+    while (this.gold.advance(STAGE_BATCH) === STAGE_BATCH);
+    return all
+  }
+
+  /** Recomputes silver and gold from bronze; gives the same answers as the incremental path. */
+  rebuild(): void {
+    this.db.transaction(() => {
+      for (const table of ['silver_events', 'silver_quarantine', 'silver_duplicates', ...GOLD_TABLES]) {
+        this.db.prepare(`DELETE FROM ${table}`).run()
+      }
+      this.watermarks.set('silver', 0)
+      this.watermarks.set('gold', 0)
+    })()
+    this.advance()
+  }
+
+  applyRetention(now = Date.now()): Record<string, number> {
+    return applyRetention(this.db, this.settings.get().retentionDays, now)
+  }
+
+  layerSizes(): LayerSize[] {
+    return layerSizes(this.db)
+  }
+
+  updateSettings(patch: Partial<PipelineSettings>): PipelineSettings {
+    return this.settings.update(patch)
+  }
+}

@@ -1,0 +1,148 @@
+// Silver -> gold: incremental aggregates in event time. A batch is summed in memory and written as one
+// upsert per bucket, so gold costs little more than the number of distinct (bucket, key) pairs.
+import type { Db } from '../db/open'
+import type { Watermarks } from '../watermarks'
+import { secondOf, minuteOf } from './buckets'
+import { DeviceStates } from './device-states'
+
+interface SilverRow {
+  id: number
+  ts: number
+  type: 'connect' | 'disconnect' | 'usage' | 'flow'
+  server: string | null
+  device: string
+  client: string | null
+  peer: string | null
+  device_type: string | null
+  plan_mbps: number | null
+  ip: string | null
+  bytes_down: number | null
+  bytes_up: number | null
+  bytes: number | null
+}
+
+/** Sums values per composite key; the key parts are kept to write them back. */
+class Sums {
+  readonly entries = new Map<string, { key: (string | number)[]; values: number[] }>()
+
+  add(key: (string | number)[], values: number[]): void {
+    const k = key.join('\u0000')
+    const entry = this.entries.get(k)
+    if (!entry) {
+      this.entries.set(k, { key, values: [...values] })
+      return
+    }
+    for (let i = 0; i < values.length; i++) entry.values[i]! += values[i]!
+  }
+}
+
+const UNKNOWN_SERVER = '(unknown)'
+export const UNKNOWN_DEVICE_TYPE = 'unknown'
+
+export class GoldStage {
+  private readonly readStmt
+  private readonly upserts
+  private readonly devices: DeviceStates
+  private readonly touchClient
+  private readonly clientPlan
+  private readonly touchServer
+
+  constructor(
+    private readonly db: Db,
+    private readonly watermarks: Watermarks,
+  ) {
+    this.readStmt = db.prepare<[number, number], SilverRow>(
+      `SELECT id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up, bytes
+       FROM silver_events WHERE id > ? ORDER BY id LIMIT ?`,
+    )
+    const upsert = (table: string, keys: string[], values: string[]) =>
+      db.prepare(
+        `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) VALUES (${[...keys, ...values].map(() => '?').join(', ')})
+         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`,
+      )
+    this.upserts = {
+      connSecond: upsert('gold_conn_second', ['sec', 'server'], ['connects', 'disconnects']),
+      connMinute: upsert('gold_conn_minute', ['minute', 'server'], ['connects', 'disconnects']),
+      usageSecond: upsert('gold_usage_second', ['sec', 'server'], ['bytes_down', 'bytes_up']),
+      usageMinute: upsert('gold_usage_minute', ['minute', 'server'], ['bytes_down', 'bytes_up']),
+      clientSecond: upsert('gold_client_usage_second', ['sec', 'client', 'server'], ['bytes']),
+      typeSecond: upsert('gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
+      flowSecond: upsert('gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
+    }
+    this.devices = new DeviceStates(db)
+    this.touchClient = db.prepare(
+      `INSERT INTO gold_clients (client, first_seen, last_seen) VALUES (?, ?, ?)
+       ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+         last_seen = max(last_seen, excluded.last_seen)`,
+    )
+    this.clientPlan = db.prepare(
+      `UPDATE gold_clients SET plan_mbps = ?, plan_ts = ? WHERE client = ? AND (plan_ts IS NULL OR plan_ts <= ?)`,
+    )
+    this.touchServer = db.prepare(
+      `INSERT INTO gold_servers (server, first_seen, last_seen) VALUES (?, ?, ?)
+       ON CONFLICT (server) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+         last_seen = max(last_seen, excluded.last_seen)`,
+    )
+  }
+
+  /** Folds up to `limit` silver events past the watermark into gold, in one transaction. */
+  advance(limit: number): number {
+    return this.db.transaction(() => {
+      const rows = this.readStmt.all(this.watermarks.get('gold'), limit)
+      if (rows.length === 0) return 0
+      const sums = {
+        connSecond: new Sums(),
+        connMinute: new Sums(),
+        usageSecond: new Sums(),
+        usageMinute: new Sums(),
+        clientSecond: new Sums(),
+        typeSecond: new Sums(),
+        flowSecond: new Sums(),
+      }
+      const clients = new Map<string, [number, number]>()
+      const servers = new Map<string, [number, number]>()
+      const plans: { client: string; plan: number | null; ts: number }[] = []
+      const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
+        const seen = map.get(key)
+        if (!seen) map.set(key, [ts, ts])
+        else map.set(key, [Math.min(seen[0], ts), Math.max(seen[1], ts)])
+      }
+
+      for (const e of rows) {
+        const sec = secondOf(e.ts)
+        const minute = minuteOf(e.ts)
+        const server = e.server ?? UNKNOWN_SERVER
+        if (e.server) span(servers, e.server, e.ts)
+        if (e.client) span(clients, e.client, e.ts)
+        if (e.type === 'connect' || e.type === 'disconnect') {
+          const counts = e.type === 'connect' ? [1, 0] : [0, 1]
+          sums.connSecond.add([sec, server], counts)
+          sums.connMinute.add([minute, server], counts)
+          if (e.type === 'connect' && e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
+        } else if (e.type === 'usage') {
+          const down = e.bytes_down ?? 0
+          const up = e.bytes_up ?? 0
+          sums.usageSecond.add([sec, server], [down, up])
+          sums.usageMinute.add([minute, server], [down, up])
+          sums.clientSecond.add([sec, e.client ?? '', server], [down + up])
+          const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
+          sums.typeSecond.add([sec, type], [down + up])
+        } else {
+          sums.flowSecond.add([sec, e.device, e.peer ?? ''], [e.bytes ?? 0])
+        }
+        this.devices.apply(e)
+      }
+
+      for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
+        const stmt = this.upserts[name]
+        for (const { key, values } of sum.entries.values()) stmt.run(...key, ...values)
+      }
+      this.devices.flush()
+      for (const [client, [first, last]] of clients) this.touchClient.run(client, first, last)
+      for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
+      for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
+      this.watermarks.set('gold', rows.at(-1)!.id)
+      return rows.length
+    })()
+  }
+}

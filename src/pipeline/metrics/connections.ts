@@ -1,0 +1,52 @@
+import type { Db } from '../db/open'
+import type { ConnectionsMetric, SecondCount } from '../../shared/metrics'
+import type { ConnectedDevice } from './connected-devices'
+
+export const DEFINITION =
+  'Connects and disconnects per second over the last 15 minutes, their totals over the last 60 s, and the number of connected devices at T; in total and per server.'
+
+const SERIES_SECONDS = 900
+
+export function connectionsMetric(db: Db) {
+  const series = db.prepare<[number, number], { sec: number; connects: number; disconnects: number }>(
+    `SELECT sec, sum(connects) AS connects, sum(disconnects) AS disconnects
+     FROM gold_conn_second WHERE sec > ? AND sec <= ? GROUP BY sec`,
+  )
+  const perServer = db.prepare<[number, number], { server: string; connects: number; disconnects: number }>(
+    `SELECT server, sum(connects) AS connects, sum(disconnects) AS disconnects
+     FROM gold_conn_second WHERE sec > ? AND sec <= ? GROUP BY server`,
+  )
+  return (sec: number, connected: readonly ConnectedDevice[]): ConnectionsMetric => {
+    const bySec = new Map(series.all(sec - SERIES_SECONDS, sec).map((r) => [r.sec, r]))
+    const perSecond: SecondCount[] = []
+    for (let s = sec - SERIES_SECONDS + 1; s <= sec; s++) {
+      const r = bySec.get(s)
+      perSecond.push({ t: s * 1000, connects: r?.connects ?? 0, disconnects: r?.disconnects ?? 0 })
+    }
+    const last60 = perSecond.slice(-60)
+    const connectedByServer = countBy(connected, (d) => d.server)
+    const servers = new Map<string, ConnectionsMetric['byServer'][number]>()
+    for (const r of perServer.all(sec - 60, sec)) {
+      servers.set(r.server, { ...r, connectedDevices: connectedByServer.get(r.server) ?? 0 })
+    }
+    for (const [server, n] of connectedByServer) {
+      if (!servers.has(server))
+        servers.set(server, { server, connects: 0, disconnects: 0, connectedDevices: n })
+    }
+    return {
+      perSecond,
+      last60s: {
+        connects: last60.reduce((a, r) => a + r.connects, 0),
+        disconnects: last60.reduce((a, r) => a + r.disconnects, 0),
+      },
+      connectedDevices: connected.length,
+      byServer: [...servers.values()].sort((a, b) => a.server.localeCompare(b.server)),
+    }
+  }
+}
+
+export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
+  return counts
+}

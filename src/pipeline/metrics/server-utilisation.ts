@@ -1,0 +1,57 @@
+import type { Db } from '../db/open'
+import type { ServerUtilisation } from '../../shared/metrics'
+import type { PipelineSettings } from '../../shared/settings'
+import type { ConnectedDevice } from './connected-devices'
+import { countBy } from './connections'
+
+export const DEFINITION =
+  'Per-server utilisation: connected devices at T divided by max_connections, and throughput over (T - 60 s, T] ((bytes_down + bytes_up) * 8 / 60 s) divided by capacity_mbps; both from the server inventory, with the default capacity settings for servers not in it.'
+
+export function serverUtilisationMetric(db: Db) {
+  const usage = db.prepare<[number, number], { server: string; bytes: number }>(
+    `SELECT server, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second WHERE sec > ? AND sec <= ? GROUP BY server`,
+  )
+  const servers = db.prepare<
+    [],
+    {
+      server: string
+      name: string | null
+      region: string | null
+      max_connections: number | null
+      capacity_mbps: number | null
+    }
+  >(
+    `SELECT server, name, region, max_connections, capacity_mbps FROM settings_servers
+     UNION ALL
+     SELECT server, NULL, NULL, NULL, NULL FROM gold_servers WHERE server NOT IN (SELECT server FROM settings_servers)`,
+  )
+  return (
+    sec: number,
+    connected: readonly ConnectedDevice[],
+    settings: PipelineSettings,
+  ): ServerUtilisation[] => {
+    const bytes = new Map(usage.all(sec - 60, sec).map((r) => [r.server, r.bytes]))
+    const devices = countBy(connected, (d) => d.server)
+    return servers
+      .all()
+      .map((s) => {
+        const maxConnections = s.max_connections ?? settings.defaultMaxConnections
+        const capacityMbps = s.capacity_mbps ?? settings.defaultCapacityMbps
+        const throughputBps = ((bytes.get(s.server) ?? 0) * 8) / 60
+        const connectedDevices = devices.get(s.server) ?? 0
+        return {
+          server: s.server,
+          name: s.name,
+          region: s.region,
+          inInventory: s.max_connections !== null,
+          connectedDevices,
+          maxConnections,
+          connectionUtilisation: connectedDevices / maxConnections,
+          throughputBps,
+          capacityMbps,
+          throughputUtilisation: throughputBps / (capacityMbps * 1e6),
+        }
+      })
+      .sort((a, b) => a.server.localeCompare(b.server))
+  }
+}

@@ -1,0 +1,38 @@
+import type { Db } from '../db/open'
+import type { ThroughputMetric } from '../../shared/metrics'
+import type { ConnectedDevice } from './connected-devices'
+
+export const DEFINITION =
+  'Throughput in use: (bytes_down + bytes_up) * 8 of the usage events in (T - 10 s, T], divided by 10 s; in total, per server and per direction, with its per-second series over the last 15 minutes. Provisioned bandwidth: the sum of plan_mbps of the connected devices, each from its latest connect.'
+
+const WINDOW_S = 10
+const SERIES_SECONDS = 900
+
+export function throughputMetric(db: Db) {
+  const perServer = db.prepare<[number, number], { server: string; down: number; up: number }>(
+    `SELECT server, sum(bytes_down) AS down, sum(bytes_up) AS up
+     FROM gold_usage_second WHERE sec > ? AND sec <= ? GROUP BY server`,
+  )
+  const series = db.prepare<[number, number], { sec: number; bytes: number }>(
+    `SELECT sec, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second WHERE sec > ? AND sec <= ? GROUP BY sec`,
+  )
+  return (sec: number, connected: readonly ConnectedDevice[]): ThroughputMetric => {
+    const rate = (bytes: number) => (bytes * 8) / WINDOW_S
+    const byServer = perServer
+      .all(sec - WINDOW_S, sec)
+      .map((r) => ({ server: r.server, bps: rate(r.down + r.up), downBps: rate(r.down), upBps: rate(r.up) }))
+      .sort((a, b) => b.bps - a.bps)
+    const bySec = new Map(series.all(sec - SERIES_SECONDS, sec).map((r) => [r.sec, r.bytes]))
+    const perSecond = []
+    for (let s = sec - SERIES_SECONDS + 1; s <= sec; s++)
+      perSecond.push({ t: s * 1000, bps: (bySec.get(s) ?? 0) * 8 })
+    return {
+      totalBps: byServer.reduce((a, r) => a + r.bps, 0),
+      downBps: byServer.reduce((a, r) => a + r.downBps, 0),
+      upBps: byServer.reduce((a, r) => a + r.upBps, 0),
+      byServer,
+      perSecond,
+      provisionedBps: connected.reduce((a, d) => a + (d.plan_mbps ?? 0), 0) * 1e6,
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { Db } from './db/open'
+import { pipelineSettings, type PipelineSettings } from '../shared/settings'
+import type { NormalizeContext } from './silver/normalize'
+
+/** Pipeline settings, stored as one JSON document under the key 'pipeline'. */
+export class SettingsStore {
+  private cached: PipelineSettings | undefined
+  private readonly getStmt
+  private readonly putStmt
+
+  constructor(db: Db) {
+    this.getStmt = db.prepare<[], { value: string }>(`SELECT value FROM settings WHERE key = 'pipeline'`)
+    this.putStmt = db.prepare(
+      `INSERT INTO settings (key, value) VALUES ('pipeline', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    )
+  }
+
+  get(): PipelineSettings {
+    if (!this.cached) {
+      const row = this.getStmt.get()
+      this.cached = pipelineSettings.parse(row ? JSON.parse(row.value) : {})
+    }
+    return this.cached
+  }
+
+  update(patch: Partial<PipelineSettings>): PipelineSettings {
+    const next = pipelineSettings.parse({ ...this.get(), ...patch })
+    this.putStmt.run(JSON.stringify(next))
+    this.cached = next
+    return next
+  }
+
+  normalizeContext(): Omit<NormalizeContext, 'receivedAt'> {
+    const s = this.get()
+    return {
+      seedTimeZone: s.seedTimeZone || Intl.DateTimeFormat().resolvedOptions().timeZone,
+      seedServer: s.seedServer,
+    }
+  }
+}

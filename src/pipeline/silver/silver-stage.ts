@@ -1,0 +1,113 @@
+// Bronze -> silver: validate, type and de-duplicate (first event id wins); rejects go to quarantine.
+import type { Db } from '../db/open'
+import type { RecordFormat } from '../bronze/records'
+import type { Watermarks } from '../watermarks'
+import { normalize, type NormalizeContext } from './normalize'
+
+export interface RecordReject {
+  line: number
+  field: string | null
+  reason: string
+}
+
+/** What happened to the records of one landing payload. */
+export interface PayloadOutcome {
+  accepted: number
+  duplicates: number
+  rejected: number
+  rejects: RecordReject[]
+}
+
+interface BronzeRow {
+  id: number
+  landing_id: number
+  line: number
+  format: RecordFormat
+  received_at: number
+  raw: string
+}
+
+export class SilverStage {
+  private readonly readStmt
+  private readonly insertStmt
+  private readonly duplicateStmt
+  private readonly quarantineStmt
+
+  constructor(
+    private readonly db: Db,
+    private readonly watermarks: Watermarks,
+  ) {
+    this.readStmt = db.prepare<[number, number], BronzeRow>(
+      'SELECT id, landing_id, line, format, received_at, raw FROM bronze_records WHERE id > ? ORDER BY id LIMIT ?',
+    )
+    this.insertStmt = db.prepare(
+      `INSERT OR IGNORE INTO silver_events (event_id, ts, type, server, device, client, peer, device_type,
+         plan_mbps, ip, bytes_down, bytes_up, bytes, duration_ms, bronze_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.duplicateStmt = db.prepare(
+      'INSERT INTO silver_duplicates (bronze_id, landing_id, event_id, seen_at) VALUES (?, ?, ?, ?)',
+    )
+    this.quarantineStmt = db.prepare(
+      `INSERT INTO silver_quarantine (bronze_id, landing_id, line, field, reason, raw, quarantined_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )
+  }
+
+  /**
+   * Processes up to `limit` bronze records past the watermark in one transaction. Returns the outcome per
+   * landing payload, and how many records were read (0 when silver is up to date).
+   */
+  advance(
+    context: Omit<NormalizeContext, 'receivedAt'>,
+    limit: number,
+  ): { read: number; outcomes: Map<number, PayloadOutcome> } {
+    return this.db.transaction(() => {
+      const rows = this.readStmt.all(this.watermarks.get('silver'), limit)
+      const outcomes = new Map<number, PayloadOutcome>()
+      const now = Date.now()
+      for (const row of rows) {
+        let outcome = outcomes.get(row.landing_id)
+        if (!outcome) {
+          outcome = { accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
+          outcomes.set(row.landing_id, outcome)
+        }
+        const result = normalize(row.raw, row.format, row.line, { ...context, receivedAt: row.received_at })
+        if (!result.ok) {
+          const { field, reason } = result.rejection
+          this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, now)
+          outcome.rejected++
+          outcome.rejects.push({ line: row.line, field, reason })
+          continue
+        }
+        const e = result.event
+        const info = this.insertStmt.run(
+          e.event_id,
+          e.ts,
+          e.type,
+          e.server,
+          e.device,
+          e.client,
+          e.peer,
+          e.device_type,
+          e.plan_mbps,
+          e.ip,
+          e.bytes_down,
+          e.bytes_up,
+          e.bytes,
+          e.duration_ms,
+          row.id,
+        )
+        if (info.changes === 0) {
+          this.duplicateStmt.run(row.id, row.landing_id, e.event_id, now)
+          outcome.duplicates++
+        } else {
+          outcome.accepted++
+        }
+      }
+      const last = rows.at(-1)
+      if (last) this.watermarks.set('silver', last.id)
+      return { read: rows.length, outcomes }
+    })()
+  }
+}

@@ -1,0 +1,110 @@
+// Event contract v1 (docs/protocol.md). These schemas are the one definition of a valid event: the
+// silver stage, the WebSocket endpoint's replies and the docs all follow them.
+import { z } from 'zod'
+
+export const EVENT_TYPES = ['connect', 'disconnect', 'usage', 'flow'] as const
+export type EventType = (typeof EVENT_TYPES)[number]
+
+export const DEVICE_TYPES = ['mobile', 'computer', 'tv', 'iot', 'other'] as const
+export type DeviceType = (typeof DEVICE_TYPES)[number]
+
+/** Earliest and latest accepted event times: anything outside is a clock or unit error (seconds vs ms). */
+export const MIN_EVENT_TS = Date.UTC(2000, 0, 1)
+export const MAX_FUTURE_MS = 24 * 3600 * 1000
+
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
+
+const timestamp = z.union([
+  z.number().int('must be an integer number of epoch milliseconds'),
+  z
+    .string()
+    .regex(ISO_WITH_ZONE, 'must be ISO-8601 with a zone (Z or ±hh:mm), or epoch milliseconds')
+    .transform((s, ctx) => {
+      const ms = Date.parse(s.replace(' ', 'T'))
+      if (Number.isNaN(ms)) {
+        ctx.addIssue({ code: 'custom', message: 'is not a valid date' })
+        return z.NEVER
+      }
+      return ms
+    }),
+])
+
+const id = () =>
+  z.string('must be a string').trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')
+
+const bytes = z
+  .number('must be a number of bytes')
+  .int('must be an integer number of bytes')
+  .nonnegative('must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large')
+
+const base = {
+  id: id(),
+  ts: timestamp,
+}
+
+export const connectEvent = z.object({
+  ...base,
+  type: z.literal('connect'),
+  server: id(),
+  device: id(),
+  client: id(),
+  device_type: z.enum(DEVICE_TYPES).optional(),
+  plan_mbps: z.number().nonnegative('must not be negative').max(1_000_000).optional(),
+  ip: z.string().trim().max(64).optional(),
+})
+
+export const disconnectEvent = z.object({
+  ...base,
+  type: z.literal('disconnect'),
+  server: id(),
+  device: id(),
+  client: id().optional(),
+})
+
+export const usageEvent = z.object({
+  ...base,
+  type: z.literal('usage'),
+  server: id(),
+  device: id(),
+  client: id(),
+  bytes_down: bytes,
+  bytes_up: bytes,
+  duration_ms: z.number().int().nonnegative().optional(),
+})
+
+export const flowEvent = z.object({
+  ...base,
+  type: z.literal('flow'),
+  device: id(),
+  peer: id(),
+  bytes,
+  server: id().optional(),
+})
+
+export const deviceEvent = z.discriminatedUnion('type', [
+  connectEvent,
+  disconnectEvent,
+  usageEvent,
+  flowEvent,
+])
+export type DeviceEvent = z.output<typeof deviceEvent>
+
+/** The original Databricks generator's landing records (Portuguese field names). */
+export const seedRecord = z.object({
+  Nome: id(),
+  Endereco: z.string().optional(),
+  Ip: id(),
+  Hora_Conexao: z
+    .string('Hora_Conexao must be a local timestamp string')
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/, 'must be a local timestamp'),
+  Dispositivo_de_Acesso: z.enum(['Computador', 'Celular']),
+  Velocidade_de_Conexao: z.coerce.number().nonnegative().max(1_000_000),
+  Status_Conexao: z.enum(['Conectado', 'Desconectado']),
+})
+export type SeedRecord = z.output<typeof seedRecord>
+
+export function isSeedShaped(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'Status_Conexao' in value
+}

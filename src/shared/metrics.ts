@@ -1,0 +1,76 @@
+// What the metrics return: the DTOs shared by the engine, the CLI and the UI.
+
+export interface SecondCount {
+  /** Bucket end, epoch ms: the second (sec - 1000, sec]. */
+  t: number
+  connects: number
+  disconnects: number
+}
+
+export interface ConnectionsMetric {
+  perSecond: SecondCount[]
+  last60s: { connects: number; disconnects: number }
+  connectedDevices: number
+  byServer: { server: string; connects: number; disconnects: number; connectedDevices: number }[]
+}
+
+export interface ThroughputMetric {
+  /** bit/s over the last 10 s. */
+  totalBps: number
+  downBps: number
+  upBps: number
+  byServer: { server: string; bps: number; downBps: number; upBps: number }[]
+  /** bit/s per second over the last 15 minutes. */
+  perSecond: { t: number; bps: number }[]
+  /** Sum of the plans of connected devices, bit/s. */
+  provisionedBps: number
+}
+
+export interface HeavyClientsMetric {
+  thresholdMbps: number
+  connectedClients: number
+  heavyClients: number
+  /** heavyClients / connectedClients; null when no client is connected. */
+  heavyShare: number | null
+  planClasses: { low: number; medium: number; high: number; unknown: number }
+  highPlanShare: number | null
+}
+
+export interface DevicePair {
+  device: string
+  peer: string
+  bps: number
+}
+
+export interface DeviceTypeRow {
+  deviceType: string
+  bps: number
+  provisionedBps: number
+  connectedDevices: number
+}
+
+export interface ServerUtilisation {
+  server: string
+  name: string | null
+  region: string | null
+  inInventory: boolean
+  connectedDevices: number
+  maxConnections: number
+  connectionUtilisation: number
+  /** bit/s over the last minute. */
+  throughputBps: number
+  capacityMbps: number
+  throughputUtilisation: number
+}
+
+export interface Overview {
+  /** T, epoch ms rounded down to a whole second. */
+  at: number
+  connections: ConnectionsMetric
+  distinctDevices: { windowMin: number; count: number }
+  throughput: ThroughputMetric
+  heavyClients: HeavyClientsMetric
+  topPairs: DevicePair[]
+  deviceTypes: DeviceTypeRow[]
+  servers: ServerUtilisation[]
+}
