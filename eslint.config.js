@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
-const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'worker_threads', 'net', 'http', 'crypto', 'zlib', 'stream']
+const nodeBuiltins = [
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'net',
+  'http',
+  'crypto',
+  'zlib',
+  'stream',
+]
 const noNodeInBrowser = [
   ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs in a browser: no Node modules.' })),
   { name: 'electron', message: 'The renderer talks to the Api object, never to electron.' },
@@ -38,7 +49,9 @@ export default tseslint.config(
         'error',
         {
           paths: noNodeInBrowser,
-          patterns: [{ group: ['node:*'], message: 'Shared contracts run in the browser too: no Node modules.' }],
+          patterns: [
+            { group: ['node:*'], message: 'Shared contracts run in the browser too: no Node modules.' },
+          ],
         },
       ],
     },

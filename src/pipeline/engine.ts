@@ -26,6 +26,12 @@ export interface FrameResult extends PayloadOutcome {
   error: string | null
 }
 
+export interface FileBatch {
+  chunks: { index: number; payload: LandingPayload }[]
+  records: (RawRecord & { chunk: number })[]
+  receivedAt: number
+}
+
 const STAGE_BATCH = 10_000
 const GOLD_TABLES = [
   'gold_conn_second',
@@ -83,17 +89,20 @@ export class Engine {
   }
 
   /**
-   * Lands file chunks and the records parsed from them in one transaction. `records[i].chunk` is the index
-   * in `chunks` of the chunk being read when the record was parsed. Returns the landing ids of the chunks.
+   * Lands newly read file chunks and the records parsed so far in one transaction. A record names the
+   * chunk (by its index in the file) that was being read when it was parsed: one of `chunks`, or one landed
+   * by an earlier call, whose landing id is in `landedIds`. Returns the landing ids of `chunks`.
    */
-  landChunks(
-    chunks: readonly LandingPayload[],
-    records: readonly (RawRecord & { chunk: number })[],
-    receivedAt: number,
-  ) {
+  landFileBatch(batch: FileBatch, landedIds: ReadonlyMap<number, number>): Map<number, number> {
     return this.db.transaction(() => {
-      const ids = chunks.map((c) => this.landing.insert(c))
-      for (const r of records) this.bronze.insert(ids[r.chunk]!, receivedAt, [r])
+      const ids = new Map<number, number>()
+      for (const { index, payload } of batch.chunks) ids.set(index, this.landing.insert(payload))
+      for (const r of batch.records) {
+        const landingId = ids.get(r.chunk) ?? landedIds.get(r.chunk)
+        if (landingId === undefined)
+          throw new Error(`record at line ${r.line} names chunk ${r.chunk}, never landed`)
+        this.bronze.insert(landingId, batch.receivedAt, [r])
+      }
       return ids
     })()
   }

@@ -14,20 +14,23 @@ export const MAX_FUTURE_MS = 24 * 3600 * 1000
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
 
-const timestamp = z.union([
-  z.number().int('must be an integer number of epoch milliseconds'),
-  z
-    .string()
-    .regex(ISO_WITH_ZONE, 'must be ISO-8601 with a zone (Z or ±hh:mm), or epoch milliseconds')
-    .transform((s, ctx) => {
-      const ms = Date.parse(s.replace(' ', 'T'))
-      if (Number.isNaN(ms)) {
-        ctx.addIssue({ code: 'custom', message: 'is not a valid date' })
-        return z.NEVER
-      }
-      return ms
-    }),
-])
+const timestamp = z.union(
+  [
+    z.number().int('must be an integer number of epoch milliseconds'),
+    z
+      .string()
+      .regex(ISO_WITH_ZONE, 'must be ISO-8601 with a zone (Z or ±hh:mm), or epoch milliseconds')
+      .transform((s, ctx) => {
+        const ms = Date.parse(s.replace(' ', 'T'))
+        if (Number.isNaN(ms)) {
+          ctx.addIssue({ code: 'custom', message: 'is not a valid date' })
+          return z.NEVER
+        }
+        return ms
+      }),
+  ],
+  'must be ISO-8601 with a zone (Z or ±hh:mm), or epoch milliseconds',
+)
 
 const id = () =>
   z.string('must be a string').trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')

@@ -7,11 +7,12 @@ export class BronzeWriter {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO bronze_records (landing_id, line, format, received_at, raw) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO bronze_records (landing_id, line, format, received_at, raw, error) VALUES (?, ?, ?, ?, ?, ?)',
     )
   }
 
   insert(landingId: number, receivedAt: number, records: readonly RawRecord[]): void {
-    for (const r of records) this.insertStmt.run(landingId, r.line, r.format, receivedAt, r.raw)
+    for (const r of records)
+      this.insertStmt.run(landingId, r.line, r.format, receivedAt, r.raw, r.error ?? null)
   }
 }

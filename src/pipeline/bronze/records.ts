@@ -8,6 +8,8 @@ export interface RawRecord {
   line: number
   format: RecordFormat
   raw: string
+  /** Set when the record could not be read (invalid UTF-8, CSV syntax): silver quarantines it with this. */
+  error?: string
 }
 
 export type SplitResult = { ok: true; records: RawRecord[] } | { ok: false; error: string }

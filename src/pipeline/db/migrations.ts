@@ -20,7 +20,8 @@ export const MIGRATIONS: readonly string[] = [
     line INTEGER NOT NULL,         -- 1-based record position in its source (frame line, file line or row)
     format TEXT NOT NULL,          -- 'json' | 'csv' (all values are strings) | 'parquet'
     received_at INTEGER NOT NULL,
-    raw TEXT NOT NULL              -- the record exactly as received (JSON text or the source line)
+    raw TEXT NOT NULL,             -- the record as received (JSON text; CSV rows as a JSON object of cells)
+    error TEXT                     -- why the record could not be read (invalid UTF-8, CSV syntax), if so
   ) STRICT;
   CREATE INDEX bronze_records_landing ON bronze_records(landing_id);
   CREATE INDEX bronze_records_received ON bronze_records(received_at);

@@ -2,7 +2,7 @@
 import type { Db } from '../db/open'
 import type { RecordFormat } from '../bronze/records'
 import type { Watermarks } from '../watermarks'
-import { normalize, type NormalizeContext } from './normalize'
+import { normalize, type NormalizeContext, type Normalized } from './normalize'
 
 export interface RecordReject {
   line: number
@@ -25,6 +25,7 @@ interface BronzeRow {
   format: RecordFormat
   received_at: number
   raw: string
+  error: string | null
 }
 
 export class SilverStage {
@@ -38,7 +39,7 @@ export class SilverStage {
     private readonly watermarks: Watermarks,
   ) {
     this.readStmt = db.prepare<[number, number], BronzeRow>(
-      'SELECT id, landing_id, line, format, received_at, raw FROM bronze_records WHERE id > ? ORDER BY id LIMIT ?',
+      'SELECT id, landing_id, line, format, received_at, raw, error FROM bronze_records WHERE id > ? ORDER BY id LIMIT ?',
     )
     this.insertStmt = db.prepare(
       `INSERT OR IGNORE INTO silver_events (event_id, ts, type, server, device, client, peer, device_type,
@@ -72,7 +73,9 @@ export class SilverStage {
           outcome = { accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
           outcomes.set(row.landing_id, outcome)
         }
-        const result = normalize(row.raw, row.format, row.line, { ...context, receivedAt: row.received_at })
+        const result: Normalized = row.error
+          ? { ok: false, rejection: { field: null, reason: row.error } }
+          : normalize(row.raw, row.format, row.line, { ...context, receivedAt: row.received_at })
         if (!result.ok) {
           const { field, reason } = result.rejection
           this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, now)

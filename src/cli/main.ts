@@ -1,0 +1,126 @@
+// `vigia`: the command line over the same engine the desktop app uses.
+import { Command, InvalidArgumentError } from 'commander'
+import { defaultDbPath } from '../main/paths'
+import { Engine } from '../pipeline/engine'
+import { importFile, type ImportSummary } from '../pipeline/importers/import-file'
+import { overviewQuery } from '../pipeline/metrics/overview'
+import { listQuarantine } from '../pipeline/silver/quarantine'
+import { formatOverview } from './format-overview'
+import { formatProgress } from './format-progress'
+
+const program = new Command()
+  .name('vigia')
+  .description('Vigia: live connections, bandwidth and heavy users of an ISP, over a local SQLite pipeline.')
+  .option('--db <path>', 'database file', defaultDbPath())
+  .showHelpAfterError()
+
+const engineFor = (): Engine => Engine.open(program.opts<{ db: string }>().db)
+
+program
+  .command('import')
+  .description('import NDJSON or CSV files (optionally gzipped), streamed, with progress on stderr')
+  .argument('<files...>')
+  .option('--force', 'import again files whose content was imported before')
+  .action(async (files: string[], options: { force?: boolean }) => {
+    const engine = engineFor()
+    const abort = new AbortController()
+    process.once('SIGINT', () => abort.abort())
+    let failed = false
+    try {
+      for (const file of files) {
+        const summary = await importFile(engine, file, {
+          force: options.force,
+          signal: abort.signal,
+          onProgress: (p) => process.stderr.write(`\r${formatProgress(p)}`),
+        })
+        process.stderr.write('\n')
+        printSummary(summary)
+        if (summary.status === 'failed' || summary.status === 'cancelled') failed = true
+        if (abort.signal.aborted) break
+      }
+    } finally {
+      engine.close()
+    }
+    if (failed) process.exitCode = 1
+  })
+
+program
+  .command('metrics')
+  .description('the answers to the five questions at a time T (default now)')
+  .option('--at <time>', 'ISO-8601 time or epoch milliseconds', parseTime)
+  .option('--json', 'print the Overview as JSON')
+  .action((options: { at?: number; json?: boolean }) => {
+    const engine = engineFor()
+    try {
+      const overview = overviewQuery(engine.db)(options.at ?? Date.now(), engine.settings.get())
+      console.log(options.json ? JSON.stringify(overview, null, 2) : formatOverview(overview))
+    } finally {
+      engine.close()
+    }
+  })
+
+program
+  .command('quarantine')
+  .description('list rejected records with their reason, newest first')
+  .option('--limit <n>', 'how many', (v) => parsePositive(v), 50)
+  .option('--json', 'print as JSON')
+  .action((options: { limit: number; json?: boolean }) => {
+    const engine = engineFor()
+    try {
+      const rows = listQuarantine(engine.db, { limit: options.limit })
+      if (options.json) return console.log(JSON.stringify(rows, null, 2))
+      if (rows.length === 0) return console.log('quarantine is empty')
+      for (const r of rows) {
+        console.log(
+          `${r.source} line ${r.line}: ${r.field ? `${r.field} ` : ''}${r.reason}\n    ${r.raw.slice(0, 200)}`,
+        )
+      }
+    } finally {
+      engine.close()
+    }
+  })
+
+program
+  .command('rebuild')
+  .description('recompute silver and gold from bronze')
+  .action(() => {
+    const engine = engineFor()
+    try {
+      const started = Date.now()
+      engine.rebuild()
+      console.log(`rebuilt silver and gold in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    } finally {
+      engine.close()
+    }
+  })
+
+function printSummary(s: ImportSummary): void {
+  const seconds = (s.durationMs / 1000).toFixed(1)
+  const what = s.format ? ` (${s.format}${s.gzip ? ', gzip' : ''})` : ''
+  console.log(
+    `${s.path}${what}: ${s.status}: ${s.records} records, ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.quarantined} quarantined in ${seconds} s`,
+  )
+  if (s.message) console.log(`  ${s.message}`)
+  for (const r of s.rejects.slice(0, 10))
+    console.log(`  line ${r.line}: ${r.field ? `${r.field} ` : ''}${r.reason}`)
+  if (s.quarantined > 10) console.log(`  ... see all with: vigia quarantine`)
+}
+
+function parseTime(value: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  if (Number.isNaN(ms)) throw new InvalidArgumentError('expected an ISO-8601 time or epoch milliseconds')
+  return ms
+}
+
+function parsePositive(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer')
+  return n
+}
+
+try {
+  await program.parseAsync()
+} catch (error) {
+  console.error(`vigia: ${(error as Error).message}`)
+  process.exitCode = 1
+}

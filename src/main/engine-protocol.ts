@@ -1,0 +1,32 @@
+// Messages between the engine host and its worker thread: one request map, typed end to end.
+import type { FrameResult, IncomingFrame } from '../pipeline/engine'
+import type { ImportProgress, ImportSummary } from '../pipeline/importers/import-file'
+import type { LayerSize } from '../pipeline/retention'
+import type { PipelineSettings } from '../shared/settings'
+
+export interface EngineRequests {
+  ingestFrames: { args: [frames: IncomingFrame[]]; result: FrameResult[] }
+  importFile: { args: [path: string, options: { force?: boolean; importId: string }]; result: ImportSummary }
+  cancelImport: { args: [importId: string]; result: boolean }
+  rebuild: { args: []; result: void }
+  applyRetention: { args: []; result: Record<string, number> }
+  layerSizes: { args: []; result: LayerSize[] }
+  getSettings: { args: []; result: PipelineSettings }
+  updateSettings: { args: [patch: Partial<PipelineSettings>]; result: PipelineSettings }
+}
+
+export type EngineMethod = keyof EngineRequests
+
+export interface RequestMessage<M extends EngineMethod = EngineMethod> {
+  id: number
+  method: M
+  args: EngineRequests[M]['args']
+}
+
+export type WorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'fatal'; message: string }
+  | { kind: 'result'; id: number; result: unknown }
+  | { kind: 'error'; id: number; message: string }
+  | { kind: 'import-progress'; importId: string; progress: ImportProgress }
+  | { kind: 'committed' }

@@ -1,0 +1,74 @@
+// The engine's thread: it owns the only writable connection, so a long commit never blocks the UI or
+// the ingestion endpoint.
+import { parentPort, workerData } from 'node:worker_threads'
+import { Engine } from '../pipeline/engine'
+import { importFile } from '../pipeline/importers/import-file'
+import type { EngineMethod, EngineRequests, RequestMessage, WorkerMessage } from './engine-protocol'
+
+const port = parentPort!
+const post = (message: WorkerMessage) => port.postMessage(message)
+
+let engine: Engine
+try {
+  engine = Engine.open((workerData as { dbPath: string }).dbPath)
+} catch (error) {
+  post({ kind: 'fatal', message: (error as Error).message })
+  process.exit(1)
+}
+
+const imports = new Map<string, AbortController>()
+const RETENTION_EVERY_MS = 3600_000
+const retention = setInterval(() => engine.applyRetention(), RETENTION_EVERY_MS)
+retention.unref()
+
+type Handlers = {
+  [M in EngineMethod]: (
+    ...args: EngineRequests[M]['args']
+  ) => EngineRequests[M]['result'] | Promise<EngineRequests[M]['result']>
+}
+
+const handlers: Handlers = {
+  ingestFrames: (frames) => {
+    const results = engine.ingestFrames(frames)
+    post({ kind: 'committed' })
+    return results
+  },
+  importFile: async (path, { force, importId }) => {
+    const abort = new AbortController()
+    imports.set(importId, abort)
+    try {
+      return await importFile(engine, path, {
+        force,
+        signal: abort.signal,
+        onProgress: (progress) => {
+          post({ kind: 'import-progress', importId, progress })
+          post({ kind: 'committed' })
+        },
+      })
+    } finally {
+      imports.delete(importId)
+      post({ kind: 'committed' })
+    }
+  },
+  cancelImport: (importId) => {
+    imports.get(importId)?.abort()
+    return imports.has(importId)
+  },
+  rebuild: () => engine.rebuild(),
+  applyRetention: () => engine.applyRetention(),
+  layerSizes: () => engine.layerSizes(),
+  getSettings: () => engine.settings.get(),
+  updateSettings: (patch) => engine.updateSettings(patch),
+}
+
+port.on('message', async (message: RequestMessage) => {
+  try {
+    const handler = handlers[message.method] as (...args: unknown[]) => unknown
+    const result = await handler(...(message.args as unknown[]))
+    post({ kind: 'result', id: message.id, result })
+  } catch (error) {
+    post({ kind: 'error', id: message.id, message: (error as Error).message })
+  }
+})
+
+post({ kind: 'ready' })

@@ -1,0 +1,50 @@
+// The Electron shell: one window, the engine in its worker, nothing else. All that can run without
+// Electron lives in modules this file composes (engine host, ingest server).
+import { app, BrowserWindow, session } from 'electron'
+import { join } from 'node:path'
+import { EngineHost } from './engine-host'
+import { DB_FILE } from './paths'
+import { SECURE_WEB_PREFERENCES, lockDownSession, lockDownWebContents } from './security'
+
+const devServerUrl = process.env.ELECTRON_RENDERER_URL
+
+async function createWindow(): Promise<BrowserWindow> {
+  const window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Vigia',
+    show: false,
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(__dirname, '../preload/index.cjs') },
+  })
+  lockDownWebContents(window.webContents, devServerUrl)
+  window.once('ready-to-show', () => window.show())
+  if (devServerUrl) await window.loadURL(devServerUrl)
+  else await window.loadFile(join(__dirname, '../renderer/index.html'))
+  return window
+}
+
+async function main(): Promise<void> {
+  await app.whenReady()
+  process.env.VIGIA_SQLITE_BINDING ??= join(
+    app.getAppPath(),
+    'build',
+    'native',
+    `electron-${process.versions.electron}`,
+    'better_sqlite3.node',
+  )
+  lockDownSession(session.defaultSession)
+  const engine = await EngineHost.start(join(app.getPath('userData'), DB_FILE))
+  app.on('before-quit', () => void engine.stop())
+  await createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow()
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}
+
+main().catch((error: unknown) => {
+  console.error(`Vigia could not start: ${(error as Error).message}`)
+  app.exit(1)
+})
