@@ -188,7 +188,8 @@ export async function importFile(
       summary.status = 'cancelled'
     } else {
       summary.status = 'failed'
-      summary.message = `${path}: ${(error as Error).message}`
+      const zlib = String((error as NodeJS.ErrnoException).code ?? '').startsWith('Z_')
+      summary.message = `${zlib ? 'not a readable gzip file: ' : ''}${(error as Error).message}; the bytes read are kept in landing`
     }
     // What was read before the failure is kept: its bytes land, its parsed records count.
     flush()

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDb } from '../pipeline/db/open'
+import { frame, tempDir } from '../pipeline/testing/temp-db'
+import { EngineHost } from './engine-host'
+
+describe('the engine in its worker thread', () => {
+  let dir: ReturnType<typeof tempDir>
+  let host: EngineHost | undefined
+  beforeEach(() => {
+    dir = tempDir()
+  })
+  afterEach(async () => {
+    await host?.stop()
+    dir.remove()
+  })
+
+  it('ingests frames and imports files through the worker, while a read-only connection sees the results', async () => {
+    const path = dir.path('vigia.db')
+    host = await EngineHost.start(path)
+    const committed = new Promise<void>((resolve) => host!.once('committed', resolve))
+    const now = Date.now()
+    const [result] = await host.call('ingestFrames', [
+      frame({ id: 'f1', ts: now, type: 'flow', device: 'a', peer: 'b', bytes: 1000 }, '7'),
+    ])
+    await committed
+    expect(result).toMatchObject({ seq: '7', accepted: 1, duplicates: 0, rejected: 0, error: null })
+
+    const file = dir.path('x.ndjson')
+    writeFileSync(file, JSON.stringify({ id: 'f2', ts: now, type: 'flow', device: 'a', peer: 'c', bytes: 5 }))
+    const progress: number[] = []
+    host.on('import-progress', (_id, p) => progress.push(p.records))
+    const summary = await host.call('importFile', file, { importId: 'i1' })
+    expect(summary).toMatchObject({ status: 'done', accepted: 1 })
+    expect(progress.at(-1)).toBe(1)
+
+    const reader = openDb(path, { readonly: true })
+    expect(reader.prepare('SELECT count(*) AS n FROM silver_events').get()).toEqual({ n: 2 })
+    expect(() => reader.prepare(`DELETE FROM silver_events`).run()).toThrow(/readonly/)
+    reader.close()
+  })
+
+  it('rejects a call with the error the engine raised, and keeps serving', async () => {
+    host = await EngineHost.start(dir.path('vigia.db'))
+    await expect(host.call('updateSettings', { heavyThresholdMbps: -1 })).rejects.toThrow(/heavyThresholdMbps/)
+    expect((await host.call('getSettings')).heavyThresholdMbps).toBe(50)
+  })
+
+  it('fails to start with a clear message when the database file is not a database', async () => {
+    const path = dir.path('not-a-db.db')
+    writeFileSync(path, 'this is not SQLite'.repeat(100))
+    await expect(EngineHost.start(path)).rejects.toThrow(/not a database/)
+  })
+})

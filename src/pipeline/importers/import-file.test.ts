@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Engine } from '../engine'
+import { tempDir } from '../testing/temp-db'
+import { importFile, type ImportProgress } from './import-file'
+
+// Compared by hash: deep equality of megabyte buffers is slow and its diff unreadable.
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
+
+const T = Date.UTC(2026, 10, 28, 12, 0, 0)
+
+const usage = (i: number) => ({
+  id: `u${i}`,
+  ts: T + i,
+  type: 'usage',
+  server: `s${i % 3}`,
+  device: `d${i % 50}`,
+  client: `c${i % 20}`,
+  bytes_down: 1000 + i,
+  bytes_up: 10,
+})
+
+describe('importing files', () => {
+  let dir: ReturnType<typeof tempDir>
+  let engine: Engine
+  beforeEach(() => {
+    dir = tempDir()
+    engine = Engine.open(dir.path('vigia.db'))
+  })
+  afterEach(() => {
+    engine.close()
+    dir.remove()
+  })
+
+  const landedBytes = () =>
+    Buffer.concat(
+      engine.db
+        .prepare<[], { bytes: Buffer }>(`SELECT bytes FROM landing_payloads WHERE kind = 'file-chunk' ORDER BY id`)
+        .all()
+        .map((r) => r.bytes),
+    )
+
+  it('imports NDJSON, quarantining bad lines with their line number and keeping the good ones', async () => {
+    const path = dir.path('events.log')
+    writeFileSync(path, [JSON.stringify(usage(1)), '{broken', JSON.stringify({ ...usage(2), bytes_up: -5 }), JSON.stringify(usage(3)), ''].join('\n'))
+    const summary = await importFile(engine, path)
+    expect(summary).toMatchObject({ format: 'ndjson', gzip: false, status: 'done', records: 4, accepted: 2, quarantined: 2 })
+    expect(summary.rejects).toEqual([
+      { line: 2, field: null, reason: expect.stringMatching(/^invalid JSON/) },
+      { line: 3, field: 'bytes_up', reason: 'must not be negative' },
+    ])
+    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+  })
+
+  it('imports CSV with a header, reading numbers from text cells and keeping unreadable rows in quarantine', async () => {
+    const path = dir.path('events.csv')
+    writeFileSync(
+      path,
+      [
+        'id,ts,type,server,device,client,bytes_down,bytes_up',
+        `a,${T},usage,s1,d1,c1,100,20`,
+        `b,2026-11-28T12:00:01Z,usage,s1,d1,c1,"300",0`,
+        `c,${T},usage,s1,d1,c1,abc,0`,
+        `d,${T},usage,"s1,d1,c1,1,1`,
+      ].join('\n'),
+    )
+    const summary = await importFile(engine, path)
+    expect(summary).toMatchObject({ format: 'csv', accepted: 2, quarantined: 2 })
+    expect(summary.rejects[0]).toEqual({ line: 4, field: 'bytes_down', reason: 'must be a number of bytes' })
+    expect(summary.rejects[1]?.reason).toMatch(/^CSV: /)
+    const sum = engine.db.prepare('SELECT sum(bytes_down) AS s FROM silver_events').get() as { s: number }
+    expect(sum.s).toBe(400)
+  })
+
+  it('detects gzip and the format inside by content, whatever the file name', async () => {
+    const path = dir.path('events.bin')
+    const content = Array.from({ length: 100 }, (_, i) => JSON.stringify(usage(i))).join('\n')
+    writeFileSync(path, gzipSync(content))
+    const summary = await importFile(engine, path)
+    expect(summary).toMatchObject({ format: 'ndjson', gzip: true, status: 'done', accepted: 100 })
+    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+  })
+
+  it('skips a file whose content was imported before, and imports it again when forced without double counting', async () => {
+    const path = dir.path('a.ndjson')
+    writeFileSync(path, JSON.stringify(usage(1)))
+    await importFile(engine, path)
+    const copy = dir.path('copy-of-a.ndjson')
+    writeFileSync(copy, readFileSync(path))
+    const again = await importFile(engine, copy)
+    expect(again.status).toBe('skipped')
+    expect(again.message).toMatch(/already imported/)
+    const forced = await importFile(engine, copy, { force: true })
+    expect(forced).toMatchObject({ status: 'done', accepted: 0, duplicates: 1 })
+    expect(engine.db.prepare('SELECT count(*) AS n FROM silver_events').get()).toEqual({ n: 1 })
+  })
+
+  it('streams a large file in batches with progress, and lands every byte', async () => {
+    const path = dir.path('big.ndjson')
+    const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ ...usage(i), note: 'x'.repeat(40) }))
+    writeFileSync(path, lines.join('\n') + '\n')
+    const progress: ImportProgress[] = []
+    const summary = await importFile(engine, path, { onProgress: (p) => progress.push(p), batchSize: 2000 })
+    expect(summary).toMatchObject({ status: 'done', records: 30_000, accepted: 30_000 })
+    expect(progress.at(-1)).toMatchObject({ bytesRead: readFileSync(path).length, records: 30_000 })
+    const chunks = engine.db.prepare(`SELECT count(*) AS n FROM landing_payloads`).get() as { n: number }
+    expect(chunks.n).toBeGreaterThan(3)
+    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+  })
+
+  it('stops a cancelled import with what was imported so far consistent', async () => {
+    const path = dir.path('big.ndjson')
+    writeFileSync(path, Array.from({ length: 50_000 }, (_, i) => JSON.stringify(usage(i))).join('\n'))
+    const abort = new AbortController()
+    const summary = await importFile(engine, path, {
+      signal: abort.signal,
+      batchSize: 1000,
+      onProgress: (p) => {
+        if (p.records >= 5000) abort.abort()
+      },
+    })
+    expect(summary.status).toBe('cancelled')
+    expect(summary.accepted).toBeGreaterThan(0)
+    expect(summary.accepted).toBeLessThan(50_000)
+    const silver = engine.db.prepare('SELECT count(*) AS n FROM silver_events').get() as { n: number }
+    const bronze = engine.db.prepare('SELECT count(*) AS n FROM bronze_records').get() as { n: number }
+    expect(silver.n).toBe(summary.accepted)
+    expect(bronze.n).toBe(summary.records)
+    const history = engine.db.prepare('SELECT status, accepted FROM import_history').get()
+    expect(history).toEqual({ status: 'cancelled', accepted: summary.accepted })
+  })
+
+  it('keeps the bytes of a corrupt gzip file in landing and says what is wrong', async () => {
+    const path = dir.path('broken.gz')
+    const gz = gzipSync(JSON.stringify(usage(1)))
+    writeFileSync(path, Buffer.concat([gz.subarray(0, 12), Buffer.from('garbage-garbage-garbage')]))
+    const summary = await importFile(engine, path)
+    expect(summary.status).toBe('failed')
+    expect(summary.message).toMatch(/gzip|header|incorrect|unexpected/i)
+    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+  })
+})
