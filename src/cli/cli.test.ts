@@ -32,14 +32,42 @@ describe('the vigia command line', () => {
   it('imports a file, reports accepted / duplicate / quarantined, and answers the metrics at a time', async () => {
     const file = dir.path('day.ndjson')
     const events = [
-      { id: 'c1', ts: T - 30_000, type: 'connect', server: 'ap-1', device: 'aa:01', client: 'acme', plan_mbps: 300 },
-      { id: 'u1', ts: T - 5_000, type: 'usage', server: 'ap-1', device: 'aa:01', client: 'acme', bytes_down: 10_000_000, bytes_up: 2_500_000 },
-      { id: 'u1', ts: T - 5_000, type: 'usage', server: 'ap-1', device: 'aa:01', client: 'acme', bytes_down: 1, bytes_up: 1 },
+      {
+        id: 'c1',
+        ts: T - 30_000,
+        type: 'connect',
+        server: 'ap-1',
+        device: 'aa:01',
+        client: 'acme',
+        plan_mbps: 300,
+      },
+      {
+        id: 'u1',
+        ts: T - 5_000,
+        type: 'usage',
+        server: 'ap-1',
+        device: 'aa:01',
+        client: 'acme',
+        bytes_down: 10_000_000,
+        bytes_up: 2_500_000,
+      },
+      {
+        id: 'u1',
+        ts: T - 5_000,
+        type: 'usage',
+        server: 'ap-1',
+        device: 'aa:01',
+        client: 'acme',
+        bytes_down: 1,
+        bytes_up: 1,
+      },
     ]
     writeFileSync(file, [...events.map((e) => JSON.stringify(e)), '{"id":"bad","type":"usage"}'].join('\n'))
     const imported = await vigia(['--db', db, 'import', file])
     expect(imported.code).toBe(0)
-    expect(imported.stdout).toContain(`${file} (ndjson): done: 4 records, 2 accepted, 1 duplicates, 1 quarantined`)
+    expect(imported.stdout).toContain(
+      `${file} (ndjson): done: 4 records, 2 accepted, 1 duplicates, 1 quarantined`,
+    )
     expect(imported.stdout).toContain('line 4: ts is required')
     expect(imported.stderr).toContain('100 %')
 
@@ -58,7 +86,9 @@ describe('the vigia command line', () => {
 
     const rebuilt = await vigia(['--db', db, 'rebuild'])
     expect(rebuilt.stdout).toMatch(/rebuilt silver and gold/)
-    const after = JSON.parse((await vigia(['--db', db, 'metrics', '--json', '--at', String(T)])).stdout) as Overview
+    const after = JSON.parse(
+      (await vigia(['--db', db, 'metrics', '--json', '--at', String(T)])).stdout,
+    ) as Overview
     expect(after).toEqual(overview)
   })
 

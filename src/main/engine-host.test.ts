@@ -42,7 +42,9 @@ describe('the engine in its worker thread', () => {
 
   it('rejects a call with the error the engine raised, and keeps serving', async () => {
     host = await EngineHost.start(dir.path('vigia.db'))
-    await expect(host.call('updateSettings', { heavyThresholdMbps: -1 })).rejects.toThrow(/heavyThresholdMbps/)
+    await expect(host.call('updateSettings', { heavyThresholdMbps: -1 })).rejects.toThrow(
+      /heavyThresholdMbps/,
+    )
     expect((await host.call('getSettings')).heavyThresholdMbps).toBe(50)
   })
 

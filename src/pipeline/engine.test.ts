@@ -495,9 +495,8 @@ describe('Engine: retention', () => {
     ])
   })
 
-  // Bug: ids are INTEGER PRIMARY KEY without AUTOINCREMENT, so once retention empties bronze the next
-  // record reuses id 1, below the silver watermark, and is never read (see report).
-  it.fails('keeps processing new frames after retention has emptied bronze', () => {
+  // Without AUTOINCREMENT, the next record would reuse id 1, below the silver watermark, and never be read.
+  it('keeps processing new frames after retention has emptied bronze', () => {
     ingest([connect('a', NOW - 10 * DAY, 'd1'), connect('b', NOW - 10 * DAY, 'd2')], NOW - 10 * DAY)
     engine.applyRetention(NOW)
     expect(count('bronze_records')).toBe(0)
@@ -507,8 +506,8 @@ describe('Engine: retention', () => {
     expect(connectedAt(NOW)).toBe(1)
   })
 
-  // Bug: same cause one stage down, when retention deletes the newest silver row (a late event).
-  it.fails('keeps folding new events into gold after retention deleted the newest silver row', () => {
+  // The same one stage down, when retention deletes the newest silver row (a late event).
+  it('keeps folding new events into gold after retention deleted the newest silver row', () => {
     ingest([connect('a', NOW - 3600 * SEC, 'd1')], NOW - 3600 * SEC)
     ingest([connect('late', NOW - 40 * DAY, 'd2')], NOW - 3600 * SEC)
     engine.applyRetention(NOW)

@@ -136,6 +136,8 @@ export class Engine {
       for (const table of ['silver_events', 'silver_quarantine', 'silver_duplicates', ...GOLD_TABLES]) {
         this.db.prepare(`DELETE FROM ${table}`).run()
       }
+      // Silver ids start again from 1, as in a fresh database: gold is rebuilt from its watermark 0 anyway.
+      this.db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'silver_events'`).run()
       this.watermarks.set('silver', 0)
       this.watermarks.set('gold', 0)
     })()

@@ -1,5 +1,5 @@
 // Each layer keeps its rows for a number of days: landing and bronze by the time they were received,
-// silver and gold by event time. Bronze rows go with their landing payload (lineage).
+// silver and gold by event time (quarantine and duplicates by the time their record was received). Bronze rows go with their landing payload (lineage).
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
 
@@ -15,8 +15,8 @@ export function applyRetention(
     ['bronze_records', 'DELETE FROM bronze_records WHERE received_at < ?', before(days.bronze)],
     ['landing_payloads', 'DELETE FROM landing_payloads WHERE received_at < ?', before(days.landing)],
     ['silver_events', 'DELETE FROM silver_events WHERE ts < ?', before(days.silver)],
-    ['silver_quarantine', 'DELETE FROM silver_quarantine WHERE quarantined_at < ?', before(days.silver)],
-    ['silver_duplicates', 'DELETE FROM silver_duplicates WHERE seen_at < ?', before(days.silver)],
+    ['silver_quarantine', 'DELETE FROM silver_quarantine WHERE received_at < ?', before(days.silver)],
+    ['silver_duplicates', 'DELETE FROM silver_duplicates WHERE received_at < ?', before(days.silver)],
     ['gold_conn_second', 'DELETE FROM gold_conn_second WHERE sec * 1000 < ?', before(days.goldSeconds)],
     ['gold_usage_second', 'DELETE FROM gold_usage_second WHERE sec * 1000 < ?', before(days.goldSeconds)],
     [

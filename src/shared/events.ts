@@ -1,5 +1,6 @@
 // Event contract v1 (docs/protocol.md). These schemas are the one definition of a valid event: the
 // silver stage, the WebSocket endpoint's replies and the docs all follow them.
+import { DateTime } from 'luxon'
 import { z } from 'zod'
 
 export const EVENT_TYPES = ['connect', 'disconnect', 'usage', 'flow'] as const
@@ -14,23 +15,23 @@ export const MAX_FUTURE_MS = 24 * 3600 * 1000
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
 
-const timestamp = z.union(
-  [
-    z.number().int('must be an integer number of epoch milliseconds'),
-    z
-      .string()
-      .regex(ISO_WITH_ZONE, 'must be ISO-8601 with a zone (Z or ±hh:mm), or epoch milliseconds')
-      .transform((s, ctx) => {
-        const ms = Date.parse(s.replace(' ', 'T'))
-        if (Number.isNaN(ms)) {
-          ctx.addIssue({ code: 'custom', message: 'is not a valid date' })
-          return z.NEVER
-        }
-        return ms
-      }),
-  ],
-  'must be ISO-8601 with a zone (Z or ±hh:mm), or epoch milliseconds',
-)
+const TIMESTAMP_FORMS = 'must be ISO-8601 with a zone (Z or ±hh:mm), or epoch milliseconds'
+
+/** Epoch ms, or ISO-8601 with a zone. luxon rejects impossible dates (Feb 31) that Date.parse rolls over. */
+const timestamp = z.unknown().transform((value, ctx): number => {
+  if (typeof value === 'number' && Number.isInteger(value)) return value
+  if (typeof value === 'string' && ISO_WITH_ZONE.test(value.trim())) {
+    const parsed = DateTime.fromISO(value.trim().replace(' ', 'T'), { setZone: true })
+    if (parsed.isValid) return parsed.toMillis()
+    ctx.addIssue({
+      code: 'custom',
+      message: `is not a valid date (${parsed.invalidExplanation ?? 'invalid'})`,
+    })
+    return z.NEVER
+  }
+  ctx.addIssue({ code: 'custom', message: TIMESTAMP_FORMS })
+  return z.NEVER
+})
 
 const id = () =>
   z.string('must be a string').trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')
@@ -103,7 +104,20 @@ export const seedRecord = z.object({
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/, 'must be a local timestamp'),
   Dispositivo_de_Acesso: z.enum(['Computador', 'Celular']),
-  Velocidade_de_Conexao: z.coerce.number().nonnegative().max(1_000_000),
+  // A number, or a number written as text (CSV cells, string-typed Parquet columns); never null or true.
+  Velocidade_de_Conexao: z
+    .union(
+      [
+        z.number(),
+        z
+          .string()
+          .trim()
+          .regex(/^\d+(\.\d+)?$/)
+          .transform(Number),
+      ],
+      'must be a speed in Mb/s',
+    )
+    .pipe(z.number().nonnegative().max(1_000_000)),
   Status_Conexao: z.enum(['Conectado', 'Desconectado']),
 })
 export type SeedRecord = z.output<typeof seedRecord>

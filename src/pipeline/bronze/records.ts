@@ -31,8 +31,29 @@ export function splitFrame(bytes: Uint8Array): SplitResult {
   const trimmed = text.trim()
   if (trimmed === '') return { ok: false, error: 'frame is empty' }
   if (trimmed.startsWith('[')) return splitArray(trimmed)
-  if (!trimmed.includes('\n')) return { ok: true, records: [{ line: 1, format: 'json', raw: trimmed }] }
+  const firstLine = lineOfFirstContent(text)
+  if (!trimmed.includes('\n') || isOneJsonValue(trimmed)) {
+    // One event, possibly pretty-printed over several lines.
+    return { ok: true, records: [{ line: firstLine, format: 'json', raw: trimmed }] }
+  }
   return { ok: true, records: splitLines(text) }
+}
+
+function lineOfFirstContent(text: string): number {
+  const leading = text.length - text.trimStart().length
+  let line = 1
+  for (let i = 0; i < leading; i++) if (text.charCodeAt(i) === 0x0a) line++
+  return line
+}
+
+/** NDJSON fails this at its second line, so the check costs about one line's parse. */
+function isOneJsonValue(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 export function splitLines(text: string, firstLine = 1): RawRecord[] {

@@ -3,8 +3,10 @@
 export const MIGRATIONS: readonly string[] = [
   // 1: the medallion layers, watermarks, settings and import history.
   `
+  -- AUTOINCREMENT on the layers read by watermark: ids are never reused, even after retention deleted the
+  -- newest rows, so "id > watermark" always finds new rows.
   CREATE TABLE landing_payloads (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     source TEXT NOT NULL,          -- 'ws:<peer>' or 'file:<path>'
     kind TEXT NOT NULL,            -- 'frame' | 'file-chunk'
     seq TEXT,                      -- client frame sequence, or chunk index within a file
@@ -15,7 +17,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX landing_payloads_received ON landing_payloads(received_at);
 
   CREATE TABLE bronze_records (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     landing_id INTEGER NOT NULL REFERENCES landing_payloads(id) ON DELETE CASCADE,
     line INTEGER NOT NULL,         -- 1-based record position in its source (frame line, file line or row)
     format TEXT NOT NULL,          -- 'json' | 'csv' (all values are strings) | 'parquet'
@@ -27,7 +29,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX bronze_records_received ON bronze_records(received_at);
 
   CREATE TABLE silver_events (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT NOT NULL UNIQUE,
     ts INTEGER NOT NULL,           -- UTC epoch ms
     type TEXT NOT NULL CHECK (type IN ('connect','disconnect','usage','flow')),
@@ -58,7 +60,7 @@ export const MIGRATIONS: readonly string[] = [
     field TEXT,                    -- the offending field, when one is to blame
     reason TEXT NOT NULL,
     raw TEXT NOT NULL,
-    quarantined_at INTEGER NOT NULL
+    received_at INTEGER NOT NULL   -- when the record was received (retention, like bronze)
   ) STRICT;
   CREATE INDEX silver_quarantine_landing ON silver_quarantine(landing_id);
 
@@ -66,7 +68,7 @@ export const MIGRATIONS: readonly string[] = [
     bronze_id INTEGER PRIMARY KEY,
     landing_id INTEGER NOT NULL,
     event_id TEXT NOT NULL,
-    seen_at INTEGER NOT NULL
+    received_at INTEGER NOT NULL
   ) STRICT;
   CREATE INDEX silver_duplicates_landing ON silver_duplicates(landing_id);
 

@@ -31,7 +31,9 @@ describe('opening the database', () => {
     const path = dir.path('vigia.db')
     openDb(path).close()
     const db = openDb(path)
-    expect(db.prepare(`SELECT last_id FROM pipeline_watermarks WHERE stage = 'silver'`).get()).toEqual({ last_id: 0 })
+    expect(db.prepare(`SELECT last_id FROM pipeline_watermarks WHERE stage = 'silver'`).get()).toEqual({
+      last_id: 0,
+    })
     db.close()
   })
 })

@@ -37,16 +37,34 @@ describe('importing files', () => {
   const landedBytes = () =>
     Buffer.concat(
       engine.db
-        .prepare<[], { bytes: Buffer }>(`SELECT bytes FROM landing_payloads WHERE kind = 'file-chunk' ORDER BY id`)
+        .prepare<[], { bytes: Buffer }>(
+          `SELECT bytes FROM landing_payloads WHERE kind = 'file-chunk' ORDER BY id`,
+        )
         .all()
         .map((r) => r.bytes),
     )
 
   it('imports NDJSON, quarantining bad lines with their line number and keeping the good ones', async () => {
     const path = dir.path('events.log')
-    writeFileSync(path, [JSON.stringify(usage(1)), '{broken', JSON.stringify({ ...usage(2), bytes_up: -5 }), JSON.stringify(usage(3)), ''].join('\n'))
+    writeFileSync(
+      path,
+      [
+        JSON.stringify(usage(1)),
+        '{broken',
+        JSON.stringify({ ...usage(2), bytes_up: -5 }),
+        JSON.stringify(usage(3)),
+        '',
+      ].join('\n'),
+    )
     const summary = await importFile(engine, path)
-    expect(summary).toMatchObject({ format: 'ndjson', gzip: false, status: 'done', records: 4, accepted: 2, quarantined: 2 })
+    expect(summary).toMatchObject({
+      format: 'ndjson',
+      gzip: false,
+      status: 'done',
+      records: 4,
+      accepted: 2,
+      quarantined: 2,
+    })
     expect(summary.rejects).toEqual([
       { line: 2, field: null, reason: expect.stringMatching(/^invalid JSON/) },
       { line: 3, field: 'bytes_up', reason: 'must not be negative' },
@@ -99,7 +117,9 @@ describe('importing files', () => {
 
   it('streams a large file in batches with progress, and lands every byte', async () => {
     const path = dir.path('big.ndjson')
-    const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ ...usage(i), note: 'x'.repeat(40) }))
+    const lines = Array.from({ length: 30_000 }, (_, i) =>
+      JSON.stringify({ ...usage(i), note: 'x'.repeat(40) }),
+    )
     writeFileSync(path, lines.join('\n') + '\n')
     const progress: ImportProgress[] = []
     const summary = await importFile(engine, path, { onProgress: (p) => progress.push(p), batchSize: 2000 })

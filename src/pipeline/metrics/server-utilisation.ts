@@ -11,8 +11,9 @@ export function serverUtilisationMetric(db: Db) {
   const usage = db.prepare<[number, number], { server: string; bytes: number }>(
     `SELECT server, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second WHERE sec > ? AND sec <= ? GROUP BY server`,
   )
+  // Servers first seen after T did not exist yet at T: the answer for a past T does not change later.
   const servers = db.prepare<
-    [],
+    [number],
     {
       server: string
       name: string | null
@@ -23,7 +24,8 @@ export function serverUtilisationMetric(db: Db) {
   >(
     `SELECT server, name, region, max_connections, capacity_mbps FROM settings_servers
      UNION ALL
-     SELECT server, NULL, NULL, NULL, NULL FROM gold_servers WHERE server NOT IN (SELECT server FROM settings_servers)`,
+     SELECT server, NULL, NULL, NULL, NULL FROM gold_servers
+     WHERE first_seen <= ? AND server NOT IN (SELECT server FROM settings_servers)`,
   )
   return (
     sec: number,
@@ -33,7 +35,7 @@ export function serverUtilisationMetric(db: Db) {
     const bytes = new Map(usage.all(sec - 60, sec).map((r) => [r.server, r.bytes]))
     const devices = countBy(connected, (d) => d.server)
     return servers
-      .all()
+      .all(sec * 1000)
       .map((s) => {
         const maxConnections = s.max_connections ?? settings.defaultMaxConnections
         const capacityMbps = s.capacity_mbps ?? settings.defaultCapacityMbps

@@ -8,7 +8,7 @@ export interface QuarantinedRecord {
   field: string | null
   reason: string
   raw: string
-  quarantinedAt: number
+  receivedAt: number
 }
 
 /** Rejected records, newest first, with where they came from. */
@@ -16,7 +16,7 @@ export function listQuarantine(db: Db, options: { limit: number; beforeId?: numb
   return db
     .prepare<[number, number], QuarantinedRecord>(
       `SELECT q.id, coalesce(l.source, '(purged)') AS source, q.landing_id AS landingId, q.line, q.field,
-              q.reason, q.raw, q.quarantined_at AS quarantinedAt
+              q.reason, q.raw, q.received_at AS receivedAt
        FROM silver_quarantine q LEFT JOIN landing_payloads l ON l.id = q.landing_id
        WHERE q.id < ? ORDER BY q.id DESC LIMIT ?`,
     )

@@ -47,10 +47,10 @@ export class SilverStage {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     this.duplicateStmt = db.prepare(
-      'INSERT INTO silver_duplicates (bronze_id, landing_id, event_id, seen_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO silver_duplicates (bronze_id, landing_id, event_id, received_at) VALUES (?, ?, ?, ?)',
     )
     this.quarantineStmt = db.prepare(
-      `INSERT INTO silver_quarantine (bronze_id, landing_id, line, field, reason, raw, quarantined_at)
+      `INSERT INTO silver_quarantine (bronze_id, landing_id, line, field, reason, raw, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
   }
@@ -66,7 +66,6 @@ export class SilverStage {
     return this.db.transaction(() => {
       const rows = this.readStmt.all(this.watermarks.get('silver'), limit)
       const outcomes = new Map<number, PayloadOutcome>()
-      const now = Date.now()
       for (const row of rows) {
         let outcome = outcomes.get(row.landing_id)
         if (!outcome) {
@@ -78,7 +77,7 @@ export class SilverStage {
           : normalize(row.raw, row.format, row.line, { ...context, receivedAt: row.received_at })
         if (!result.ok) {
           const { field, reason } = result.rejection
-          this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, now)
+          this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, row.received_at)
           outcome.rejected++
           outcome.rejects.push({ line: row.line, field, reason })
           continue
@@ -102,7 +101,7 @@ export class SilverStage {
           row.id,
         )
         if (info.changes === 0) {
-          this.duplicateStmt.run(row.id, row.landing_id, e.event_id, now)
+          this.duplicateStmt.run(row.id, row.landing_id, e.event_id, row.received_at)
           outcome.duplicates++
         } else {
           outcome.accepted++
