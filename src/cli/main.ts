@@ -1,7 +1,10 @@
 // `vigia`: the command line over the same engine the desktop app uses.
 import { Command, InvalidArgumentError } from 'commander'
+import { existsSync } from 'node:fs'
 import { defaultDbPath } from '../main/paths'
+import { openDb, type Db } from '../pipeline/db/open'
 import { Engine } from '../pipeline/engine'
+import { SettingsStore } from '../pipeline/settings-store'
 import { importFile, type ImportSummary } from '../pipeline/importers/import-file'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { listQuarantine } from '../pipeline/silver/quarantine'
@@ -14,7 +17,15 @@ const program = new Command()
   .option('--db <path>', 'database file', defaultDbPath())
   .showHelpAfterError()
 
-const engineFor = (): Engine => Engine.open(program.opts<{ db: string }>().db)
+const dbPath = (): string => program.opts<{ db: string }>().db
+const engineFor = (): Engine => Engine.open(dbPath())
+
+/** Commands that only read use a read-only connection: the one writer may be the running app. */
+function readerFor(): Db {
+  const path = dbPath()
+  if (!existsSync(path)) throw new Error(`no database at ${path}: import something first, or pass --db`)
+  return openDb(path, { readonly: true })
+}
 
 program
   .command('import')
@@ -50,12 +61,12 @@ program
   .option('--at <time>', 'ISO-8601 time or epoch milliseconds', parseTime)
   .option('--json', 'print the Overview as JSON')
   .action((options: { at?: number; json?: boolean }) => {
-    const engine = engineFor()
+    const db = readerFor()
     try {
-      const overview = overviewQuery(engine.db)(options.at ?? Date.now(), engine.settings.get())
+      const overview = overviewQuery(db)(options.at ?? Date.now(), new SettingsStore(db).get())
       console.log(options.json ? JSON.stringify(overview, null, 2) : formatOverview(overview))
     } finally {
-      engine.close()
+      db.close()
     }
   })
 
@@ -65,9 +76,9 @@ program
   .option('--limit <n>', 'how many', (v) => parsePositive(v), 50)
   .option('--json', 'print as JSON')
   .action((options: { limit: number; json?: boolean }) => {
-    const engine = engineFor()
+    const db = readerFor()
     try {
-      const rows = listQuarantine(engine.db, { limit: options.limit })
+      const rows = listQuarantine(db, { limit: options.limit })
       if (options.json) return console.log(JSON.stringify(rows, null, 2))
       if (rows.length === 0) return console.log('quarantine is empty')
       for (const r of rows) {
@@ -76,7 +87,7 @@ program
         )
       }
     } finally {
-      engine.close()
+      db.close()
     }
   })
 
@@ -87,8 +98,13 @@ program
     const engine = engineFor()
     try {
       const started = Date.now()
-      engine.rebuild()
+      const oldest = engine.rebuild()
       console.log(`rebuilt silver and gold in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+      if (oldest !== null) {
+        console.log(
+          `  from bronze, which holds records received since ${new Date(oldest).toISOString()}: older silver and gold rows are gone (bronze keeps ${engine.settings.get().retentionDays.bronze} days)`,
+        )
+      }
     } finally {
       engine.close()
     }

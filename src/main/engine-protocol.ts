@@ -2,17 +2,17 @@
 import type { FrameResult, IncomingFrame } from '../pipeline/engine'
 import type { ImportProgress, ImportSummary } from '../pipeline/importers/import-file'
 import type { LayerSize } from '../pipeline/retention'
-import type { PipelineSettings } from '../shared/settings'
+import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 
 export interface EngineRequests {
   ingestFrames: { args: [frames: IncomingFrame[]]; result: FrameResult[] }
   importFile: { args: [path: string, options: { force?: boolean; importId: string }]; result: ImportSummary }
   cancelImport: { args: [importId: string]; result: boolean }
-  rebuild: { args: []; result: void }
+  rebuild: { args: []; result: number | null }
   applyRetention: { args: []; result: Record<string, number> }
   layerSizes: { args: []; result: LayerSize[] }
   getSettings: { args: []; result: PipelineSettings }
-  updateSettings: { args: [patch: Partial<PipelineSettings>]; result: PipelineSettings }
+  updateSettings: { args: [patch: SettingsPatch]; result: PipelineSettings }
 }
 
 export type EngineMethod = keyof EngineRequests

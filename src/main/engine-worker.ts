@@ -18,6 +18,7 @@ try {
 
 const imports = new Map<string, AbortController>()
 const RETENTION_EVERY_MS = 3600_000
+engine.applyRetention()
 const retention = setInterval(() => engine.applyRetention(), RETENTION_EVERY_MS)
 retention.unref()
 

@@ -9,7 +9,7 @@ import { applyRetention, layerSizes, type LayerSize } from './retention'
 import { SettingsStore } from './settings-store'
 import { SilverStage, type PayloadOutcome } from './silver/silver-stage'
 import { Watermarks } from './watermarks'
-import type { PipelineSettings } from '../shared/settings'
+import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 
 export interface IncomingFrame {
   source: string
@@ -130,8 +130,11 @@ export class Engine {
     return all
   }
 
-  /** Recomputes silver and gold from bronze; gives the same answers as the incremental path. */
-  rebuild(): void {
+  /**
+   * Recomputes silver and gold from bronze; gives the same answers as the incremental path. Returns when
+   * the oldest bronze record was received (null when bronze is empty): older history is not in bronze.
+   */
+  rebuild(): number | null {
     this.db.transaction(() => {
       for (const table of ['silver_events', 'silver_quarantine', 'silver_duplicates', ...GOLD_TABLES]) {
         this.db.prepare(`DELETE FROM ${table}`).run()
@@ -142,6 +145,10 @@ export class Engine {
       this.watermarks.set('gold', 0)
     })()
     this.advance()
+    const oldest = this.db
+      .prepare<[], { t: number | null }>('SELECT min(received_at) AS t FROM bronze_records')
+      .get()
+    return oldest?.t ?? null
   }
 
   applyRetention(now = Date.now()): Record<string, number> {
@@ -152,7 +159,7 @@ export class Engine {
     return layerSizes(this.db)
   }
 
-  updateSettings(patch: Partial<PipelineSettings>): PipelineSettings {
+  updateSettings(patch: SettingsPatch): PipelineSettings {
     return this.settings.update(patch)
   }
 }

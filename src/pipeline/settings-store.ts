@@ -1,5 +1,5 @@
 import type { Db } from './db/open'
-import { pipelineSettings, type PipelineSettings } from '../shared/settings'
+import { pipelineSettings, type PipelineSettings, type SettingsPatch } from '../shared/settings'
 import type { NormalizeContext } from './silver/normalize'
 
 /** Pipeline settings, stored as one JSON document under the key 'pipeline'. */
@@ -23,8 +23,14 @@ export class SettingsStore {
     return this.cached
   }
 
-  update(patch: Partial<PipelineSettings>): PipelineSettings {
-    const next = pipelineSettings.parse({ ...this.get(), ...patch })
+  /** Validates the whole result: a bad value changes nothing. Retention days merge key by key. */
+  update(patch: SettingsPatch): PipelineSettings {
+    const current = this.get()
+    const next = pipelineSettings.parse({
+      ...current,
+      ...patch,
+      retentionDays: { ...current.retentionDays, ...patch.retentionDays },
+    })
     this.putStmt.run(JSON.stringify(next))
     this.cached = next
     return next

@@ -38,9 +38,9 @@ const id = () =>
 
 const bytes = z
   .number('must be a number of bytes')
+  .max(Number.MAX_SAFE_INTEGER, 'is too large')
   .int('must be an integer number of bytes')
   .nonnegative('must not be negative')
-  .max(Number.MAX_SAFE_INTEGER, 'is too large')
 
 const base = {
   id: id(),
@@ -53,9 +53,13 @@ export const connectEvent = z.object({
   server: id(),
   device: id(),
   client: id(),
-  device_type: z.enum(DEVICE_TYPES).optional(),
-  plan_mbps: z.number().nonnegative('must not be negative').max(1_000_000).optional(),
-  ip: z.string().trim().max(64).optional(),
+  device_type: z.enum(DEVICE_TYPES, `must be one of ${DEVICE_TYPES.join(', ')}`).optional(),
+  plan_mbps: z
+    .number('must be a number of Mb/s')
+    .nonnegative('must not be negative')
+    .max(1_000_000, 'must be at most 1,000,000 Mb/s')
+    .optional(),
+  ip: z.string('must be a string').trim().max(64, 'must be at most 64 characters').optional(),
 })
 
 export const disconnectEvent = z.object({
@@ -74,7 +78,11 @@ export const usageEvent = z.object({
   client: id(),
   bytes_down: bytes,
   bytes_up: bytes,
-  duration_ms: z.number().int().nonnegative().optional(),
+  duration_ms: z
+    .number('must be a number of milliseconds')
+    .int('must be an integer number of milliseconds')
+    .nonnegative('must not be negative')
+    .optional(),
 })
 
 export const flowEvent = z.object({
@@ -97,13 +105,13 @@ export type DeviceEvent = z.output<typeof deviceEvent>
 /** The original Databricks generator's landing records (Portuguese field names). */
 export const seedRecord = z.object({
   Nome: id(),
-  Endereco: z.string().optional(),
+  Endereco: z.string('must be a string').optional(),
   Ip: id(),
   Hora_Conexao: z
     .string('Hora_Conexao must be a local timestamp string')
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/, 'must be a local timestamp'),
-  Dispositivo_de_Acesso: z.enum(['Computador', 'Celular']),
+  Dispositivo_de_Acesso: z.enum(['Computador', 'Celular'], 'must be Computador or Celular'),
   // A number, or a number written as text (CSV cells, string-typed Parquet columns); never null or true.
   Velocidade_de_Conexao: z
     .union(
@@ -117,11 +125,12 @@ export const seedRecord = z.object({
       ],
       'must be a speed in Mb/s',
     )
-    .pipe(z.number().nonnegative().max(1_000_000)),
-  Status_Conexao: z.enum(['Conectado', 'Desconectado']),
+    .pipe(z.number().nonnegative('must not be negative').max(1_000_000, 'must be at most 1,000,000 Mb/s')),
+  Status_Conexao: z.enum(['Conectado', 'Desconectado'], 'must be Conectado or Desconectado'),
 })
 export type SeedRecord = z.output<typeof seedRecord>
 
+/** A record is read as a seed record when it has the seed's status field and no event type of ours. */
 export function isSeedShaped(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'Status_Conexao' in value
+  return typeof value === 'object' && value !== null && 'Status_Conexao' in value && !('type' in value)
 }

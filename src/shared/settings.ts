@@ -1,5 +1,6 @@
 // Settings that change what the pipeline and the metrics compute. Stored as JSON in the settings table;
 // anything missing takes the default below (docs/configuration.md).
+import { IANAZone } from 'luxon'
 import { z } from 'zod'
 
 export const pipelineSettings = z.object({
@@ -10,7 +11,13 @@ export const pipelineSettings = z.object({
   /** A client at or above this throughput over the last 5 minutes is a heavy user. */
   heavyThresholdMbps: z.number().positive().default(50),
   /** IANA zone of the seed records' naive timestamps; empty means this machine's zone. */
-  seedTimeZone: z.string().default(''),
+  seedTimeZone: z
+    .string()
+    .refine(
+      (zone) => zone === '' || IANAZone.isValidZone(zone),
+      'must be an IANA time zone such as America/Sao_Paulo',
+    )
+    .default(''),
   /** Server id given to seed records, which carry none. */
   seedServer: z.string().min(1).default('seed'),
   /** Capacity assumed for servers missing from the inventory. */
@@ -28,5 +35,9 @@ export const pipelineSettings = z.object({
     .prefault({}),
 })
 export type PipelineSettings = z.output<typeof pipelineSettings>
+
+export type SettingsPatch = Partial<Omit<PipelineSettings, 'retentionDays'>> & {
+  retentionDays?: Partial<PipelineSettings['retentionDays']>
+}
 
 export const DEFAULT_SETTINGS: PipelineSettings = pipelineSettings.parse({})

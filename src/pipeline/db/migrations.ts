@@ -144,8 +144,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE settings_servers (
     server TEXT PRIMARY KEY,
     name TEXT, region TEXT,
-    max_connections INTEGER NOT NULL,
-    capacity_mbps REAL NOT NULL
+    max_connections INTEGER NOT NULL CHECK (max_connections > 0),
+    capacity_mbps REAL NOT NULL CHECK (capacity_mbps > 0)
   ) STRICT;
 
   CREATE TABLE import_history (

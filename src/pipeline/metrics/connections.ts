@@ -3,7 +3,7 @@ import type { ConnectionsMetric, SecondCount } from '../../shared/metrics'
 import type { ConnectedDevice } from './connected-devices'
 
 export const DEFINITION =
-  'Connects and disconnects per second over the last 15 minutes, their totals over the last 60 s, and the number of connected devices at T; in total and per server.'
+  'Connects and disconnects per second over the last 15 minutes, their totals over the last 60 s, and the number of connected devices at T; in total, and per server for the 60 s totals and the connected devices.'
 
 const SERIES_SECONDS = 900
 

@@ -119,13 +119,8 @@ describe('normalize: rejects', () => {
     ['usage', 'client', true, 'must be a string'],
     ['usage', 'bytes_down', '1000', 'must be a number of bytes'],
     ['flow', 'bytes', null, 'must be a number of bytes'],
-    ['connect', 'plan_mbps', '100', 'Invalid input: expected number, received string'],
-    [
-      'connect',
-      'device_type',
-      'fridge',
-      'Invalid option: expected one of "mobile"|"computer"|"tv"|"iot"|"other"',
-    ],
+    ['connect', 'plan_mbps', '100', 'must be a number of Mb/s'],
+    ['connect', 'device_type', 'fridge', 'must be one of mobile, computer, tv, iot, other'],
   ])('quarantines a %s event whose %s has the wrong type (%j)', (type, field, value, reason) => {
     expect(rejected(run({ ...VALID[type], [field]: value }))).toEqual({ field, reason })
   })
