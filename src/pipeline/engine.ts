@@ -79,9 +79,11 @@ export class Engine {
       frames.map((frame) => {
         const split = splitFrame(frame.bytes)
         const error = split.ok ? null : split.error
-        const landingId = this.landing.insert({ ...frame, kind: 'frame', error })
+        // An envelope's own seq names the frame; otherwise the one the host gave it.
+        const seq = split.seq ?? frame.seq
+        const landingId = this.landing.insert({ ...frame, seq, kind: 'frame', error })
         if (split.ok) this.bronze.insert(landingId, frame.receivedAt, split.records)
-        return { landingId, seq: frame.seq, error }
+        return { landingId, seq, error }
       }),
     )()
     const outcomes = this.advance()

@@ -42,3 +42,22 @@ describe('splitting a frame into records', () => {
     })
   })
 })
+
+describe('envelopes', () => {
+  it('reads the events of an envelope and the seq that names the frame', () => {
+    const result = split('{"seq": 17, "events": [{"id":"a"}, {"id":"b"}]}')
+    expect(result).toMatchObject({ ok: true, seq: '17', records: [{ line: 1 }, { line: 2 }] })
+  })
+
+  it('refuses an envelope with a seq that is not a string or number, or with no events', () => {
+    expect(split('{"seq": {"x": 1}, "events": [{"id":"a"}]}')).toMatchObject({
+      ok: false,
+      error: /^seq must be/,
+    })
+    expect(split('{"seq": "s", "events": []}')).toEqual({
+      ok: false,
+      seq: 's',
+      error: 'envelope has no events',
+    })
+  })
+})
