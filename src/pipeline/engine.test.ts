@@ -199,8 +199,9 @@ describe('Engine: landing', () => {
     ].join('\n')
     const [result] = engine.ingestFrames([frame(text)])
     expect(result).toMatchObject({ error: null, accepted: 2, duplicates: 0, rejected: 1 })
+    // The blank third line is no record: the bad line is record 1 (0-based) on line 2.
     expect(result!.rejects).toEqual([
-      { line: 2, field: null, reason: expect.stringMatching(/^invalid JSON: /) },
+      { index: 1, line: 2, field: null, reason: expect.stringMatching(/^invalid JSON: /) },
     ])
     const ids = engine.db.prepare('SELECT event_id FROM silver_events ORDER BY id').pluck().all()
     expect(ids).toEqual(['a', 'c'])
@@ -211,8 +212,8 @@ describe('Engine: landing', () => {
     const [result] = engine.ingestFrames([frame(text)])
     expect(result).toMatchObject({ error: null, accepted: 1, rejected: 2 })
     expect(result!.rejects).toEqual([
-      { line: 2, field: null, reason: 'a record must be a JSON object' },
-      { line: 3, field: 'bytes_down', reason: 'must not be negative' },
+      { index: 1, line: 2, field: null, reason: 'a record must be a JSON object' },
+      { index: 2, line: 3, field: 'bytes_down', reason: 'must not be negative' },
     ])
   })
 })
@@ -368,7 +369,7 @@ describe('Engine: quarantine', () => {
   it('quarantines a record timed more than 24 h after the frame was received', () => {
     const [result] = engine.ingestFrames([frame(JSON.stringify(connect('f', T + DAY + 1, 'd1')), T)])
     expect(result!.rejects).toEqual([
-      { line: 1, field: 'ts', reason: 'is more than 24 h after it was received' },
+      { index: 0, line: 1, field: 'ts', reason: 'is more than 24 h after it was received' },
     ])
     const q = engine.db.prepare('SELECT landing_id, line, field FROM silver_quarantine').all()
     expect(q).toEqual([{ landing_id: result!.landingId, line: 1, field: 'ts' }])

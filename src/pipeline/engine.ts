@@ -121,10 +121,12 @@ export class Engine {
           all.set(landingId, o)
           continue
         }
+        // A payload split over two silver batches: its later records come after the earlier ones.
+        const before = total.accepted + total.duplicates + total.rejected
+        total.rejects.push(...o.rejects.map((r) => ({ ...r, index: r.index + before })))
         total.accepted += o.accepted
         total.duplicates += o.duplicates
         total.rejected += o.rejected
-        total.rejects.push(...o.rejects)
       }
       if (read < STAGE_BATCH) break
     }

@@ -66,8 +66,8 @@ describe('importing files', () => {
       quarantined: 2,
     })
     expect(summary.rejects).toEqual([
-      { line: 2, field: null, reason: expect.stringMatching(/^invalid JSON/) },
-      { line: 3, field: 'bytes_up', reason: 'must not be negative' },
+      { index: 1, line: 2, field: null, reason: expect.stringMatching(/^invalid JSON/) },
+      { index: 2, line: 3, field: 'bytes_up', reason: 'must not be negative' },
     ])
     expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
   })
@@ -86,7 +86,7 @@ describe('importing files', () => {
     )
     const summary = await importFile(engine, path)
     expect(summary).toMatchObject({ format: 'csv', accepted: 2, quarantined: 2 })
-    expect(summary.rejects[0]).toEqual({ line: 4, field: 'bytes_down', reason: 'must be a number of bytes' })
+    expect(summary.rejects[0]).toMatchObject({ line: 4, field: 'bytes_down', reason: 'must be a number of bytes' })
     expect(summary.rejects[1]?.reason).toMatch(/^CSV: /)
     const sum = engine.db.prepare('SELECT sum(bytes_down) AS s FROM silver_events').get() as { s: number }
     expect(sum.s).toBe(400)

@@ -5,6 +5,8 @@ import type { Watermarks } from '../watermarks'
 import { normalize, type NormalizeContext, type Normalized } from './normalize'
 
 export interface RecordReject {
+  /** 0-based position among the payload's records. */
+  index: number
   line: number
   field: string | null
   reason: string
@@ -78,8 +80,13 @@ export class SilverStage {
         if (!result.ok) {
           const { field, reason } = result.rejection
           this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, row.received_at)
+          outcome.rejects.push({
+            index: outcome.accepted + outcome.duplicates + outcome.rejected,
+            line: row.line,
+            field,
+            reason,
+          })
           outcome.rejected++
-          outcome.rejects.push({ line: row.line, field, reason })
           continue
         }
         const e = result.event
