@@ -86,7 +86,11 @@ describe('importing files', () => {
     )
     const summary = await importFile(engine, path)
     expect(summary).toMatchObject({ format: 'csv', accepted: 2, quarantined: 2 })
-    expect(summary.rejects[0]).toMatchObject({ line: 4, field: 'bytes_down', reason: 'must be a number of bytes' })
+    expect(summary.rejects[0]).toMatchObject({
+      line: 4,
+      field: 'bytes_down',
+      reason: 'must be a number of bytes',
+    })
     expect(summary.rejects[1]?.reason).toMatch(/^CSV: /)
     const sum = engine.db.prepare('SELECT sum(bytes_down) AS s FROM silver_events').get() as { s: number }
     expect(sum.s).toBe(400)

@@ -2,6 +2,8 @@
 // from the (decompressed) content go to bronze with their line, and each flush advances the pipeline.
 import { createReadStream } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { Readable, pipeline } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { RawRecord } from '../bronze/records'
 import type { Engine, FileBatch } from '../engine'
@@ -9,7 +11,9 @@ import type { PayloadOutcome, RecordReject } from '../silver/silver-stage'
 import { csvRecords } from './csv'
 import { detectContentFormat, isGzip, type FileFormat } from './detect-format'
 import { ImportHistory } from './import-history'
+import { jsonArrayRecords } from './json-array'
 import { ndjsonRecords } from './ndjson'
+import { parquetRecords } from './parquet'
 import { fileSha256 } from './sha256'
 
 export interface ImportProgress {
@@ -46,13 +50,25 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void
   /** Records per flush (one landing + bronze transaction, then silver and gold). */
   batchSize?: number
+  /** Folder for a parser's scratch files (the content of a Parquet file); the system's by default. */
+  tempDir?: string
 }
 
-export type RecordParser = (content: AsyncIterable<Uint8Array>) => AsyncIterable<RawRecord>
+export interface ParserContext {
+  /** Where a parser may create scratch files; it removes them before it returns. */
+  tempDir: string
+}
 
-const PARSERS: Partial<Record<FileFormat, RecordParser>> = {
+export type RecordParser = (
+  content: AsyncIterable<Uint8Array>,
+  context: ParserContext,
+) => AsyncIterable<RawRecord>
+
+const PARSERS: Record<FileFormat, RecordParser> = {
   ndjson: ndjsonRecords,
   csv: csvRecords,
+  'json-array': jsonArrayRecords,
+  parquet: parquetRecords,
 }
 
 const CHUNK_BYTES = 1 << 20
@@ -96,9 +112,7 @@ export async function importFile(
   let parser: RecordParser = landOnly
   try {
     summary.format = detectContentFormat(summary.gzip ? await gunzipHead(path) : head)
-    const known = PARSERS[summary.format]
-    if (known) parser = known
-    else summary.message = `${summary.format} files are not supported yet; the bytes are kept in landing`
+    parser = PARSERS[summary.format]
   } catch (error) {
     summary.message = `not a readable gzip file (${(error as Error).message}); the bytes are kept in landing`
   }
@@ -171,7 +185,7 @@ export async function importFile(
   try {
     const raw = rawChunks()
     const content = summary.gzip ? gunzip(raw) : raw
-    for await (const record of parser(content)) {
+    for await (const record of parser(content, { tempDir: options.tempDir ?? tmpdir() })) {
       pending.records.push({ ...record, chunk: chunkIndex })
       summary.records++
       if (pending.records.length >= batchSize) {
@@ -235,17 +249,12 @@ async function gunzipHead(path: string): Promise<Uint8Array> {
   return new Uint8Array(0)
 }
 
-async function* gunzip(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+/**
+ * Decompresses a stream. pipeline() ties both ends together: when the reader stops early (cancel, a parse
+ * error) the source is destroyed too, so no file handle is left open; a gzip error reaches the reader.
+ */
+function gunzip(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   const inflate = createGunzip()
-  const feed = (async () => {
-    try {
-      for await (const chunk of input)
-        if (!inflate.write(chunk)) await new Promise((r) => inflate.once('drain', r))
-      inflate.end()
-    } catch (error) {
-      inflate.destroy(error as Error)
-    }
-  })()
-  for await (const chunk of inflate) yield chunk as Buffer
-  await feed
+  pipeline(Readable.from(input), inflate, () => {})
+  return inflate
 }
