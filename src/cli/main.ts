@@ -10,6 +10,8 @@ import { overviewQuery } from '../pipeline/metrics/overview'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import { formatOverview } from './format-overview'
 import { formatProgress } from './format-progress'
+import { registerServe } from './serve-command'
+import { registerSimulate } from './simulate-command'
 
 const program = new Command()
   .name('vigia')
@@ -133,6 +135,9 @@ function parsePositive(value: string): number {
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer')
   return n
 }
+
+registerSimulate(program)
+registerServe(program)
 
 try {
   await program.parseAsync()

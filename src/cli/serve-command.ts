@@ -1,0 +1,86 @@
+// `vigia serve`: Vigia without Electron. The engine, the ingestion endpoint and the demo feed run here;
+// the browser UI joins them with issue #4.
+import { InvalidArgumentError, type Command } from 'commander'
+import { DEFAULT_INGEST } from '../main/ingest-server'
+import { VigiaService } from '../main/vigia-service'
+
+export function registerServe(program: Command): Command {
+  return program
+    .command('serve')
+    .description('run the engine, the ingestion endpoint and the demo feed, without Electron')
+    .option(
+      '--ingest-host <host>',
+      'address of the ingestion endpoint',
+      process.env.VIGIA_INGEST_HOST ?? DEFAULT_INGEST.host,
+    )
+    .option(
+      '--ingest-port <port>',
+      'port of the ingestion endpoint',
+      port,
+      Number(process.env.VIGIA_INGEST_PORT ?? DEFAULT_INGEST.port),
+    )
+    .option(
+      '--token <token>',
+      'required from clients; needed to listen beyond loopback',
+      process.env.VIGIA_TOKEN,
+    )
+    .option('--max-frame <bytes>', 'largest WebSocket frame accepted', bytes, DEFAULT_INGEST.maxPayload)
+    .option(
+      '--demo <mode>',
+      'demo feed: auto (when the database is empty), on or off',
+      demoMode,
+      'auto' as const,
+    )
+    .action(async (options: ServeOptions) => {
+      const dbPath = program.opts<{ db: string }>().db
+      const service = await VigiaService.start({
+        dbPath,
+        demo: options.demo,
+        ingest: {
+          host: options.ingestHost,
+          port: options.ingestPort,
+          path: DEFAULT_INGEST.path,
+          token: options.token,
+          maxPayload: options.maxFrame,
+        },
+      })
+      const status = service.status()
+      console.log(`vigia: database ${dbPath}`)
+      console.log(`vigia: ingestion endpoint ${status.ingestUrl}${options.token ? ' (token required)' : ''}`)
+      if (status.demo.running)
+        console.log(`vigia: demo feed on (${status.demo.rate} events/s); --demo off to disable`)
+      const stop = async () => {
+        await service.stop()
+        process.exit(0)
+      }
+      process.once('SIGINT', () => void stop())
+      process.once('SIGTERM', () => void stop())
+    })
+}
+
+interface ServeOptions {
+  ingestHost: string
+  ingestPort: number
+  token?: string
+  maxFrame: number
+  demo: 'auto' | 'on' | 'off'
+}
+
+function port(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port number')
+  return n
+}
+
+function bytes(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1024)
+    throw new InvalidArgumentError('expected a number of bytes, at least 1024')
+  return n
+}
+
+function demoMode(value: string): 'auto' | 'on' | 'off' {
+  if (value !== 'auto' && value !== 'on' && value !== 'off')
+    throw new InvalidArgumentError('expected auto, on or off')
+  return value
+}

@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { Engine } from '../pipeline/engine'
+import { tempDir } from '../pipeline/testing/temp-db'
+import { VigiaService, type ServiceOptions } from './vigia-service'
+
+describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () => {
+  let dir: ReturnType<typeof tempDir>
+  let service: VigiaService | undefined
+  const options = (demo: ServiceOptions['demo']): ServiceOptions => ({
+    dbPath: dir.path('vigia.db'),
+    demo,
+    ingest: { host: '127.0.0.1', port: 0, path: '/ingest', maxPayload: 1 << 20 },
+  })
+
+  beforeEach(() => {
+    dir = tempDir()
+  })
+  afterEach(async () => {
+    await service?.stop()
+    service = undefined
+    dir.remove()
+  })
+
+  it('shows live demo traffic on a first run, and stops it on request', async () => {
+    service = await VigiaService.start(options('auto'))
+    expect(service.status().demo.running).toBe(true)
+    // Devices connect first, then report usage every few seconds.
+    await expect
+      .poll(async () => (await service!.overview()).throughput.totalBps, { timeout: 20_000 })
+      .toBeGreaterThan(0)
+    const overview = await service.overview()
+    expect(overview.connections.connectedDevices).toBeGreaterThan(0)
+    expect(overview.servers.length).toBeGreaterThan(0)
+    await service.demo.stop()
+    expect(service.status().demo.running).toBe(false)
+  })
+
+  it('leaves the demo off when the database already holds events', async () => {
+    const engine = Engine.open(dir.path('vigia.db'))
+    engine.ingestFrames([
+      {
+        source: 't',
+        seq: null,
+        receivedAt: Date.now(),
+        bytes: Buffer.from(
+          JSON.stringify({ id: 'a', ts: Date.now(), type: 'flow', device: 'x', peer: 'y', bytes: 1 }),
+        ),
+      },
+    ])
+    engine.close()
+    service = await VigiaService.start(options('auto'))
+    expect(service.status().demo.running).toBe(false)
+  })
+
+  it('reflects an event sent by a device app in the metrics as soon as it is acknowledged', async () => {
+    service = await VigiaService.start(options('off'))
+    const ws = new WebSocket(service.status().ingestUrl)
+    const now = Date.now()
+    const replies: unknown[] = []
+    await new Promise<void>((resolve) => ws.on('open', () => resolve()))
+    const acked = new Promise<void>((resolve) =>
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { type: string }
+        if (message.type === 'ack') {
+          replies.push(message)
+          resolve()
+        }
+      }),
+    )
+    const sentAt = Date.now()
+    ws.send(
+      JSON.stringify([
+        {
+          id: 'c',
+          ts: now - 1000,
+          type: 'connect',
+          server: 'ap-9',
+          device: 'd',
+          client: 'k',
+          plan_mbps: 100,
+        },
+        {
+          id: 'u',
+          ts: now,
+          type: 'usage',
+          server: 'ap-9',
+          device: 'd',
+          client: 'k',
+          bytes_down: 5_000_000,
+          bytes_up: 0,
+        },
+      ]),
+    )
+    await acked
+    // T is taken on whole seconds, rounded down: one second later holds the usage sample.
+    const overview = await service.overview(now + 1000)
+    expect(Date.now() - sentAt).toBeLessThan(1000)
+    expect(overview.connections.connectedDevices).toBe(1)
+    expect(overview.throughput.byServer).toEqual([
+      { server: 'ap-9', bps: 4_000_000, downBps: 4_000_000, upBps: 0 },
+    ])
+    expect(service.status().connections).toHaveLength(1)
+    ws.close()
+  })
+})
