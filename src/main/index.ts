@@ -1,10 +1,11 @@
-// The Electron shell: one window, the engine in its worker, nothing else. All that can run without
+// The Electron shell: one window and the Vigia service (engine worker, ingestion endpoint, demo feed). All that can run without
 // Electron lives in modules this file composes (engine host, ingest server).
 import { app, BrowserWindow, session } from 'electron'
 import { join } from 'node:path'
-import { EngineHost } from './engine-host'
+import { ingestOptionsFromEnv } from './ingest-options'
 import { DB_FILE } from './paths'
 import { SECURE_WEB_PREFERENCES, lockDownSession, lockDownWebContents } from './security'
+import { VigiaService } from './vigia-service'
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
@@ -33,8 +34,12 @@ async function main(): Promise<void> {
     'better_sqlite3.node',
   )
   lockDownSession(session.defaultSession)
-  const engine = await EngineHost.start(join(app.getPath('userData'), DB_FILE))
-  app.on('before-quit', () => void engine.stop())
+  const service = await VigiaService.start({
+    dbPath: join(app.getPath('userData'), DB_FILE),
+    ingest: ingestOptionsFromEnv(),
+    demo: 'auto',
+  })
+  app.on('before-quit', () => void service.stop())
   await createWindow()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow()
