@@ -1,13 +1,18 @@
-// `vigia serve`: Vigia without Electron. The engine, the ingestion endpoint and the demo feed run here;
-// the browser UI joins them with issue #4.
+// `vigia serve`: Vigia without Electron. The engine, the ingestion endpoint and the demo feed run here, and
+// the UI is served to a browser. This is how a team shares one Vigia, and how the UI is tested.
 import { InvalidArgumentError, type Command } from 'commander'
 import { DEFAULT_INGEST } from '../main/ingest-server'
+import { UiServer } from '../main/ui-server'
 import { VigiaService } from '../main/vigia-service'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 
 export function registerServe(program: Command): Command {
   return program
     .command('serve')
-    .description('run the engine, the ingestion endpoint and the demo feed, without Electron')
+    .description('run Vigia without Electron: engine, ingestion endpoint, demo feed and the UI for a browser')
+    .option('--host <host>', 'address of the UI', process.env.VIGIA_HOST ?? '127.0.0.1')
+    .option('--port <port>', 'port of the UI', port, Number(process.env.VIGIA_PORT ?? 7421))
     .option(
       '--ingest-host <host>',
       'address of the ingestion endpoint',
@@ -44,12 +49,29 @@ export function registerServe(program: Command): Command {
           maxPayload: options.maxFrame,
         },
       })
+      let ui: UiServer
+      try {
+        ui = await UiServer.start(service, {
+          host: options.host,
+          port: options.port,
+          token: options.token,
+          staticDir: UI_DIR,
+          uploadDir: join(dirname(dbPath), 'uploads'),
+        })
+      } catch (error) {
+        await service.stop()
+        throw error
+      }
       const status = service.status()
       console.log(`vigia: database ${dbPath}`)
+      if (!existsSync(join(UI_DIR, 'index.html')))
+        console.log('vigia: the UI is not built yet: run `npm run build`')
+      console.log(`vigia: open ${ui.url}${options.token ? '?token=<token>' : ''}`)
       console.log(`vigia: ingestion endpoint ${status.ingestUrl}${options.token ? ' (token required)' : ''}`)
       if (status.demo.running)
         console.log(`vigia: demo feed on (${status.demo.rate} events/s); --demo off to disable`)
       const stop = async () => {
+        await ui.close()
         await service.stop()
         process.exit(0)
       }
@@ -58,7 +80,11 @@ export function registerServe(program: Command): Command {
     })
 }
 
+const UI_DIR = join(import.meta.dirname, '..', '..', 'out', 'renderer')
+
 interface ServeOptions {
+  host: string
+  port: number
   ingestHost: string
   ingestPort: number
   token?: string

@@ -1,8 +1,9 @@
 // The Electron shell: one window and the Vigia service (engine worker, ingestion endpoint, demo feed). All that can run without
 // Electron lives in modules this file composes (engine host, ingest server).
-import { app, BrowserWindow, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
 import { join } from 'node:path'
 import { ingestOptionsFromEnv } from './ingest-options'
+import { registerIpc } from './ipc'
 import { DB_FILE } from './paths'
 import { SECURE_WEB_PREFERENCES, lockDownSession, lockDownWebContents } from './security'
 import { VigiaService } from './vigia-service'
@@ -38,11 +39,14 @@ async function main(): Promise<void> {
     dbPath: join(app.getPath('userData'), DB_FILE),
     ingest: ingestOptionsFromEnv(),
     demo: 'auto',
+    mode: 'desktop',
   })
   app.on('before-quit', () => void service.stop())
-  await createWindow()
+  const open = async () =>
+    registerIpc(service, { ipcMain, dialog, window: await createWindow(), devServerUrl })
+  await open()
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow()
+    if (BrowserWindow.getAllWindows().length === 0) void open()
   })
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()

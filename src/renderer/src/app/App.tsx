@@ -1,8 +1,58 @@
+import { ClientsPage } from '../features/clients/ClientsPage'
+import { ImportPage } from '../features/import/ImportPage'
+import { IngestionPage } from '../features/ingestion/IngestionPage'
+import { OverviewPage } from '../features/overview/OverviewPage'
+import { ServerPage } from '../features/servers/ServerPage'
+import { ServersPage } from '../features/servers/ServersPage'
+import { DemoBanner } from './DemoBanner'
+import { DropZone } from './DropZone'
+import { hrefOf, useRoute, type Route } from './router'
+import { useTheme } from './theme'
+import { TimeBar } from './TimeBar'
+
+const NAV: { route: Route; label: string }[] = [
+  { route: { page: 'overview' }, label: 'Overview' },
+  { route: { page: 'servers' }, label: 'Servers' },
+  { route: { page: 'clients' }, label: 'Heavy users' },
+  { route: { page: 'import' }, label: 'Import' },
+  { route: { page: 'ingestion' }, label: 'Ingestion' },
+]
+
 export function App() {
+  const route = useRoute()
+  const { theme, toggle } = useTheme()
+  const section = route.page === 'server' ? 'servers' : route.page
   return (
-    <main>
-      <h1>Vigia</h1>
-      <p>The dashboard arrives with issue #4. Meanwhile: vigia metrics.</p>
-    </main>
+    <div className="app">
+      <header className="top">
+        <div className="brand">Vigia</div>
+        <nav aria-label="Pages">
+          {NAV.map(({ route: r, label }) => (
+            <a key={label} href={hrefOf(r)} aria-current={section === r.page ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+        <TimeBar />
+        <button
+          type="button"
+          className="theme"
+          onClick={toggle}
+          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      <DemoBanner />
+      <main>
+        {route.page === 'overview' && <OverviewPage />}
+        {route.page === 'servers' && <ServersPage />}
+        {route.page === 'server' && <ServerPage server={route.server} />}
+        {route.page === 'clients' && <ClientsPage />}
+        {route.page === 'import' && <ImportPage />}
+        {route.page === 'ingestion' && <IngestionPage />}
+      </main>
+      <DropZone />
+    </div>
   )
 }

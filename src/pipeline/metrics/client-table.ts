@@ -1,0 +1,86 @@
+// The heavy-user table: every known client with its throughput over (T - 5 min, T], the share of its main
+// server, its devices and plan. Computed once per T; sorting, filtering and paging happen on the result.
+import type { Db } from '../db/open'
+import type { ClientPage, ClientRow, ClientView } from '../../shared/api'
+import { HEAVY_WINDOW_S } from './heavy-clients'
+import { planClass } from './plan-class'
+
+export function clientRowsQuery(db: Db) {
+  const clients = db.prepare<[number], { client: string; plan_mbps: number | null; last_seen: number }>(
+    `SELECT client, plan_mbps, last_seen FROM gold_clients WHERE first_seen <= ?`,
+  )
+  const usage = db.prepare<[number, number], { client: string; server: string; bytes: number }>(
+    `SELECT client, server, sum(bytes) AS bytes FROM gold_client_usage_second
+     WHERE sec > ? AND sec <= ? GROUP BY client, server`,
+  )
+  const devices = db.prepare<[], { client: string; devices: number; server: string | null }>(
+    `SELECT client, count(*) AS devices, max(server) AS server FROM gold_devices WHERE client IS NOT NULL GROUP BY client`,
+  )
+
+  return (tMs: number, thresholdMbps: number): ClientRow[] => {
+    const sec = Math.floor(tMs / 1000)
+    const serverBytes = new Map<string, number>()
+    const main = new Map<string, { server: string; bytes: number; total: number }>()
+    for (const u of usage.all(sec - HEAVY_WINDOW_S, sec)) {
+      serverBytes.set(u.server, (serverBytes.get(u.server) ?? 0) + u.bytes)
+      const m = main.get(u.client)
+      if (!m) main.set(u.client, { server: u.server, bytes: u.bytes, total: u.bytes })
+      else {
+        m.total += u.bytes
+        if (u.bytes > m.bytes) Object.assign(m, { server: u.server, bytes: u.bytes })
+      }
+    }
+    const deviceInfo = new Map(devices.all().map((d) => [d.client, d]))
+    return clients.all(tMs).map((c) => {
+      const m = main.get(c.client)
+      const bps = ((m?.total ?? 0) * 8) / HEAVY_WINDOW_S
+      const server = m?.server ?? deviceInfo.get(c.client)?.server ?? null
+      const onServer = m ? serverBytes.get(m.server) : undefined
+      return {
+        client: c.client,
+        server,
+        bps,
+        shareOfServer: m && onServer ? m.bytes / onServer : null,
+        devices: deviceInfo.get(c.client)?.devices ?? 0,
+        planMbps: c.plan_mbps,
+        planClass: planClass(c.plan_mbps),
+        lastSeen: Math.min(c.last_seen, tMs),
+        heavy: bps >= thresholdMbps * 1e6,
+      }
+    })
+  }
+}
+
+type Comparable = string | number | null
+
+/** Filters, sorts and pages rows as the view asks; nulls sort last whatever the direction. */
+export function pageOf(
+  rows: readonly ClientRow[],
+  view: Required<Pick<ClientView, 'sort' | 'search' | 'heavyOnly'>> &
+    Pick<ClientView, 'server' | 'planClass'>,
+  offset: number,
+  limit: number,
+): Omit<ClientPage, 'at' | 'thresholdMbps'> {
+  const search = view.search.trim().toLowerCase()
+  const kept = rows.filter(
+    (r) =>
+      (!view.heavyOnly || r.heavy) &&
+      (!view.server || r.server === view.server) &&
+      (!view.planClass || r.planClass === view.planClass) &&
+      (search === '' ||
+        r.client.toLowerCase().includes(search) ||
+        (r.server ?? '').toLowerCase().includes(search)),
+  )
+  const { column, desc } = view.sort
+  const sign = desc ? -1 : 1
+  const value = (r: ClientRow): Comparable => r[column]
+  kept.sort((a, b) => {
+    const x = value(a)
+    const y = value(b)
+    if (x === y) return a.client < b.client ? -1 : a.client > b.client ? 1 : 0
+    if (x === null) return 1
+    if (y === null) return -1
+    return (x < y ? -1 : 1) * sign
+  })
+  return { total: kept.length, rows: kept.slice(offset, offset + limit) }
+}

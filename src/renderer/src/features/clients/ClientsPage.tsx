@@ -1,0 +1,5 @@
+import { Panel } from '../../components/Panel'
+
+export function ClientsPage() {
+  return <Panel title="ClientsPage" loading />
+}

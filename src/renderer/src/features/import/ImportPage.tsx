@@ -1,0 +1,5 @@
+import { Panel } from '../../components/Panel'
+
+export function ImportPage() {
+  return <Panel title="ImportPage" loading />
+}

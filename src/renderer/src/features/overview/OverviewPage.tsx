@@ -1,0 +1,5 @@
+import { Panel } from '../../components/Panel'
+
+export function OverviewPage() {
+  return <Panel title="OverviewPage" loading />
+}

@@ -1,0 +1,5 @@
+import { Panel } from '../../components/Panel'
+
+export function ServersPage() {
+  return <Panel title="ServersPage" loading />
+}

@@ -1,0 +1,183 @@
+// The one way out to the UI: every method the renderer may call, with its argument schema (validated at
+// the boundary, in IPC and in the headless server alike) and its result type.
+import { z } from 'zod'
+import type { ConnectionStatus } from './ingest'
+import type { Overview, ServerUtilisation } from './metrics'
+import type { PipelineSettings } from './settings'
+
+const time = z.number().int().nonnegative()
+
+export const clientSortColumns = [
+  'client',
+  'server',
+  'bps',
+  'shareOfServer',
+  'devices',
+  'planMbps',
+  'lastSeen',
+] as const
+export type ClientSortColumn = (typeof clientSortColumns)[number]
+
+export const clientView = z.object({
+  at: time.optional(),
+  sort: z
+    .object({ column: z.enum(clientSortColumns), desc: z.boolean() })
+    .default({ column: 'bps', desc: true }),
+  search: z.string().max(200).default(''),
+  server: z.string().max(200).optional(),
+  planClass: z.enum(['low', 'medium', 'high', 'unknown']).optional(),
+  heavyOnly: z.boolean().default(false),
+})
+export type ClientView = z.input<typeof clientView>
+
+export const apiArgs = {
+  'metrics:overview': z.object({ at: time.optional() }),
+  'metrics:series': z.object({ from: time, to: time, server: z.string().max(200).optional() }),
+  'clients:page': clientView.extend({
+    offset: z.number().int().nonnegative().default(0),
+    limit: z.number().int().positive().max(1000).default(100),
+  }),
+  'import:file': z.object({ path: z.string().min(1).max(4096), force: z.boolean().default(false) }),
+  'import:cancel': z.object({ importId: z.string().max(100) }),
+  'import:history': z.object({ limit: z.number().int().positive().max(1000).default(50) }),
+  'quarantine:list': z.object({
+    beforeId: z.number().int().positive().optional(),
+    limit: z.number().int().positive().max(1000).default(100),
+  }),
+  'status:get': z.object({}),
+  'demo:set': z.object({ on: z.boolean() }),
+  'settings:get': z.object({}),
+} as const
+
+export type ApiMethod = keyof typeof apiArgs
+
+/** Electron channels besides the API methods: pushes to the window, and export (it opens a save dialog). */
+export const PUSH_CHANNEL = 'vigia:push'
+export const EXPORT_CHANNEL = 'vigia:export-clients'
+export const API_METHODS = Object.keys(apiArgs) as ApiMethod[]
+export type ApiArgs<M extends ApiMethod> = z.input<(typeof apiArgs)[M]>
+
+export interface SeriesPoint {
+  /** Bucket end, epoch ms. */
+  t: number
+  connects: number
+  disconnects: number
+  bps: number
+  downBps: number
+  upBps: number
+}
+
+export interface Series {
+  from: number
+  to: number
+  stepMs: number
+  points: SeriesPoint[]
+  byServer: { server: string; points: { t: number; bps: number }[] }[]
+}
+
+export interface ClientRow {
+  client: string
+  /** The server carrying most of its traffic in the window (or of its latest connect). */
+  server: string | null
+  /** bit/s over the last 5 minutes. */
+  bps: number
+  /** Its share of that server's throughput over the same window. */
+  shareOfServer: number | null
+  devices: number
+  planMbps: number | null
+  planClass: 'low' | 'medium' | 'high' | 'unknown'
+  lastSeen: number
+  heavy: boolean
+}
+
+export interface ClientPage {
+  at: number
+  total: number
+  rows: ClientRow[]
+  thresholdMbps: number
+}
+
+export interface ImportRecordDto {
+  id: number
+  path: string
+  size: number
+  format: string
+  startedAt: number
+  finishedAt: number | null
+  status: 'running' | 'done' | 'cancelled' | 'failed'
+  records: number
+  accepted: number
+  duplicates: number
+  quarantined: number
+  error: string | null
+}
+
+export interface QuarantineRow {
+  id: number
+  source: string
+  landingId: number
+  line: number
+  field: string | null
+  reason: string
+  raw: string
+  receivedAt: number
+}
+
+export interface StatusDto {
+  mode: 'desktop' | 'headless'
+  dbPath: string
+  ingestUrl: string
+  connections: ConnectionStatus[]
+  demo: { running: boolean; since: number | null; events: number; rate: number }
+  layers: { layer: string; bytes: number }[]
+  /** True when the database holds demo events, even with the feed off. */
+  hasDemoData: boolean
+}
+
+export interface ImportStarted {
+  importId: string
+}
+
+export interface ApiResults {
+  'metrics:overview': Overview
+  'metrics:series': Series
+  'clients:page': ClientPage
+  'import:file': ImportStarted
+  'import:cancel': boolean
+  'import:history': ImportRecordDto[]
+  'quarantine:list': QuarantineRow[]
+  'status:get': StatusDto
+  'demo:set': StatusDto['demo']
+  'settings:get': PipelineSettings
+}
+
+export interface ImportProgressDto {
+  importId: string
+  name: string
+  bytesRead: number
+  totalBytes: number
+  records: number
+  rate: number
+  etaSeconds: number | null
+}
+
+export interface ImportSummaryDto {
+  importId: string
+  name: string
+  status: 'done' | 'skipped' | 'cancelled' | 'failed'
+  format: string | null
+  records: number
+  accepted: number
+  duplicates: number
+  quarantined: number
+  durationMs: number
+  message: string | null
+}
+
+/** Pushed by the host: a few per second at most, never one per event. */
+export type PushEvent =
+  | { type: 'import:progress'; progress: ImportProgressDto }
+  | { type: 'import:done'; summary: ImportSummaryDto }
+  | { type: 'data:changed' }
+
+export type { Overview, ServerUtilisation }
