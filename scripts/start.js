@@ -1,5 +1,6 @@
-// `npm start`: the desktop app where Electron is installed. Everything is built first so a fresh checkout
-// starts with `npm install && npm start`.
+// `npm start`: the desktop app where Electron is installed; elsewhere the same Vigia headless, with the
+// address to open in a browser. Everything is built first so a fresh checkout starts with
+// `npm install && npm start`.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -20,19 +21,22 @@ function electronBinary() {
   }
 }
 
-const electron = electronBinary()
-if (!electron) {
-  console.error(
-    'vigia: Electron is not installed on this machine (its binary could not be downloaded), so the desktop app cannot open; use the command line instead: `npx vigia --help`.',
-  )
-  process.exit(1)
-}
-
 const run = (command, args, env = process.env) => {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env })
   if (result.status !== 0) process.exit(result.status ?? 1)
 }
 
 run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
-const binding = buildElectronBinding(root, electron.version)
-run(electron.path, ['.'], { ...process.env, VIGIA_SQLITE_BINDING: binding })
+
+const electron = electronBinary()
+if (electron && process.env.VIGIA_HEADLESS !== '1') {
+  const binding = buildElectronBinding(root, electron.version)
+  run(electron.path, ['.'], { ...process.env, VIGIA_SQLITE_BINDING: binding })
+} else {
+  console.log(
+    electron
+      ? 'vigia: VIGIA_HEADLESS=1: starting headless.'
+      : 'vigia: Electron is not installed here (its binary could not be downloaded): starting Vigia headless; open the address below in a browser.',
+  )
+  run(process.execPath, [join(root, 'bin', 'vigia.js'), 'serve', ...process.argv.slice(2)])
+}
