@@ -13,6 +13,7 @@ const fake = vi.hoisted(() => ({
   windows: [] as { options: Record<string, unknown>; loaded: string[] }[],
   handled: new Set<string>(),
   permissionHandlerSet: false,
+  menu: [] as unknown[],
   app: null as unknown as EventEmitter & Record<string, unknown>,
 }))
 
@@ -22,6 +23,7 @@ vi.mock('electron', async () => {
     whenReady: () => Promise.resolve(),
     getAppPath: () => '/app',
     getPath: () => dir.dir,
+    isPackaged: false,
     quit: () => {},
     exit: (code: number) => {
       throw new Error(`app.exit(${code})`)
@@ -38,6 +40,9 @@ vi.mock('electron', async () => {
       fake.windows.push(this.record)
     }
     isDestroyed = () => false
+    isMaximized = () => false
+    maximize = () => {}
+    getNormalBounds = () => ({ x: 0, y: 0, width: 1400, height: 900 })
     show = () => {}
     loadFile = async (file: string) => void this.record.loaded.push(file)
     loadURL = async (url: string) => void this.record.loaded.push(url)
@@ -45,7 +50,12 @@ vi.mock('electron', async () => {
   return {
     app,
     BrowserWindow,
-    dialog: { showSaveDialog: async () => ({ canceled: true }) },
+    dialog: { showSaveDialog: async () => ({ canceled: true }), showErrorBox: () => {} },
+    Menu: {
+      buildFromTemplate: (template: unknown[]) => ((fake.menu = template), template),
+      setApplicationMenu: () => {},
+    },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     ipcMain: { handle: (channel: string) => fake.handled.add(channel), removeHandler: () => {} },
     session: {
       defaultSession: {
@@ -78,5 +88,8 @@ describe('the Electron shell', () => {
     expect(fake.permissionHandlerSet).toBe(true)
     expect([...fake.handled].sort()).toEqual([...API_METHODS, 'vigia:export-clients'].sort())
     expect(existsSync(join(dir.dir, 'vigia.db'))).toBe(true)
+    expect(
+      fake.menu.map((m) => (m as { label?: string; role?: string }).label ?? (m as { role?: string }).role),
+    ).toEqual(['File', 'editMenu', 'View', 'windowMenu'])
   })
 })

@@ -1,23 +1,34 @@
-// The Electron shell: one window and the Vigia service (engine worker, ingestion endpoint, demo feed). All that can run without
-// Electron lives in modules this file composes (engine host, ingest server).
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
+// The Electron shell: one window, its menu and the Vigia service (engine worker, ingestion endpoint, demo
+// feed). Everything that can run without Electron lives in the modules this file composes.
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { PUSH_CHANNEL, type PushEvent } from '../shared/api'
 import { ingestOptionsFromEnv } from './ingest-options'
 import { registerIpc } from './ipc'
+import { menuTemplate } from './menu'
 import { DB_FILE } from './paths'
 import { SECURE_WEB_PREFERENCES, lockDownSession, lockDownWebContents } from './security'
 import { VigiaService } from './vigia-service'
+import { DEFAULT_SIZE, loadWindowState, saveWindowState } from './window-state'
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL
 
-async function createWindow(): Promise<BrowserWindow> {
+async function createWindow(stateFile: string): Promise<BrowserWindow> {
+  const saved = loadWindowState(
+    stateFile,
+    screen.getAllDisplays().map((d) => d.workArea),
+  )
   const window = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    ...(saved ?? DEFAULT_SIZE),
     title: 'Vigia',
     show: false,
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(__dirname, '../preload/index.cjs') },
   })
+  if (saved?.maximized) window.maximize()
+  window.on('close', () =>
+    saveWindowState(stateFile, { ...window.getNormalBounds(), maximized: window.isMaximized() }),
+  )
   lockDownWebContents(window.webContents, devServerUrl)
   window.once('ready-to-show', () => window.show())
   if (devServerUrl) await window.loadURL(devServerUrl)
@@ -27,23 +38,48 @@ async function createWindow(): Promise<BrowserWindow> {
 
 async function main(): Promise<void> {
   await app.whenReady()
-  process.env.VIGIA_SQLITE_BINDING ??= join(
+  const binding = join(
     app.getAppPath(),
     'build',
     'native',
     `electron-${process.versions.electron}`,
     'better_sqlite3.node',
   )
+  if (existsSync(binding)) process.env.VIGIA_SQLITE_BINDING ??= binding
   lockDownSession(session.defaultSession)
+  const userData = app.getPath('userData')
   const service = await VigiaService.start({
-    dbPath: join(app.getPath('userData'), DB_FILE),
+    dbPath: join(userData, DB_FILE),
     ingest: ingestOptionsFromEnv(),
     demo: 'auto',
     mode: 'desktop',
   })
   app.on('before-quit', () => void service.stop())
-  const open = async () =>
-    registerIpc(service, { ipcMain, dialog, window: await createWindow(), devServerUrl })
+
+  let current: BrowserWindow | undefined
+  const send = (event: PushEvent) => current?.webContents.send(PUSH_CHANNEL, event)
+  const open = async () => {
+    current = await createWindow(join(userData, 'window-state.json'))
+    registerIpc(service, { ipcMain, dialog, window: current, devServerUrl })
+  }
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        platform: process.platform,
+        isDev: !app.isPackaged,
+        navigate: (hash) => send({ type: 'navigate', hash }),
+        importFiles: async () => {
+          if (!current) return
+          const { filePaths } = await dialog.showOpenDialog(current, {
+            title: 'Import log files',
+            properties: ['openFile', 'multiSelections'],
+          })
+          for (const path of filePaths) service.startImport(path)
+          if (filePaths.length > 0) send({ type: 'navigate', hash: '#/import' })
+        },
+      }),
+    ),
+  )
   await open()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void open()
@@ -54,6 +90,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`Vigia could not start: ${(error as Error).message}`)
+  dialog.showErrorBox('Vigia could not start', (error as Error).message)
   app.exit(1)
 })

@@ -179,5 +179,7 @@ export type PushEvent =
   | { type: 'import:progress'; progress: ImportProgressDto }
   | { type: 'import:done'; summary: ImportSummaryDto }
   | { type: 'data:changed' }
+  /** The desktop app's menu asks the UI to show a page. */
+  | { type: 'navigate'; hash: string }
 
 export type { Overview, ServerUtilisation }

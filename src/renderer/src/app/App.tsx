@@ -4,6 +4,8 @@ import { IngestionPage } from '../features/ingestion/IngestionPage'
 import { OverviewPage } from '../features/overview/OverviewPage'
 import { ServerPage } from '../features/servers/ServerPage'
 import { ServersPage } from '../features/servers/ServersPage'
+import { useEffect } from 'react'
+import { useApi } from './api-context'
 import { DemoBanner } from './DemoBanner'
 import { DropZone } from './DropZone'
 import { hrefOf, useRoute, type Route } from './router'
@@ -20,6 +22,12 @@ const NAV: { route: Route; label: string }[] = [
 
 export function App() {
   const route = useRoute()
+  const api = useApi()
+  // The desktop menu (View > Servers, File > Import) moves between pages.
+  useEffect(
+    () => api.onPush((event) => event.type === 'navigate' && void (location.hash = event.hash)),
+    [api],
+  )
   const { theme, toggle } = useTheme()
   const section = route.page === 'server' ? 'servers' : route.page
   return (
