@@ -118,7 +118,7 @@ function printSummary(s: ImportSummary): void {
   console.log(
     `${s.path}${what}: ${s.status}: ${s.records} records, ${s.accepted} accepted, ${s.duplicates} duplicates, ${s.quarantined} quarantined in ${seconds} s`,
   )
-  if (s.message) console.log(`  ${s.message}`)
+  if (s.message) console.log(`  ${s.message}${s.status === 'skipped' ? ': use --force to import again' : ''}`)
   for (const r of s.rejects.slice(0, 10))
     console.log(`  line ${r.line}: ${r.field ? `${r.field} ` : ''}${r.reason}`)
   if (s.quarantined > 10) console.log(`  ... see all with: vigia quarantine`)

@@ -6,7 +6,10 @@ import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 
 export interface EngineRequests {
   ingestFrames: { args: [frames: IncomingFrame[]]; result: FrameResult[] }
-  importFile: { args: [path: string, options: { force?: boolean; importId: string }]; result: ImportSummary }
+  importFile: {
+    args: [path: string, options: { force?: boolean; importId: string; name?: string }]
+    result: ImportSummary
+  }
   cancelImport: { args: [importId: string]; result: boolean }
   rebuild: { args: []; result: number | null }
   applyRetention: { args: []; result: Record<string, number> }

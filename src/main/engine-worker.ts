@@ -34,12 +34,13 @@ const handlers: Handlers = {
     post({ kind: 'committed' })
     return results
   },
-  importFile: async (path, { force, importId }) => {
+  importFile: async (path, { force, importId, name }) => {
     const abort = new AbortController()
     imports.set(importId, abort)
     try {
       return await importFile(engine, path, {
         force,
+        name,
         signal: abort.signal,
         onProgress: (progress) => {
           post({ kind: 'import-progress', importId, progress })

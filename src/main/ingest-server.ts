@@ -303,5 +303,7 @@ function count(c: Connection, now: number, records: number): void {
 function rate(c: Connection, now: number): number {
   const second = Math.floor(now / 1000)
   const total = c.perSecond.filter(([s]) => s > second - RATE_WINDOW_S).reduce((n, [, k]) => n + k, 0)
-  return total / RATE_WINDOW_S
+  // A young connection is judged over the time it has been open, not the whole window.
+  const seconds = Math.min(RATE_WINDOW_S, Math.max(1, (now - c.connectedAt) / 1000))
+  return total / seconds
 }

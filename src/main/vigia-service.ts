@@ -137,7 +137,7 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     const name = options.name ?? basename(path)
     this.imports.set(importId, { name, cleanup: options.cleanup })
     void this.engine
-      .call('importFile', path, { importId, force: options.force })
+      .call('importFile', path, { importId, force: options.force, name: options.name })
       .then((s) => {
         this.emit('push', {
           type: 'import:done',

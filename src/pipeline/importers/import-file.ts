@@ -46,6 +46,8 @@ export interface ImportSummary {
 export interface ImportOptions {
   /** Import even when the same content was imported before. */
   force?: boolean
+  /** The name people know the file by (an upload's original name); defaults to the path. */
+  name?: string
   signal?: AbortSignal
   onProgress?: (progress: ImportProgress) => void
   /** Records per flush (one landing + bronze transaction, then silver and gold). */
@@ -103,7 +105,7 @@ export async function importFile(
     return finish({
       ...summary,
       status: 'skipped',
-      message: `already imported on ${new Date(earlier.finished_at).toISOString()} as ${earlier.path}: use --force to import again`,
+      message: `already imported on ${new Date(earlier.finished_at).toISOString()} as ${earlier.path}`,
     })
   }
 
@@ -117,7 +119,7 @@ export async function importFile(
     summary.message = `not a readable gzip file (${(error as Error).message}); the bytes are kept in landing`
   }
   const historyId = history.start({
-    path,
+    path: options.name ?? path,
     sha256,
     size: totalBytes,
     format: summary.format ?? 'unknown',
@@ -170,7 +172,7 @@ export async function importFile(
       pending.chunks.push({
         index: chunkIndex,
         payload: {
-          source: `file:${path}`,
+          source: `file:${options.name ?? path}`,
           kind: 'file-chunk',
           seq: String(chunkIndex),
           receivedAt,

@@ -7,6 +7,9 @@ export interface ImportsState {
   active: Map<string, ImportProgressDto>
   finished: ImportSummaryDto[]
   start: (files: readonly File[], force?: boolean) => Promise<void>
+  /** "Import again even if already imported": applies to drops anywhere and to the file picker. */
+  force: boolean
+  setForce: (force: boolean) => void
   cancel: (importId: string) => Promise<void>
   error: string | null
 }
@@ -18,6 +21,7 @@ export function ImportsProvider({ children }: { children: ReactNode }) {
   const [active, setActive] = useState(new Map<string, ImportProgressDto>())
   const [finished, setFinished] = useState<ImportSummaryDto[]>([])
   const [error, setError] = useState<string | null>(null)
+  const [force, setForce] = useState(false)
   // A small file can finish before its upload returns: never show a finished import as running.
   const done = useRef(new Set<string>())
 
@@ -40,10 +44,10 @@ export function ImportsProvider({ children }: { children: ReactNode }) {
   )
 
   const start = useCallback(
-    async (files: readonly File[], force = false) => {
+    async (files: readonly File[], forced = force) => {
       setError(null)
       try {
-        const started = await api.importFiles(files, force)
+        const started = await api.importFiles(files, forced)
         setActive((m) => {
           const next = new Map(m)
           started.forEach(({ importId }, i) => {
@@ -66,7 +70,7 @@ export function ImportsProvider({ children }: { children: ReactNode }) {
         setError((e as Error).message)
       }
     },
-    [api],
+    [api, force],
   )
 
   const cancel = useCallback(
@@ -75,7 +79,7 @@ export function ImportsProvider({ children }: { children: ReactNode }) {
   )
 
   return (
-    <ImportsContext.Provider value={{ active, finished, start, cancel, error }}>
+    <ImportsContext.Provider value={{ active, finished, start, cancel, error, force, setForce }}>
       {children}
     </ImportsContext.Provider>
   )
