@@ -1,5 +1,6 @@
 // The engine owns the only writable connection. Everything received goes in through it: landing and
 // bronze in one transaction per flush, then silver and gold advance from their watermarks.
+import { AlertEvaluator } from './alerts/evaluator'
 import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
 import { openDb, type Db } from './db/open'
@@ -55,6 +56,7 @@ export class Engine {
   private readonly watermarks: Watermarks
   private readonly silver: SilverStage
   private readonly gold: GoldStage
+  private readonly alerts: AlertEvaluator
 
   constructor(readonly db: Db) {
     this.settings = new SettingsStore(db)
@@ -63,6 +65,7 @@ export class Engine {
     this.watermarks = new Watermarks(db)
     this.silver = new SilverStage(db, this.watermarks)
     this.gold = new GoldStage(db, this.watermarks)
+    this.alerts = new AlertEvaluator(db, this.watermarks)
   }
 
   static open(path: string): Engine {
@@ -131,7 +134,13 @@ export class Engine {
       if (read < STAGE_BATCH) break
     }
     while (this.gold.advance(STAGE_BATCH) === STAGE_BATCH);
+    this.evaluateAlerts()
     return all
+  }
+
+  /** Runs the alert rules over the event-time minutes not judged yet, for a bounded time. Returns minutes left. */
+  evaluateAlerts(now = Date.now()): number {
+    return this.alerts.run(this.settings.get(), now)
   }
 
   /**

@@ -30,6 +30,7 @@ export class SettingsStore {
       ...current,
       ...patch,
       retentionDays: { ...current.retentionDays, ...patch.retentionDays },
+      alerts: { ...current.alerts, ...patch.alerts },
     })
     this.putStmt.run(JSON.stringify(next))
     this.cached = next

@@ -1,6 +1,6 @@
 import type { Db } from './db/open'
 
-export type Stage = 'silver' | 'gold'
+export type Stage = 'silver' | 'gold' | 'alerts'
 
 /** Each stage remembers the last id of the layer below that it has read. */
 export class Watermarks {

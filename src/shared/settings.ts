@@ -23,6 +23,20 @@ export const pipelineSettings = z.object({
   /** Capacity assumed for servers missing from the inventory. */
   defaultMaxConnections: z.number().int().positive().default(1000),
   defaultCapacityMbps: z.number().positive().default(10_000),
+  /** Alert rules (docs/alerts.md); utilisation levels in percent of capacity. */
+  alerts: z
+    .object({
+      overloadRaisePct: z.number().positive().max(1000).default(85),
+      overloadClearPct: z.number().positive().max(1000).default(75),
+      overloadForMin: z.number().nonnegative().default(5),
+      overloadClearForMin: z.number().nonnegative().default(5),
+      heavyForMin: z.number().nonnegative().default(10),
+      upgradeSharePct: z.number().positive().max(100).default(10),
+      upgradeWindowDays: z.number().positive().default(7),
+      upgradeHorizonDays: z.number().positive().default(30),
+    })
+    .refine((a) => a.overloadClearPct <= a.overloadRaisePct, 'overloadClearPct must not exceed overloadRaisePct')
+    .prefault({}),
   retentionDays: z
     .object({
       landing: z.number().positive().default(7),
@@ -36,8 +50,9 @@ export const pipelineSettings = z.object({
 })
 export type PipelineSettings = z.output<typeof pipelineSettings>
 
-export type SettingsPatch = Partial<Omit<PipelineSettings, 'retentionDays'>> & {
+export type SettingsPatch = Partial<Omit<PipelineSettings, 'retentionDays' | 'alerts'>> & {
   retentionDays?: Partial<PipelineSettings['retentionDays']>
+  alerts?: Partial<PipelineSettings['alerts']>
 }
 
 export const DEFAULT_SETTINGS: PipelineSettings = pipelineSettings.parse({})

@@ -1,0 +1,259 @@
+// Runs the alert rules minute by minute in event time, from the last evaluated minute up to the newest
+// event: live traffic is judged as it arrives, and imported history produces the alerts it would have
+// produced then (marked historical, never notified). Runs in the engine, which owns the writes.
+import type { Db } from '../db/open'
+import { connectedDevicesQuery } from '../metrics/connected-devices'
+import { clientThroughputQuery } from '../metrics/heavy-clients'
+import { serverUtilisationMetric } from '../metrics/server-utilisation'
+import type { PipelineSettings } from '../../shared/settings'
+import type { Watermarks } from '../watermarks'
+import { OK, step, type HysteresisRule, type Phase, type Transition } from './hysteresis'
+import { daysToSaturation } from './trend'
+
+export type AlertRule = 'server-overloaded' | 'upgrade-recommended' | 'heavy-user'
+
+const MINUTE = 60_000
+const DAY = 86_400_000
+/** Time one call may take: a long import's history is caught up over several calls, never blocking ingestion. */
+const DEFAULT_BUDGET_MS = 100
+/** Alerts for event times older than this (wall clock) are history: shown, never notified. */
+export const HISTORICAL_AFTER_MS = 15 * MINUTE
+
+interface OpenAlert {
+  id: number
+  rule: AlertRule
+  subject: string
+  phase: string
+}
+
+export class AlertEvaluator {
+  private readonly newestEvent
+  private readonly connected
+  private readonly utilisation
+  private readonly clientBps
+  private readonly openAlerts
+  private readonly insertAlert
+  private readonly updateAlert
+  private readonly log
+  private readonly saveSample
+  private readonly overloadShare
+  private readonly dailyPeaks
+  private readonly shareOfServer
+
+  constructor(
+    private readonly db: Db,
+    private readonly watermarks: Watermarks,
+  ) {
+    this.newestEvent = db.prepare<[], { ts: number | null; first: number | null }>(
+      'SELECT max(ts) AS ts, min(ts) AS first FROM silver_events',
+    )
+    this.connected = connectedDevicesQuery(db)
+    this.utilisation = serverUtilisationMetric(db)
+    this.clientBps = clientThroughputQuery(db)
+    this.openAlerts = db.prepare<[], OpenAlert>(
+      `SELECT id, rule, subject, phase FROM alerts WHERE state IN ('pending', 'firing')`,
+    )
+    this.insertAlert = db.prepare(
+      `INSERT INTO alerts (rule, subject, state, since, fired_at, value, summary, details, phase, historical, created_at)
+       VALUES (@rule, @subject, @state, @since, @firedAt, @value, @summary, @details, @phase, @historical, @now)`,
+    )
+    this.updateAlert = db.prepare(
+      `UPDATE alerts SET state = @state, fired_at = coalesce(@firedAt, fired_at), resolved_at = @resolvedAt,
+         value = @value, summary = @summary, details = @details, phase = @phase,
+         historical = CASE WHEN state = 'pending' THEN @historical ELSE historical END
+       WHERE id = @id`,
+    )
+    this.log = db.prepare(
+      'INSERT INTO alert_log (alert_id, at, event_time, kind, who, comment) VALUES (?, ?, ?, ?, NULL, NULL)',
+    )
+    this.saveSample = db.prepare(
+      `INSERT OR REPLACE INTO alert_samples (server, minute, connection_util, throughput_util) VALUES (?, ?, ?, ?)`,
+    )
+    this.overloadShare = db.prepare<[number, string, number, number], { over: number; total: number }>(
+      `SELECT sum(max(connection_util, throughput_util) >= ?) AS over, count(*) AS total
+       FROM alert_samples WHERE server = ? AND minute > ? AND minute <= ?`,
+    )
+    this.dailyPeaks = db.prepare<[string, number, number], { day: number; peak: number }>(
+      `SELECT (minute - 1) / 1440 AS day, max(max(connection_util, throughput_util)) AS peak
+       FROM alert_samples WHERE server = ? AND minute > ? AND minute <= ? GROUP BY day ORDER BY day`,
+    )
+    this.shareOfServer = db.prepare<
+      { client: string; from: number; to: number },
+      { client: number; server: number; name: string }
+    >(
+      `SELECT c.bytes AS client, s.bytes AS server, c.server AS name FROM
+         (SELECT server, sum(bytes) AS bytes FROM gold_client_usage_second
+          WHERE client = :client AND sec > :from AND sec <= :to GROUP BY server ORDER BY bytes DESC LIMIT 1) c
+       JOIN (SELECT server, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second
+             WHERE sec > :from AND sec <= :to GROUP BY server) s ON s.server = c.server`,
+    )
+  }
+
+  /**
+   * Judges the whole event-time minutes not judged yet, oldest first, for about `budgetMs`. Returns how many
+   * minutes are still waiting (0 when caught up).
+   */
+  run(settings: PipelineSettings, now = Date.now(), budgetMs = DEFAULT_BUDGET_MS): number {
+    const events = this.newestEvent.get()
+    if (!events || events.ts === null || events.first === null) return 0
+    const last = Math.floor(events.ts / MINUTE)
+    let from = this.watermarks.get('alerts')
+    // A first run starts where the data starts, within the window the rules look back over.
+    if (from === 0) {
+      from = Math.max(
+        last - Math.ceil((settings.alerts.upgradeWindowDays * DAY) / MINUTE),
+        Math.floor(events.first / MINUTE) - 1,
+      )
+    }
+    if (last <= from) return 0
+    const started = Date.now()
+    let minute = from
+    this.db.transaction(() => {
+      const open = new Map<string, OpenAlert>(
+        this.openAlerts.all().map((a) => [`${a.rule}\u0000${a.subject}`, a]),
+      )
+      while (minute < last && Date.now() - started < budgetMs) this.judge(++minute, settings, open, now)
+      this.watermarks.set('alerts', minute)
+    })()
+    return last - minute
+  }
+
+  private judge(minute: number, settings: PipelineSettings, open: Map<string, OpenAlert>, now: number): void {
+    const t = minute * MINUTE
+    const a = settings.alerts
+    const historical = t < now - HISTORICAL_AFTER_MS
+    const connected = this.connected(t, settings.idleTimeoutMin * MINUTE)
+    const overload: HysteresisRule = {
+      raiseAt: a.overloadRaisePct / 100,
+      clearBelow: a.overloadClearPct / 100,
+      forMs: a.overloadForMin * MINUTE,
+      clearForMs: a.overloadClearForMin * MINUTE,
+    }
+    for (const s of this.utilisation(t / 1000, connected, settings)) {
+      this.saveSample.run(s.server, minute, s.connectionUtilisation, s.throughputUtilisation)
+      const which = s.throughputUtilisation >= s.connectionUtilisation ? 'throughput' : 'connections'
+      const value = Math.max(s.connectionUtilisation, s.throughputUtilisation)
+      const pct = Math.round(value * 100)
+      this.apply(open, 'server-overloaded', s.server, overload, value, t, historical, now, {
+        summary: `Server ${s.server} overloaded: ${which} at ${pct} % of capacity`,
+        details: {
+          which,
+          connectionUtilisation: s.connectionUtilisation,
+          throughputUtilisation: s.throughputUtilisation,
+        },
+      })
+      if (minute % 60 === 0) this.judgeUpgrade(s.server, minute, settings, open, historical, now)
+    }
+    const heavyRule: HysteresisRule = {
+      raiseAt: settings.heavyThresholdMbps * 1e6,
+      clearBelow: settings.heavyThresholdMbps * 1e6,
+      forMs: a.heavyForMin * MINUTE,
+      clearForMs: a.overloadClearForMin * MINUTE,
+    }
+    const clients = this.clientBps(t / 1000)
+    // Clients with an open alert are judged even at 0 b/s, so their alerts can resolve.
+    for (const alert of open.values()) {
+      if (alert.rule === 'heavy-user' && !clients.has(alert.subject)) clients.set(alert.subject, 0)
+    }
+    for (const [client, bps] of clients) {
+      if (bps < heavyRule.clearBelow && !open.has(`heavy-user\u0000${client}`)) continue
+      const share = this.shareOfServer.get({ client, from: t / 1000 - 300, to: t / 1000 })
+      const ofServer = share && share.server > 0 ? share.client / share.server : null
+      this.apply(open, 'heavy-user', client, heavyRule, bps, t, historical, now, {
+        summary: `Client ${client} uses ${(bps / 1e6).toFixed(1)} Mb/s${ofServer === null ? '' : `, ${Math.round(ofServer * 100)} % of ${share!.name}`}: consider limiting it`,
+        details: { bps, server: share?.name ?? null, shareOfServer: ofServer },
+      })
+    }
+  }
+
+  private judgeUpgrade(
+    server: string,
+    minute: number,
+    settings: PipelineSettings,
+    open: Map<string, OpenAlert>,
+    historical: boolean,
+    now: number,
+  ): void {
+    const a = settings.alerts
+    const windowMinutes = (a.upgradeWindowDays * DAY) / MINUTE
+    const shares = this.overloadShare.get(a.overloadRaisePct / 100, server, minute - windowMinutes, minute)
+    const overloadedShare = windowMinutes > 0 ? (shares?.over ?? 0) / windowMinutes : 0
+    const peaks = this.dailyPeaks.all(server, minute - 30 * 1440, minute)
+    const today = Math.floor((minute - 1) / 1440)
+    // Only whole days: today's peak is still rising.
+    const days = daysToSaturation(
+      peaks.filter((p) => p.day < today),
+      today,
+    )
+    const bySaturation = days !== null && days <= a.upgradeHorizonDays
+    const byShare = overloadedShare > a.upgradeSharePct / 100
+    const reasons = [
+      byShare
+        ? `overloaded ${Math.round(overloadedShare * 100)} % of the last ${a.upgradeWindowDays} days`
+        : null,
+      bySaturation ? `saturates in about ${Math.max(1, Math.round(days))} days` : null,
+    ].filter(Boolean)
+    const rule: HysteresisRule = { raiseAt: 1, clearBelow: 1, forMs: 0, clearForMs: 0 }
+    this.apply(
+      open,
+      'upgrade-recommended',
+      server,
+      rule,
+      byShare || bySaturation ? 1 : 0,
+      minute * MINUTE,
+      historical,
+      now,
+      {
+        summary: `Upgrade server ${server}: ${reasons.join('; ') || 'no longer needed'}`,
+        details: { overloadedShare, daysToSaturation: days },
+      },
+    )
+  }
+
+  private apply(
+    open: Map<string, OpenAlert>,
+    rule: AlertRule,
+    subject: string,
+    hysteresis: HysteresisRule,
+    value: number,
+    t: number,
+    historical: boolean,
+    now: number,
+    evidence: { summary: string; details: object },
+  ): void {
+    const key = `${rule}\u0000${subject}`
+    const current = open.get(key)
+    const phase: Phase = current ? (JSON.parse(current.phase) as Phase) : OK
+    const { next, transition } = step(hysteresis, phase, value, t)
+    if (!current && next.phase === 'ok') return
+    const state = stateOf(next, transition)
+    const row = {
+      state,
+      firedAt: transition === 'firing' ? t : null,
+      resolvedAt: state === 'resolved' || state === 'cancelled' ? t : null,
+      value,
+      summary: evidence.summary,
+      details: JSON.stringify(evidence.details),
+      phase: JSON.stringify(next),
+      historical: historical ? 1 : 0,
+    }
+    let id: number
+    if (!current) {
+      const since = next.phase === 'ok' ? t : next.since
+      id = Number(this.insertAlert.run({ ...row, rule, subject, since, now }).lastInsertRowid)
+      open.set(key, { id, rule, subject, phase: row.phase })
+    } else {
+      id = current.id
+      this.updateAlert.run({ ...row, id })
+      if (state === 'resolved' || state === 'cancelled') open.delete(key)
+      else current.phase = row.phase
+    }
+    if (transition) this.log.run(id, now, t, transition)
+  }
+}
+
+function stateOf(phase: Phase, transition: Transition): 'pending' | 'firing' | 'resolved' | 'cancelled' {
+  if (transition === 'cancelled') return 'cancelled'
+  if (transition === 'resolved') return 'resolved'
+  return phase.phase === 'pending' ? 'pending' : 'firing'
+}
