@@ -13,8 +13,10 @@ export function clientRowsQuery(db: Db) {
     `SELECT client, server, sum(bytes) AS bytes FROM gold_client_usage_second
      WHERE sec > ? AND sec <= ? GROUP BY client, server`,
   )
-  const devices = db.prepare<[], { client: string; devices: number; server: string | null }>(
-    `SELECT client, count(*) AS devices, max(server) AS server FROM gold_devices WHERE client IS NOT NULL GROUP BY client`,
+  // With max(), SQLite takes the bare `server` from the device whose connect is the latest.
+  const devices = db.prepare<[number], { client: string; devices: number; server: string | null }>(
+    `SELECT client, count(*) AS devices, server, max(connect_ts) AS latest_connect FROM gold_devices
+     WHERE client IS NOT NULL AND first_seen <= ? GROUP BY client`,
   )
 
   return (tMs: number, thresholdMbps: number): ClientRow[] => {
@@ -30,7 +32,7 @@ export function clientRowsQuery(db: Db) {
         if (u.bytes > m.bytes) Object.assign(m, { server: u.server, bytes: u.bytes })
       }
     }
-    const deviceInfo = new Map(devices.all().map((d) => [d.client, d]))
+    const deviceInfo = new Map(devices.all(tMs).map((d) => [d.client, d]))
     return clients.all(tMs).map((c) => {
       const m = main.get(c.client)
       const bps = ((m?.total ?? 0) * 8) / HEAVY_WINDOW_S
@@ -53,14 +55,40 @@ export function clientRowsQuery(db: Db) {
 
 type Comparable = string | number | null
 
-/** Filters, sorts and pages rows as the view asks; nulls sort last whatever the direction. */
+type PageView = Required<Pick<ClientView, 'sort' | 'search' | 'heavyOnly'>> &
+  Pick<ClientView, 'server' | 'planClass'>
+
+// The last view of each rows array, filtered and sorted: scrolling asks for page after page of one view of
+// the same rows, and sorting 100,000 rows costs a hundred times more than slicing a page out of them.
+const sortedViews = new WeakMap<readonly ClientRow[], { key: string; kept: ClientRow[] }>()
+
+/**
+ * Filters, sorts and pages rows as the view asks; nulls sort last whatever the direction, ties go by
+ * client. `rows` must not change once paged: the sorted view is kept for the next page.
+ */
 export function pageOf(
   rows: readonly ClientRow[],
-  view: Required<Pick<ClientView, 'sort' | 'search' | 'heavyOnly'>> &
-    Pick<ClientView, 'server' | 'planClass'>,
+  view: PageView,
   offset: number,
   limit: number,
 ): Omit<ClientPage, 'at' | 'thresholdMbps'> {
+  const key = JSON.stringify([
+    view.sort.column,
+    view.sort.desc,
+    view.search.trim().toLowerCase(),
+    view.heavyOnly,
+    view.server ?? null,
+    view.planClass ?? null,
+  ])
+  let sorted = sortedViews.get(rows)
+  if (sorted?.key !== key) {
+    sorted = { key, kept: filterAndSort(rows, view) }
+    sortedViews.set(rows, sorted)
+  }
+  return { total: sorted.kept.length, rows: sorted.kept.slice(offset, offset + limit) }
+}
+
+function filterAndSort(rows: readonly ClientRow[], view: PageView): ClientRow[] {
   const search = view.search.trim().toLowerCase()
   const kept = rows.filter(
     (r) =>
@@ -82,5 +110,5 @@ export function pageOf(
     if (y === null) return -1
     return (x < y ? -1 : 1) * sign
   })
-  return { total: kept.length, rows: kept.slice(offset, offset + limit) }
+  return kept
 }
