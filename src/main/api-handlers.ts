@@ -2,6 +2,7 @@
 // every call is validated and answered.
 import type { z } from 'zod'
 import { API_METHODS, apiArgs, type ApiMethod, type ApiResults } from '../shared/api'
+import { listInventory, parseInventory } from '../pipeline/inventory'
 import type { VigiaService } from './vigia-service'
 
 type Handlers = {
@@ -22,6 +23,27 @@ export function createApiHandlers(service: VigiaService): Handlers {
     'status:get': () => service.status(),
     'demo:set': ({ on }) => service.setDemo(on),
     'settings:get': () => service.engine.call('getSettings'),
+    'settings:update': (patch) => service.engine.call('updateSettings', patch),
+    'alerts:list': ({ recent }) => service.alerts.list(recent),
+    'alerts:detail': ({ id }) => {
+      const alert = service.alerts.get(id)
+      if (!alert) throw new ApiError(`no alert ${id}`)
+      return { alert, log: service.alerts.log(id), evidence: service.alerts.evidence(alert) }
+    },
+    'alerts:ack': ({ id, who, comment }) => service.engine.call('alertAck', id, who, comment),
+    'alerts:silence': ({ id, minutes, who, comment }) =>
+      service.engine.call('alertSilence', id, minutes, who, comment),
+    'inventory:list': () => listInventory(service.reader),
+    'inventory:upsert': async (row) => {
+      await service.engine.call('inventoryUpsert', [row])
+      return listInventory(service.reader)
+    },
+    'inventory:delete': ({ server }) => service.engine.call('inventoryDelete', server),
+    'inventory:import': async ({ text }) => {
+      const { rows, errors } = parseInventory(text)
+      if (errors.length === 0) await service.engine.call('inventoryUpsert', rows)
+      return { saved: errors.length === 0 ? rows.length : 0, errors }
+    },
   }
 }
 

@@ -2,6 +2,7 @@
 import type { FrameResult, IncomingFrame } from '../pipeline/engine'
 import type { ImportProgress, ImportSummary } from '../pipeline/importers/import-file'
 import type { LayerSize } from '../pipeline/retention'
+import type { ServerInventoryRow } from '../shared/alerts'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 
 export interface EngineRequests {
@@ -15,6 +16,11 @@ export interface EngineRequests {
   applyRetention: { args: []; result: Record<string, number> }
   layerSizes: { args: []; result: LayerSize[] }
   getSettings: { args: []; result: PipelineSettings }
+  alertAck: { args: [id: number, who: string, comment: string]; result: boolean }
+  alertSilence: { args: [id: number, minutes: number, who: string, comment: string]; result: boolean }
+  alertsNotified: { args: [ids: number[]]; result: void }
+  inventoryUpsert: { args: [rows: ServerInventoryRow[]]; result: void }
+  inventoryDelete: { args: [server: string]; result: boolean }
   updateSettings: { args: [patch: SettingsPatch]; result: PipelineSettings }
 }
 

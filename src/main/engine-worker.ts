@@ -2,7 +2,9 @@
 // the ingestion endpoint.
 import { parentPort, workerData } from 'node:worker_threads'
 import { Engine } from '../pipeline/engine'
+import { AlertActions } from '../pipeline/alerts/alert-store'
 import { importFile } from '../pipeline/importers/import-file'
+import { deleteInventory, upsertInventory } from '../pipeline/inventory'
 import type { EngineMethod, EngineRequests, RequestMessage, WorkerMessage } from './engine-protocol'
 
 const port = parentPort!
@@ -17,6 +19,15 @@ try {
 }
 
 const imports = new Map<string, AbortController>()
+const alertActions = new AlertActions(engine.db)
+
+// Imported history is judged by the alert rules in slices, between other work, until caught up.
+const ALERTS_EVERY_MS = 2000
+setInterval(() => {
+  const before = Date.now()
+  const left = engine.evaluateAlerts()
+  if (left > 0 || Date.now() - before > 5) post({ kind: 'committed' })
+}, ALERTS_EVERY_MS).unref()
 const RETENTION_EVERY_MS = 3600_000
 engine.applyRetention()
 const retention = setInterval(() => engine.applyRetention(), RETENTION_EVERY_MS)
@@ -61,6 +72,11 @@ const handlers: Handlers = {
   layerSizes: () => engine.layerSizes(),
   getSettings: () => engine.settings.get(),
   updateSettings: (patch) => engine.updateSettings(patch),
+  alertAck: (id, who, comment) => alertActions.ack(id, who, comment),
+  alertSilence: (id, minutes, who, comment) => alertActions.silence(id, minutes, who, comment),
+  alertsNotified: (ids) => alertActions.notified(ids),
+  inventoryUpsert: (rows) => upsertInventory(engine.db, rows),
+  inventoryDelete: (server) => deleteInventory(engine.db, server),
 }
 
 port.on('message', async (message: RequestMessage) => {

@@ -55,6 +55,7 @@ vi.mock('electron', async () => {
       buildFromTemplate: (template: unknown[]) => ((fake.menu = template), template),
       setApplicationMenu: () => {},
     },
+    Notification: Object.assign(class {}, { isSupported: () => false }),
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     ipcMain: { handle: (channel: string) => fake.handled.add(channel), removeHandler: () => {} },
     session: {

@@ -1,6 +1,6 @@
 // The Electron shell: one window, its menu and the Vigia service (engine worker, ingestion endpoint, demo
 // feed). Everything that can run without Electron lives in the modules this file composes.
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, screen, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { PUSH_CHANNEL, type PushEvent } from '../shared/api'
@@ -58,6 +58,17 @@ async function main(): Promise<void> {
 
   let current: BrowserWindow | undefined
   const send = (event: PushEvent) => current?.webContents.send(PUSH_CHANNEL, event)
+  // Alerts become OS notifications; a click brings Vigia forward on the server concerned.
+  service.on('push', (event) => {
+    if (event.type !== 'notify' || !Notification.isSupported()) return
+    const notification = new Notification({ title: event.title, body: event.body })
+    notification.on('click', () => {
+      current?.show()
+      current?.focus()
+      send({ type: 'navigate', hash: event.target })
+    })
+    notification.show()
+  })
   const open = async () => {
     current = await createWindow(join(userData, 'window-state.json'))
     registerIpc(service, { ipcMain, dialog, window: current, devServerUrl })

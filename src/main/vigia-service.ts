@@ -6,6 +6,8 @@ import { rm } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { openDb, type Db } from '../pipeline/db/open'
 import type { IncomingFrame } from '../pipeline/engine'
+import { alertQueries } from '../pipeline/alerts/alert-store'
+import { planNotifications, type NotifiableAlert } from '../pipeline/alerts/notification-plan'
 import { ImportHistory } from '../pipeline/importers/import-history'
 import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
 import { overviewQuery } from '../pipeline/metrics/overview'
@@ -21,6 +23,7 @@ import type {
   Series,
   StatusDto,
 } from '../shared/api'
+import type { AlertDto } from '../shared/alerts'
 import type { Overview } from '../shared/metrics'
 import { DemoFeed } from './demo-feed'
 import { EngineHost } from './engine-host'
@@ -37,13 +40,36 @@ export interface ServiceOptions {
 // Pushes are throttled: the UI hears "something changed" a few times a second at most.
 const CHANGED_EVERY_MS = 250
 const LAYERS_EVERY_MS = 60_000
+const NOTIFY_EVERY_MS = 10_000
+
+function notifiable(a: AlertDto): NotifiableAlert {
+  const target = a.rule === 'heavy-user' ? `#/alerts/${a.id}` : `#/servers/${encodeURIComponent(a.subject)}`
+  return {
+    id: a.id,
+    title:
+      a.rule === 'heavy-user'
+        ? `Heavy user ${a.subject}`
+        : a.rule === 'upgrade-recommended'
+          ? `Upgrade ${a.subject}`
+          : `Server ${a.subject} overloaded`,
+    body: a.summary,
+    target,
+    historical: a.historical,
+    acked: a.ackedAt !== null,
+    silencedUntil: a.silencedUntil,
+    notifyCount: a.notifyCount,
+    lastNotifiedAt: a.lastNotifiedAt,
+  }
+}
 
 export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
   private readonly overviewAt: ReturnType<typeof overviewQuery>
   private readonly seriesOf: ReturnType<typeof seriesQuery>
   private readonly clientRows: ReturnType<typeof clientRowsQuery>
   private readonly history: ImportHistory
+  readonly alerts: ReturnType<typeof alertQueries>
   private readonly hasDemo
+  private notifyTimer: NodeJS.Timeout | null = null
   private clientCache: { sec: number; rows: ClientRow[]; thresholdMbps: number } | null = null
   private readonly imports = new Map<string, { name: string; cleanup?: string }>()
   private changedTimer: NodeJS.Timeout | null = null
@@ -61,6 +87,9 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     this.seriesOf = seriesQuery(reader)
     this.clientRows = clientRowsQuery(reader)
     this.history = new ImportHistory(reader)
+    this.alerts = alertQueries(reader)
+    this.notifyTimer = setInterval(() => void this.notify(), NOTIFY_EVERY_MS)
+    this.notifyTimer.unref()
     this.hasDemo = reader.prepare<[], { yes: number }>(
       `SELECT EXISTS (SELECT 1 FROM landing_payloads WHERE source = 'demo') AS yes`,
     )
@@ -224,7 +253,18 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     }
   }
 
+  /** Shows the alerts due now as notifications (pushed: the host or the browser shows them). */
+  async notify(now = Date.now()): Promise<void> {
+    const firing = this.alerts.list(0).filter((a) => a.state === 'firing')
+    const plan = planNotifications(firing.map(notifiable), now)
+    for (const n of plan)
+      this.emit('push', { type: 'notify', title: n.title, body: n.body, target: n.target })
+    const ids = plan.flatMap((n) => n.alertIds)
+    if (ids.length > 0) await this.engine.call('alertsNotified', ids).catch(() => undefined)
+  }
+
   async stop(): Promise<void> {
+    if (this.notifyTimer) clearInterval(this.notifyTimer)
     if (this.changedTimer) clearTimeout(this.changedTimer)
     await this.demo.stop()
     await this.ingest.close()

@@ -1,6 +1,7 @@
 // The one way out to the UI: every method the renderer may call, with its argument schema (validated at
 // the boundary, in IPC and in the headless server alike) and its result type.
 import { z } from 'zod'
+import type { AlertDto, AlertLogEntry, AlertSample, ServerInventoryRow } from './alerts'
 import type { ConnectionStatus } from './ingest'
 import type { Overview, ServerUtilisation } from './metrics'
 import type { PipelineSettings } from './settings'
@@ -47,6 +48,53 @@ export const apiArgs = {
   'status:get': z.object({}),
   'demo:set': z.object({ on: z.boolean() }),
   'settings:get': z.object({}),
+  'settings:update': z.object({
+    heavyThresholdMbps: z.number().positive().optional(),
+    idleTimeoutMin: z.number().positive().optional(),
+    defaultMaxConnections: z.number().int().positive().optional(),
+    defaultCapacityMbps: z.number().positive().optional(),
+    alerts: z
+      .object({
+        overloadRaisePct: z.number().positive().max(1000),
+        overloadClearPct: z.number().positive().max(1000),
+        overloadForMin: z.number().nonnegative(),
+        overloadClearForMin: z.number().nonnegative(),
+        heavyForMin: z.number().nonnegative(),
+        upgradeSharePct: z.number().positive().max(100),
+        upgradeWindowDays: z.number().positive(),
+        upgradeHorizonDays: z.number().positive(),
+      })
+      .partial()
+      .optional(),
+  }),
+  'alerts:list': z.object({ recent: z.number().int().nonnegative().max(500).default(50) }),
+  'alerts:detail': z.object({ id: z.number().int().positive() }),
+  'alerts:ack': z.object({
+    id: z.number().int().positive(),
+    who: z.string().trim().min(1).max(100),
+    comment: z.string().max(1000).default(''),
+  }),
+  'alerts:silence': z.object({
+    id: z.number().int().positive(),
+    minutes: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 60),
+    who: z.string().trim().min(1).max(100),
+    comment: z.string().max(1000).default(''),
+  }),
+  'inventory:list': z.object({}),
+  'inventory:upsert': z.object({
+    server: z.string().trim().min(1).max(200),
+    name: z.string().max(200).nullable().default(null),
+    region: z.string().max(200).nullable().default(null),
+    maxConnections: z.number().int().positive(),
+    capacityMbps: z.number().positive(),
+  }),
+  'inventory:delete': z.object({ server: z.string().min(1).max(200) }),
+  /** The text of a CSV or JSON inventory file (read by the UI: it works the same in both hosts). */
+  'inventory:import': z.object({ text: z.string().max(1 << 20) }),
 } as const
 
 export type ApiMethod = keyof typeof apiArgs
@@ -149,6 +197,15 @@ export interface ApiResults {
   'status:get': StatusDto
   'demo:set': StatusDto['demo']
   'settings:get': PipelineSettings
+  'settings:update': PipelineSettings
+  'alerts:list': AlertDto[]
+  'alerts:detail': { alert: AlertDto; log: AlertLogEntry[]; evidence: AlertSample[] }
+  'alerts:ack': boolean
+  'alerts:silence': boolean
+  'inventory:list': ServerInventoryRow[]
+  'inventory:upsert': ServerInventoryRow[]
+  'inventory:delete': boolean
+  'inventory:import': { saved: number; errors: string[] }
 }
 
 export interface ImportProgressDto {
@@ -179,6 +236,8 @@ export type PushEvent =
   | { type: 'import:progress'; progress: ImportProgressDto }
   | { type: 'import:done'; summary: ImportSummaryDto }
   | { type: 'data:changed' }
+  /** An alert to show as an OS notification (the desktop app shows it itself; a browser UI uses its own). */
+  | { type: 'notify'; title: string; body: string; target: string }
   /** The desktop app's menu asks the UI to show a page. */
   | { type: 'navigate'; hash: string }
 

@@ -35,7 +35,10 @@ export const pipelineSettings = z.object({
       upgradeWindowDays: z.number().positive().default(7),
       upgradeHorizonDays: z.number().positive().default(30),
     })
-    .refine((a) => a.overloadClearPct <= a.overloadRaisePct, 'overloadClearPct must not exceed overloadRaisePct')
+    .refine(
+      (a) => a.overloadClearPct <= a.overloadRaisePct,
+      'overloadClearPct must not exceed overloadRaisePct',
+    )
     .prefault({}),
   retentionDays: z
     .object({

@@ -1,4 +1,7 @@
+import { AlertPage } from '../features/alerts/AlertPage'
+import { AlertsPage } from '../features/alerts/AlertsPage'
 import { ClientsPage } from '../features/clients/ClientsPage'
+import { SettingsPage } from '../features/settings/SettingsPage'
 import { ImportPage } from '../features/import/ImportPage'
 import { IngestionPage } from '../features/ingestion/IngestionPage'
 import { OverviewPage } from '../features/overview/OverviewPage'
@@ -7,6 +10,7 @@ import { ServersPage } from '../features/servers/ServersPage'
 import { useEffect } from 'react'
 import { useApi } from './api-context'
 import { DemoBanner } from './DemoBanner'
+import { useBrowserNotifications } from './notifications'
 import { DropZone } from './DropZone'
 import { hrefOf, useRoute, type Route } from './router'
 import { useTheme } from './theme'
@@ -16,8 +20,10 @@ const NAV: { route: Route; label: string }[] = [
   { route: { page: 'overview' }, label: 'Overview' },
   { route: { page: 'servers' }, label: 'Servers' },
   { route: { page: 'clients' }, label: 'Heavy users' },
+  { route: { page: 'alerts' }, label: 'Alerts' },
   { route: { page: 'import' }, label: 'Import' },
   { route: { page: 'ingestion' }, label: 'Ingestion' },
+  { route: { page: 'settings' }, label: 'Settings' },
 ]
 
 export function App() {
@@ -29,7 +35,8 @@ export function App() {
     [api],
   )
   const { theme, toggle } = useTheme()
-  const section = route.page === 'server' ? 'servers' : route.page
+  const section = route.page === 'server' ? 'servers' : route.page === 'alert' ? 'alerts' : route.page
+  useBrowserNotifications()
   return (
     <div className="app">
       <header className="top">
@@ -59,6 +66,9 @@ export function App() {
         {route.page === 'clients' && <ClientsPage />}
         {route.page === 'import' && <ImportPage />}
         {route.page === 'ingestion' && <IngestionPage />}
+        {route.page === 'alerts' && <AlertsPage />}
+        {route.page === 'alert' && <AlertPage id={route.id} />}
+        {route.page === 'settings' && <SettingsPage />}
       </main>
       <DropZone />
     </div>

@@ -8,16 +8,31 @@ export type Route =
   | { page: 'clients' }
   | { page: 'import' }
   | { page: 'ingestion' }
+  | { page: 'alerts' }
+  | { page: 'alert'; id: number }
+  | { page: 'settings' }
 
 export function parseRoute(hash: string): Route {
   const [, page, arg] = hash.replace(/^#/, '').split('/')
   if (page === 'servers' && arg) return { page: 'server', server: decodeURIComponent(arg) }
-  if (page === 'servers' || page === 'clients' || page === 'import' || page === 'ingestion') return { page }
+  if (page === 'alerts' && arg && /^\d+$/.test(arg)) return { page: 'alert', id: Number(arg) }
+  if (
+    page === 'servers' ||
+    page === 'clients' ||
+    page === 'import' ||
+    page === 'ingestion' ||
+    page === 'alerts' ||
+    page === 'settings'
+  ) {
+    return { page }
+  }
   return { page: 'overview' }
 }
 
 export function hrefOf(route: Route): string {
-  return route.page === 'server' ? `#/servers/${encodeURIComponent(route.server)}` : `#/${route.page}`
+  if (route.page === 'server') return `#/servers/${encodeURIComponent(route.server)}`
+  if (route.page === 'alert') return `#/alerts/${route.id}`
+  return `#/${route.page}`
 }
 
 const subscribe = (callback: () => void) => {
