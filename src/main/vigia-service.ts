@@ -41,6 +41,8 @@ export interface ServiceOptions {
 const CHANGED_EVERY_MS = 250
 const LAYERS_EVERY_MS = 60_000
 const NOTIFY_EVERY_MS = 10_000
+const LIVE_SLACK_MS = 15_000
+const LIVE_REUSE_S = 5
 
 function notifiable(a: AlertDto): NotifiableAlert {
   const target = a.rule === 'heavy-user' ? `#/alerts/${a.id}` : `#/servers/${encodeURIComponent(a.subject)}`
@@ -131,8 +133,13 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
   async clientPage(args: ApiArgs<'clients:page'> & { offset: number; limit: number }): Promise<ClientPage> {
     const at = args.at ?? Date.now()
     const sec = Math.floor(at / 1000)
-    // Paging and re-sorting within one second reuse the rows: 100,000 clients are computed once.
-    if (this.clientCache?.sec !== sec) {
+    // Paging and re-sorting reuse the rows: 100,000 clients are computed once per second asked for, and in
+    // live mode (T close to now) at most every few seconds; the page says which T it shows.
+    const cached = this.clientCache
+    const live = sec * 1000 > Date.now() - LIVE_SLACK_MS
+    const fresh =
+      cached && (cached.sec === sec || (live && sec >= cached.sec && sec - cached.sec < LIVE_REUSE_S))
+    if (!fresh) {
       const { heavyThresholdMbps } = await this.engine.call('getSettings')
       this.clientCache = {
         sec,
@@ -147,8 +154,9 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
       server: args.server,
       planClass: args.planClass,
     }
-    const page = pageOf(this.clientCache.rows, view, args.offset, args.limit)
-    return { at: sec * 1000, thresholdMbps: this.clientCache.thresholdMbps, ...page }
+    const rows = this.clientCache!
+    const page = pageOf(rows.rows, view, args.offset, args.limit)
+    return { at: rows.sec * 1000, thresholdMbps: rows.thresholdMbps, ...page }
   }
 
   /** All rows of a view, for export. */
