@@ -1,5 +1,96 @@
+// The five answers at T and the charts of the selected range: live (the last 15 minutes, refreshed every
+// second) or a fixed range whose figures are those at its end.
+import { useMemo } from 'react'
+import { useTime } from '../../app/time-context'
 import { Panel } from '../../components/Panel'
+import { formatTime } from '../../lib/format'
+import { ClientSharesPanel } from './ClientSharesPanel'
+import { DeviceTypesPanel } from './DeviceTypesPanel'
+import { OverviewFigures } from './OverviewFigures'
+import { PageHeading } from './PageHeading'
+import { SamplingProgress } from './SamplingProgress'
+import { connectedLines, connectLines, serverThroughputLines, throughputLines } from './series-lines'
+import { TimeSeriesPanel } from './TimeSeriesPanel'
+import { TopPairsPanel } from './TopPairsPanel'
+import { useConnectedHistory } from './useConnectedHistory'
+import { useOverviewData } from './useOverviewData'
+import './overview.css'
 
 export function OverviewPage() {
-  return <Panel title="OverviewPage" loading />
+  const { live } = useTime()
+  const query = useOverviewData()
+  const history = useConnectedHistory()
+  const data = query.data
+  const { loading, error } = query
+
+  const connects = useMemo(() => data && connectLines(data.now, data.series, live), [data, live])
+  const throughput = useMemo(() => data && throughputLines(data.series), [data])
+  const perServer = useMemo(() => data && serverThroughputLines(data.series), [data])
+  const connected = useMemo(
+    () => data && history.data && connectedLines(history.data, data.now, data.series.from),
+    [data, history.data],
+  )
+  const at = data ? `at ${formatTime(data.now.at)}` : ''
+
+  return (
+    <div className="ov-page" data-testid="overview-page">
+      <PageHeading title="Overview" live={live} at={data?.now.at} range={data?.series} />
+      {data ? (
+        <OverviewFigures now={data.now} previous={data.previous} />
+      ) : (
+        <Panel title="Headline figures" loading={loading} error={error} />
+      )}
+      {data && error && (
+        <p className="state-error ov-stale" role="alert">
+          Could not refresh: {error.message}. Showing the figures at {formatTime(data.now.at)}.
+        </p>
+      )}
+      <div className="grid">
+        <TimeSeriesPanel
+          id="connections"
+          title="Connects and disconnects per second"
+          lines={connects}
+          unit="perSecond"
+          zoom={!live}
+          loading={loading}
+          error={error}
+          emptyText="No connect or disconnect in this range."
+        />
+        <TimeSeriesPanel
+          id="connected-devices"
+          title="Connected devices"
+          lines={connected}
+          unit="count"
+          zoom={!live}
+          loading={loading || history.loading}
+          error={error ?? history.error}
+          actions={<SamplingProgress history={history} />}
+          emptyText="No device connected in this range."
+        />
+        <TimeSeriesPanel
+          id="throughput"
+          title="Throughput, down and up"
+          lines={throughput}
+          unit="bitrate"
+          zoom={!live}
+          loading={loading}
+          error={error}
+          emptyText="No usage reported in this range."
+        />
+        <TimeSeriesPanel
+          id="server-throughput"
+          title="Throughput per server"
+          lines={perServer}
+          unit="bitrate"
+          zoom={!live}
+          loading={loading}
+          error={error}
+          emptyText="No usage reported in this range."
+        />
+        <ClientSharesPanel heavy={data?.now.heavyClients} loading={loading} error={error} at={at} />
+        <DeviceTypesPanel rows={data?.now.deviceTypes} loading={loading} error={error} at={at} />
+        <TopPairsPanel pairs={data?.now.topPairs} loading={loading} error={error} at={at} />
+      </div>
+    </div>
+  )
 }

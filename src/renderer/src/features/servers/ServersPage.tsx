@@ -1,5 +1,83 @@
-import { Panel } from '../../components/Panel'
+// Every access server at T: how full it is in connections and in throughput against its inventory limits.
+import type { ServerUtilisation } from '../../../../shared/metrics'
+import { useApi } from '../../app/api-context'
+import { useTime } from '../../app/time-context'
+import { Figure, Panel } from '../../components/Panel'
+import { formatBitRate, formatCount, formatShare } from '../../lib/format'
+import { PageHeading } from '../overview/PageHeading'
+import { usePacedQuery } from '../overview/usePacedQuery'
+import { ServersTable } from './ServersTable'
+import { CRIT_AT, levelOf, WARN_AT, worst } from './utilisation'
+import './servers.css'
 
 export function ServersPage() {
-  return <Panel title="ServersPage" loading />
+  const api = useApi()
+  const { live } = useTime()
+  const query = usePacedQuery('servers', ({ at }) => api.call('metrics:overview', { at }))
+  const servers = query.data?.servers
+  return (
+    <div className="ov-page" data-testid="servers-page">
+      <PageHeading title="Servers" live={live} at={query.data?.at} />
+      {servers && servers.length > 0 && <ServerTotals servers={servers} />}
+      <Panel
+        id="servers"
+        title="Utilisation per server"
+        loading={query.loading}
+        error={query.error}
+        empty={!servers || servers.length === 0}
+        emptyText="No server in the inventory, and none seen in events up to this time."
+        actions={
+          <span className="srv-legend">
+            <span className="level-warn">warning ≥ {WARN_AT * 100} %</span> ·{' '}
+            <span className="level-crit">critical ≥ {CRIT_AT * 100} %</span>
+          </span>
+        }
+      >
+        {servers && <ServersTable servers={servers} />}
+      </Panel>
+    </div>
+  )
+}
+
+function ServerTotals({ servers }: { servers: ServerUtilisation[] }) {
+  const levels = servers.map((s) => worst(levelOf(s.connectionUtilisation), levelOf(s.throughputUtilisation)))
+  const connected = servers.reduce((n, s) => n + s.connectedDevices, 0)
+  const max = servers.reduce((n, s) => n + s.maxConnections, 0)
+  const bps = servers.reduce((n, s) => n + s.throughputBps, 0)
+  const capacity = servers.reduce((n, s) => n + s.capacityMbps * 1e6, 0)
+  const outside = servers.filter((s) => !s.inInventory).length
+  return (
+    <div className="figures" data-testid="server-totals">
+      <Figure
+        testId="figure-servers"
+        label="Servers"
+        value={formatCount(servers.length)}
+        detail={outside > 0 ? `${outside} not in the inventory (default capacity)` : 'all in the inventory'}
+      />
+      <Figure
+        testId="figure-servers-warn"
+        label="At warning (≥ 75 %)"
+        value={formatCount(levels.filter((l) => l === 'warn').length)}
+        detail="connections or throughput"
+      />
+      <Figure
+        testId="figure-servers-crit"
+        label="Critical (≥ 85 %)"
+        value={formatCount(levels.filter((l) => l === 'crit').length)}
+        detail="connections or throughput"
+      />
+      <Figure
+        testId="figure-servers-connected"
+        label="Connected devices"
+        value={formatCount(connected)}
+        detail={`of ${formatCount(max)} allowed · ${formatShare(max > 0 ? connected / max : null)}`}
+      />
+      <Figure
+        testId="figure-servers-throughput"
+        label="Throughput (last min)"
+        value={formatBitRate(bps)}
+        detail={`of ${formatBitRate(capacity)} capacity · ${formatShare(capacity > 0 ? bps / capacity : null)}`}
+      />
+    </div>
+  )
 }

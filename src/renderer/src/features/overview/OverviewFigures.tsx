@@ -1,0 +1,97 @@
+// The five answers at T as headline figures, each with how it moved since the minute before.
+import type { Overview } from '../../../../shared/api'
+import { Figure } from '../../components/Panel'
+import { formatBitRate, formatCount, formatShare } from '../../lib/format'
+import { formatRate } from './chart-options'
+import { count, points, trend } from './trend'
+
+const perSecond = (events: number) => events / 60
+
+export function OverviewFigures({ now, previous }: { now: Overview; previous: Overview }) {
+  const { connections: c, throughput: tp, heavyClients: hc, distinctDevices: dd } = now
+  const before = previous
+  const rate = (delta: number) => `${formatRate(delta)}/s`
+  const top = now.topPairs[0]
+  return (
+    <div className="figures ov-figures" data-testid="overview-figures">
+      <Figure
+        testId="figure-connects"
+        label="Connects / s (last 60 s)"
+        value={`${formatRate(perSecond(c.last60s.connects))}/s`}
+        detail={`${formatCount(c.last60s.connects)} in 60 s · ${trend(
+          perSecond(c.last60s.connects),
+          perSecond(before.connections.last60s.connects),
+          rate,
+        )}`}
+      />
+      <Figure
+        testId="figure-disconnects"
+        label="Disconnects / s (last 60 s)"
+        value={`${formatRate(perSecond(c.last60s.disconnects))}/s`}
+        detail={`${formatCount(c.last60s.disconnects)} in 60 s · ${trend(
+          perSecond(c.last60s.disconnects),
+          perSecond(before.connections.last60s.disconnects),
+          rate,
+        )}`}
+      />
+      <Figure
+        testId="figure-connected"
+        label="Connected devices"
+        value={formatCount(c.connectedDevices)}
+        detail={trend(c.connectedDevices, before.connections.connectedDevices, count)}
+      />
+      <Figure
+        testId="figure-distinct"
+        label={`Devices with a connect in ${dd.windowMin} min`}
+        value={formatCount(dd.count)}
+        detail={trend(dd.count, before.distinctDevices.count, count)}
+      />
+      <Figure
+        testId="figure-throughput"
+        label="Throughput now (10 s)"
+        value={formatBitRate(tp.totalBps)}
+        detail={`↓ ${formatBitRate(tp.downBps)} ↑ ${formatBitRate(tp.upBps)} · ${trend(
+          tp.totalBps,
+          before.throughput.totalBps,
+          formatBitRate,
+        )}`}
+      />
+      <Figure
+        testId="figure-provisioned"
+        label="Provisioned (plans of connected devices)"
+        value={formatBitRate(tp.provisionedBps)}
+        detail={`${formatShare(tp.provisionedBps > 0 ? tp.totalBps / tp.provisionedBps : null)} in use · ${trend(
+          tp.provisionedBps,
+          before.throughput.provisionedBps,
+          formatBitRate,
+        )}`}
+      />
+      <Figure
+        testId="figure-heavy-share"
+        label={`Heavy clients (≥ ${hc.thresholdMbps} Mb/s over 5 min)`}
+        value={formatShare(hc.heavyShare)}
+        detail={`${formatCount(hc.heavyClients)} of ${formatCount(hc.connectedClients)} clients · ${trend(
+          hc.heavyShare,
+          before.heavyClients.heavyShare,
+          points,
+        )}`}
+      />
+      <Figure
+        testId="figure-high-plan-share"
+        label="Clients on high plans (> 100 Mb/s)"
+        value={formatShare(hc.highPlanShare)}
+        detail={`${formatCount(hc.planClasses.high)} of ${formatCount(hc.connectedClients)} clients · ${trend(
+          hc.highPlanShare,
+          before.heavyClients.highPlanShare,
+          points,
+        )}`}
+      />
+      <Figure
+        testId="figure-top-pair"
+        label="Top device pair (last 60 s)"
+        value={top ? formatBitRate(top.bps) : '–'}
+        detail={top ? `${top.device} → ${top.peer}` : 'no flows in the last 60 s'}
+      />
+    </div>
+  )
+}

@@ -1,0 +1,33 @@
+import type { ReactNode } from 'react'
+import { formatTime } from '../../lib/format'
+
+/** The page title and the times it shows: figures at T and, for charts, their range, with the zone. */
+export function PageHeading({
+  title,
+  live,
+  at,
+  range,
+  children,
+}: {
+  title: ReactNode
+  live: boolean
+  at: number | undefined
+  range?: { from: number; to: number }
+  children?: ReactNode
+}) {
+  // Outside live mode the date matters: a range may be any day.
+  const withDate = !live || (range !== undefined && range.to - range.from > 86_400_000)
+  return (
+    <div className="ov-head">
+      <h1>{title}</h1>
+      {children}
+      {at !== undefined && (
+        <p className="ov-as-of" data-testid="as-of">
+          <span className={live ? 'ov-mode ov-live' : 'ov-mode'}>{live ? 'Live' : 'Range'}</span>
+          Figures at {formatTime(at, withDate)}
+          {range && ` · charts from ${formatTime(range.from, withDate)} to ${formatTime(range.to, withDate)}`}
+        </p>
+      )}
+    </div>
+  )
+}
