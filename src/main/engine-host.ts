@@ -26,6 +26,9 @@ function spawnWorker(dbPath: string): Worker {
   return new Worker(bootstrap, { eval: true, workerData: { dbPath } })
 }
 
+/** The worker is gone: nothing sent to it is known to be committed. */
+export class EngineStoppedError extends Error {}
+
 export class EngineHost extends EventEmitter<EngineHostEvents> {
   private readonly worker: Worker
   private nextId = 1
@@ -64,7 +67,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     method: M,
     ...args: EngineRequests[M]['args']
   ): Promise<EngineRequests[M]['result']> {
-    if (this.exited) return Promise.reject(new Error('the engine has stopped'))
+    if (this.exited) return Promise.reject(new EngineStoppedError('the engine has stopped'))
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
@@ -98,7 +101,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   private onExit(code: number): void {
     this.exited = true
     for (const waiter of this.pending.values())
-      waiter.reject(new Error(`the engine stopped (exit code ${code})`))
+      waiter.reject(new EngineStoppedError(`the engine stopped (exit code ${code})`))
     this.pending.clear()
     this.emit('exit', code)
   }

@@ -7,6 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { FrameResult, IncomingFrame } from '../pipeline/engine'
 import type { ConnectionStatus, FrameReply } from '../shared/ingest'
 import { isLoopbackHost, tokenMatches, tokenFromRequest } from './auth'
+import { EngineStoppedError } from './engine-host'
 
 /** Where frames go: the engine host in the app, an in-process engine in tests. */
 export interface IngestTarget {
@@ -237,10 +238,30 @@ export class IngestServer {
     let results: FrameResult[]
     try {
       results = await this.target.ingestFrames(batch.map((p) => p.frame))
-    } catch {
-      // Nothing in the batch is known to be committed: the clients must resend it.
-      for (const c of new Set(batch.map((p) => p.connection))) c.ws.close(1011, 'the engine failed: resend')
-      return
+    } catch (error) {
+      // One frame the engine cannot take must not hold back the others: retry them one by one, and answer
+      // the one that fails with an error. If the engine itself has failed, nothing is known to be committed
+      // and the clients must resend.
+      if (batch.length > 1) {
+        for (const pending of batch) await this.commit([pending])
+        return
+      }
+      const [only] = batch
+      if (!only || error instanceof EngineStoppedError) {
+        for (const c of new Set(batch.map((p) => p.connection))) c.ws.close(1011, 'the engine failed: resend')
+        return
+      }
+      results = [
+        {
+          landingId: 0,
+          seq: only.frame.seq,
+          error: `Vigia could not process this frame: ${(error as Error).message}`,
+          accepted: 0,
+          duplicates: 0,
+          rejected: 0,
+          rejects: [],
+        },
+      ]
     }
     const now = Date.now()
     batch.forEach(({ connection, frame }, i) => {

@@ -24,6 +24,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * silver will quarantine, so its neighbours still count.
  */
 export function splitFrame(bytes: Uint8Array): SplitResult {
+  try {
+    return split(bytes)
+  } catch (error) {
+    // Hostile shapes (JSON nested thousands deep) can exhaust the stack: the frame is refused, not the batch.
+    return { ok: false, error: `frame could not be read: ${(error as Error).message}` }
+  }
+}
+
+function split(bytes: Uint8Array): SplitResult {
   let text: string
   try {
     text = utf8.decode(bytes)

@@ -54,6 +54,15 @@ export function normalize(
   line: number,
   context: NormalizeContext,
 ): Normalized {
+  try {
+    return read(raw, format, line, context)
+  } catch (error) {
+    // A record nested thousands deep can exhaust the stack: it is quarantined, its neighbours go on.
+    return reject(null, `record could not be read: ${(error as Error).message}`)
+  }
+}
+
+function read(raw: string, format: RecordFormat, line: number, context: NormalizeContext): Normalized {
   let value: unknown
   try {
     value = JSON.parse(raw)
