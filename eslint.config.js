@@ -23,7 +23,18 @@ const noNodeInBrowser = [
 ]
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'build', 'test-results', 'playwright-report', 'e2e/artifacts'] },
+  {
+    ignores: [
+      'node_modules',
+      'out',
+      'dist',
+      'build',
+      'test-results',
+      'playwright-report',
+      'e2e/artifacts',
+      'bench/data',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
