@@ -1,0 +1,186 @@
+// Crashes: the headless server is killed (SIGKILL) in the middle of ingestion and of a file import, then
+// restarted. Every acknowledged event is in silver exactly once, and the metrics equal a clean run's.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { openDb } from '../pipeline/db/open'
+import { Engine } from '../pipeline/engine'
+import { overviewQuery } from '../pipeline/metrics/overview'
+import { tempDir } from '../pipeline/testing/temp-db'
+import type { FrameReply } from '../shared/ingest'
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'vigia.js')
+const T = Math.floor(Date.now() / 1000) * 1000
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+function serve(db: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [
+    BIN,
+    '--db',
+    db,
+    'serve',
+    '--port',
+    '0',
+    '--ingest-port',
+    String(port),
+    '--demo',
+    'off',
+  ])
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (out.includes('ingestion endpoint')) resolve(child)
+    })
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)))
+  })
+}
+
+const kill = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGKILL')
+  })
+
+function events(n: number) {
+  return Array.from({ length: n }, (_, i) => {
+    const device = `d${i % 40}`
+    if (i < 40)
+      return {
+        id: `c${i}`,
+        ts: T - 120_000,
+        type: 'connect',
+        server: `ap-${i % 3}`,
+        device,
+        client: `k${i % 15}`,
+        plan_mbps: 100,
+      }
+    return {
+      id: `u${i}`,
+      ts: T - 60_000 + (i % 50_000),
+      type: 'usage',
+      server: `ap-${i % 3}`,
+      device,
+      client: `k${i % 15}`,
+      bytes_down: 1000 + i,
+      bytes_up: 10,
+    }
+  })
+}
+
+describe('crash safety', () => {
+  let dir: ReturnType<typeof tempDir>
+  const children: ChildProcess[] = []
+  beforeEach(() => {
+    dir = tempDir()
+  })
+  afterEach(() => {
+    children.forEach((c) => c.kill('SIGKILL'))
+    dir.remove()
+  })
+
+  it('keeps every acknowledged event exactly once when the server is killed mid-ingestion and the client resends', async () => {
+    const all = events(20_000)
+    const frames = Array.from({ length: all.length / 50 }, (_, i) => ({
+      seq: `f${i}`,
+      events: all.slice(i * 50, i * 50 + 50),
+    }))
+    const db = dir.path('vigia.db')
+    const port = await freePort()
+    children.push(await serve(db, port))
+
+    const acked = new Set<string>()
+    const sendAll = (pending: typeof frames, killAfter?: number) =>
+      new Promise<void>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/ingest`)
+        ws.on('open', () => pending.forEach((f) => ws.send(JSON.stringify(f))))
+        ws.on('message', (data) => {
+          const reply = JSON.parse(String(data)) as FrameReply | { type: 'hello' }
+          if (reply.type === 'hello') return
+          acked.add(reply.seq)
+          if (killAfter !== undefined && acked.size === killAfter) void kill(children[0]!)
+          if (pending.every((f) => acked.has(f.seq))) ws.close()
+        })
+        ws.on('close', () => resolve())
+        ws.on('error', () => undefined)
+      })
+
+    await sendAll(frames, 100)
+    const before = acked.size
+    expect(before).toBeGreaterThanOrEqual(100)
+    expect(before).toBeLessThan(frames.length)
+    children.push(await serve(db, port))
+    await sendAll(frames.filter((f) => !acked.has(f.seq)))
+    expect(acked.size).toBe(frames.length)
+    await kill(children[1]!)
+
+    const reader = openDb(db, { readonly: true })
+    const ids = reader.prepare<[], { event_id: string }>('SELECT event_id FROM silver_events').all()
+    expect(ids).toHaveLength(all.length)
+    expect(new Set(ids.map((r) => r.event_id)).size).toBe(all.length)
+
+    const clean = Engine.open(dir.path('clean.db'))
+    clean.ingestFrames(
+      frames.map((f) => ({
+        source: 'clean',
+        seq: f.seq,
+        receivedAt: Date.now(),
+        bytes: Buffer.from(JSON.stringify(f)),
+      })),
+    )
+    const settings = clean.settings.get()
+    expect(overviewQuery(reader)(T, settings)).toEqual(overviewQuery(clean.db)(T, settings))
+    reader.close()
+    clean.close()
+  })
+
+  it('keeps a killed file import consistent, and importing again completes it without double counting', async () => {
+    const all = events(60_000)
+    const file = dir.path('big.ndjson')
+    writeFileSync(file, all.map((e) => JSON.stringify(e)).join('\n'))
+    const db = dir.path('vigia.db')
+    const child = spawn(process.execPath, [BIN, '--db', db, 'import', file])
+    children.push(child)
+    // Killed once its first batches are committed.
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        if (/\d+ records/.test(d.toString()) && / ([1-9]\d{3,}) records/.test(d.toString())) resolve()
+      })
+    })
+    await kill(child)
+    const mid = openDb(db, { readonly: true })
+    const partial = (mid.prepare('SELECT count(*) AS n FROM silver_events').get() as { n: number }).n
+    mid.close()
+    expect(partial).toBeLessThan(all.length)
+
+    const again = spawn(process.execPath, [BIN, '--db', db, 'import', file])
+    const code = await new Promise((resolve) => again.on('exit', resolve))
+    expect(code).toBe(0)
+    const reader = openDb(db, { readonly: true })
+    expect(reader.prepare('SELECT count(*) AS n FROM silver_events').get()).toEqual({ n: all.length })
+    const clean = Engine.open(dir.path('clean.db'))
+    clean.ingestFrames([
+      {
+        source: 'clean',
+        seq: null,
+        receivedAt: Date.now(),
+        bytes: Buffer.from(all.map((e) => JSON.stringify(e)).join('\n')),
+      },
+    ])
+    const settings = clean.settings.get()
+    expect(overviewQuery(reader)(T, settings)).toEqual(overviewQuery(clean.db)(T, settings))
+    reader.close()
+    clean.close()
+  }, 120_000)
+}, 120_000)
