@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../testing/temp-db'
+import { writeFileSync } from 'node:fs'
+import { explainDbError } from './explain-error'
 import { MIGRATIONS } from './migrations'
 import { openDb } from './open'
 
@@ -35,5 +37,65 @@ describe('opening the database', () => {
       last_id: 0,
     })
     db.close()
+  })
+})
+
+describe('database faults', () => {
+  let dir: ReturnType<typeof tempDir>
+  beforeEach(() => {
+    dir = tempDir()
+  })
+  afterEach(() => dir.remove())
+
+  it('says a damaged file is not a usable database and what to do', () => {
+    const path = dir.path('vigia.db')
+    writeFileSync(path, 'not sqlite at all '.repeat(300))
+    expect(() => openDb(path)).toThrow(/is not a usable Vigia database .* move it aside .* --db/)
+  })
+
+  it('says a folder that cannot hold the database cannot be written, and what to do', () => {
+    writeFileSync(dir.path('a-file'), 'x')
+    expect(() => openDb(dir.path('a-file/vigia.db'))).toThrow(
+      /cannot write the database at .*folder exists and is writable/,
+    )
+  })
+
+  it('says a database locked by another writer is locked, and what to do', () => {
+    const path = dir.path('vigia.db')
+    openDb(path).close()
+    const other = new Database(path)
+    other.pragma('locking_mode = EXCLUSIVE')
+    other.exec('BEGIN EXCLUSIVE')
+    try {
+      expect(() => {
+        const db = openDb(path)
+        db.pragma('busy_timeout = 0')
+        try {
+          db.exec(`INSERT INTO settings VALUES ('x', '1')`)
+        } catch (error) {
+          throw explainDbError(error, path)
+        } finally {
+          db.close()
+        }
+      }).toThrow(/locked by another program/)
+    } finally {
+      other.exec('ROLLBACK')
+      other.close()
+    }
+  })
+
+  it('says a full disk is full and what to do', () => {
+    const db = openDb(dir.path('vigia.db'))
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`)
+    try {
+      db.exec(`INSERT INTO settings VALUES ('big', '${'x'.repeat(100_000)}')`)
+      expect.unreachable()
+    } catch (error) {
+      expect(explainDbError(error, 'vigia.db').message).toMatch(
+        /the disk holding vigia.db is full: free some space/,
+      )
+    } finally {
+      db.close()
+    }
   })
 })

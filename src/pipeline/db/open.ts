@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { explainDbError } from './explain-error'
 import { MIGRATIONS } from './migrations'
 import { nativeBindingPath } from './native-binding'
 
@@ -15,6 +16,14 @@ export interface OpenOptions {
 
 /** Opens the Vigia database with the pragmas every connection needs and, for the writer, migrates it. */
 export function openDb(path: string, options: OpenOptions = {}): Db {
+  try {
+    return open(path, options)
+  } catch (error) {
+    throw error instanceof SchemaError ? error : explainDbError(error, path)
+  }
+}
+
+function open(path: string, options: OpenOptions): Db {
   if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
   const binding = nativeBindingPath()
   const db = new Database(path, {
