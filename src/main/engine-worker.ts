@@ -18,19 +18,38 @@ try {
   process.exit(1)
 }
 
+/**
+ * Background work must never take the engine down: a busy database (another writer, such as a CLI import)
+ * or a full disk is reported and tried again at the next tick.
+ */
+function background(what: string, work: () => void): void {
+  try {
+    work()
+  } catch (error) {
+    console.error(`vigia engine: ${what} failed, will retry: ${(error as Error).message}`)
+  }
+}
+
 const imports = new Map<string, AbortController>()
 const alertActions = new AlertActions(engine.db)
 
 // Imported history is judged by the alert rules in slices, between other work, until caught up.
 const ALERTS_EVERY_MS = 2000
-setInterval(() => {
-  const before = Date.now()
-  const left = engine.evaluateAlerts()
-  if (left > 0 || Date.now() - before > 5) post({ kind: 'committed' })
-}, ALERTS_EVERY_MS).unref()
+setInterval(
+  () =>
+    background('alert rules', () => {
+      const before = Date.now()
+      const left = engine.evaluateAlerts()
+      if (left > 0 || Date.now() - before > 5) post({ kind: 'committed' })
+    }),
+  ALERTS_EVERY_MS,
+).unref()
 const RETENTION_EVERY_MS = 3600_000
-engine.applyRetention()
-const retention = setInterval(() => engine.applyRetention(), RETENTION_EVERY_MS)
+background('retention', () => engine.applyRetention())
+const retention = setInterval(
+  () => background('retention', () => engine.applyRetention()),
+  RETENTION_EVERY_MS,
+)
 retention.unref()
 
 type Handlers = {

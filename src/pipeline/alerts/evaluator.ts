@@ -59,7 +59,10 @@ export class AlertEvaluator {
     )
     this.updateAlert = db.prepare(
       `UPDATE alerts SET state = @state, fired_at = coalesce(@firedAt, fired_at), resolved_at = @resolvedAt,
-         value = @value, summary = @summary, details = @details, phase = @phase,
+         value = @value,
+         summary = CASE WHEN @high THEN @summary ELSE summary END,
+         details = CASE WHEN @high THEN @details ELSE details END,
+         phase = @phase,
          historical = CASE WHEN state = 'pending' THEN @historical ELSE historical END
        WHERE id = @id`,
     )
@@ -236,11 +239,14 @@ export class AlertEvaluator {
       details: JSON.stringify(evidence.details),
       phase: JSON.stringify(next),
       historical: historical ? 1 : 0,
+      // The summary says what was wrong: it follows the value while the condition holds, not on the way down.
+      high: value >= hysteresis.raiseAt ? 1 : 0,
     }
     let id: number
     if (!current) {
       const since = next.phase === 'ok' ? t : next.since
-      id = Number(this.insertAlert.run({ ...row, rule, subject, since, now }).lastInsertRowid)
+      const { high: _high, ...fields } = row
+      id = Number(this.insertAlert.run({ ...fields, rule, subject, since, now }).lastInsertRowid)
       open.set(key, { id, rule, subject, phase: row.phase })
     } else {
       id = current.id

@@ -1,5 +1,15 @@
-import { Panel } from '../../components/Panel'
+// #/settings: what the alerts and the utilisation figures measure against: the server inventory and the
+// thresholds.
+import { InventoryPanel } from './InventoryPanel'
+import { ThresholdsPanel } from './ThresholdsPanel'
+import './settings.css'
 
 export function SettingsPage() {
-  return <Panel title="SettingsPage" loading />
+  return (
+    <div className="st-page" data-testid="settings-page">
+      <h1 className="st-title">Settings</h1>
+      <InventoryPanel />
+      <ThresholdsPanel />
+    </div>
+  )
 }
