@@ -1,0 +1,132 @@
+// Soak: `vigia serve` under sustained load with the UI open in Chromium. Reports the server's memory over
+// time (flat or growing), the rate it really sustained, and how responsive the page stayed. Not a test:
+// `npm run soak [-- --rate 50000 --minutes 5]`, figures written to docs/soak.md.
+import { chromium } from '@playwright/test'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+
+const ROOT = join(import.meta.dirname, '..')
+const BIN = join(ROOT, 'bin', 'vigia.js')
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '50000' },
+    minutes: { type: 'string', default: '5' },
+    devices: { type: 'string', default: '20000' },
+  },
+})
+const rate = Number(values.rate)
+const minutes = Number(values.minutes)
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+}
+
+function start(args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+  return { child, output: () => out }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-soak-'))
+  const server = start([
+    '--db',
+    join(dir, 'vigia.db'),
+    'serve',
+    '--port',
+    '0',
+    '--ingest-port',
+    '0',
+    '--demo',
+    'off',
+  ])
+  while (!/ingestion endpoint/.test(server.output())) await new Promise((r) => setTimeout(r, 100))
+  const ui = /open (http:\/\/\S+)/.exec(server.output())![1]!
+  const ingest = /ingestion endpoint (ws:\/\/\S+)/.exec(server.output())![1]!
+  const browser = await chromium.launch({
+    executablePath: process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  })
+  const page = await browser.newPage()
+  await page.goto(ui)
+
+  const sim = start([
+    'simulate',
+    '--url',
+    ingest,
+    '--rate',
+    String(rate),
+    '--duration',
+    `${minutes * 60}s`,
+    '--devices',
+    values.devices!,
+    '--batch',
+    '500',
+  ])
+  const samples: { s: number; rssMb: number; uiMs: number }[] = []
+  const started = Date.now()
+  while (sim.child.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 5000))
+    const t0 = Date.now()
+    // A round trip through the page's event loop: how long a click would wait.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))))
+    samples.push({
+      s: Math.round((Date.now() - started) / 1000),
+      rssMb: rssMb(server.child.pid!),
+      uiMs: Date.now() - t0,
+    })
+    console.log(
+      `${samples.at(-1)!.s} s: server RSS ${samples.at(-1)!.rssMb.toFixed(0)} MB, UI ${samples.at(-1)!.uiMs} ms`,
+    )
+  }
+  const summary = /sent (\d+) events in (\d+) frames over ([\d.]+) s/.exec(sim.output())
+  const acked = /(\d+) acked/.exec(sim.output().split('\n').reverse().join('\n'))
+  await browser.close()
+  server.child.kill('SIGTERM')
+  await new Promise((r) => server.child.once('exit', r))
+  rmSync(dir, { recursive: true, force: true })
+
+  const sent = Number(summary?.[1] ?? 0)
+  const seconds = Number(summary?.[3] ?? minutes * 60)
+  const firstHalf = samples.slice(0, Math.ceil(samples.length / 2)).map((s) => s.rssMb)
+  const secondHalf = samples.slice(Math.ceil(samples.length / 2)).map((s) => s.rssMb)
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
+  const ui = samples.map((s) => s.uiMs).sort((a, b) => a - b)
+  const lines = [
+    '# Soak',
+    '',
+    `Run on ${new Date().toISOString()}: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}.`,
+    `\`npm run soak -- --rate ${rate} --minutes ${minutes} --devices ${values.devices}\`: \`vigia serve\` with the overview open in Chromium, \`vigia simulate\` sending 500-event frames.`,
+    '',
+    '| what | figure |',
+    '| --- | --- |',
+    `| target rate | ${rate.toLocaleString('en')} events/s |`,
+    `| sustained (sent and acknowledged / time) | ${Math.round(sent / seconds).toLocaleString('en')} events/s (${sent.toLocaleString('en')} events in ${seconds} s; last progress line: ${acked?.[0] ?? 'n/a'}) |`,
+    `| server RSS, first half → second half (mean) | ${avg(firstHalf).toFixed(0)} MB → ${avg(secondHalf).toFixed(0)} MB |`,
+    `| server RSS, peak | ${Math.max(...samples.map((s) => s.rssMb)).toFixed(0)} MB |`,
+    `| UI frame round trip, median / worst | ${ui[Math.floor(ui.length / 2)] ?? 0} ms / ${ui.at(-1) ?? 0} ms |`,
+    '',
+    'Samples (every 5 s):',
+    '',
+    '| s | server RSS MB | UI ms |',
+    '| --- | --- | --- |',
+    ...samples.map((s) => `| ${s.s} | ${s.rssMb.toFixed(0)} | ${s.uiMs} |`),
+    '',
+  ]
+  writeFileSync(join(ROOT, 'docs', 'soak.md'), lines.join('\n'))
+  console.log(lines.slice(0, 12).join('\n'))
+}
+
+await main()
