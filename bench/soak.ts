@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const firstHalf = samples.slice(0, Math.ceil(samples.length / 2)).map((s) => s.rssMb)
   const secondHalf = samples.slice(Math.ceil(samples.length / 2)).map((s) => s.rssMb)
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)
-  const ui = samples.map((s) => s.uiMs).sort((a, b) => a - b)
+  const uiMs = samples.map((s) => s.uiMs).sort((a, b) => a - b)
   const lines = [
     '# Soak',
     '',
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     `| sustained (sent and acknowledged / time) | ${Math.round(sent / seconds).toLocaleString('en')} events/s (${sent.toLocaleString('en')} events in ${seconds} s; last progress line: ${acked?.[0] ?? 'n/a'}) |`,
     `| server RSS, first half → second half (mean) | ${avg(firstHalf).toFixed(0)} MB → ${avg(secondHalf).toFixed(0)} MB |`,
     `| server RSS, peak | ${Math.max(...samples.map((s) => s.rssMb)).toFixed(0)} MB |`,
-    `| UI frame round trip, median / worst | ${ui[Math.floor(ui.length / 2)] ?? 0} ms / ${ui.at(-1) ?? 0} ms |`,
+    `| UI frame round trip, median / worst | ${uiMs[Math.floor(uiMs.length / 2)] ?? 0} ms / ${uiMs.at(-1) ?? 0} ms |`,
     '',
     'Samples (every 5 s):',
     '',
