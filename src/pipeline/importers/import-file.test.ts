@@ -1,26 +1,14 @@
-import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
+import { fileHash, landedFileHash, usageEvent } from '../testing/import-helpers'
 import { tempDir } from '../testing/temp-db'
 import { importFile, type ImportProgress } from './import-file'
 
-// Compared by hash: deep equality of megabyte buffers is slow and its diff unreadable.
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-
 const T = Date.UTC(2026, 10, 28, 12, 0, 0)
 
-const usage = (i: number) => ({
-  id: `u${i}`,
-  ts: T + i,
-  type: 'usage',
-  server: `s${i % 3}`,
-  device: `d${i % 50}`,
-  client: `c${i % 20}`,
-  bytes_down: 1000 + i,
-  bytes_up: 10,
-})
+const usage = (i: number) => usageEvent(i, T)
 
 describe('importing files', () => {
   let dir: ReturnType<typeof tempDir>
@@ -33,16 +21,6 @@ describe('importing files', () => {
     engine.close()
     dir.remove()
   })
-
-  const landedBytes = () =>
-    Buffer.concat(
-      engine.db
-        .prepare<[], { bytes: Buffer }>(
-          `SELECT bytes FROM landing_payloads WHERE kind = 'file-chunk' ORDER BY id`,
-        )
-        .all()
-        .map((r) => r.bytes),
-    )
 
   it('imports NDJSON, quarantining bad lines with their line number and keeping the good ones', async () => {
     const path = dir.path('events.log')
@@ -69,7 +47,7 @@ describe('importing files', () => {
       { index: 1, line: 2, field: null, reason: expect.stringMatching(/^invalid JSON/) },
       { index: 2, line: 3, field: 'bytes_up', reason: 'must not be negative' },
     ])
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 
   it('imports CSV with a header, reading numbers from text cells and keeping unreadable rows in quarantine', async () => {
@@ -102,7 +80,7 @@ describe('importing files', () => {
     writeFileSync(path, gzipSync(content))
     const summary = await importFile(engine, path)
     expect(summary).toMatchObject({ format: 'ndjson', gzip: true, status: 'done', accepted: 100 })
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 
   it('skips a file whose content was imported before, and imports it again when forced without double counting', async () => {
@@ -131,7 +109,7 @@ describe('importing files', () => {
     expect(progress.at(-1)).toMatchObject({ bytesRead: readFileSync(path).length, records: 30_000 })
     const chunks = engine.db.prepare(`SELECT count(*) AS n FROM landing_payloads`).get() as { n: number }
     expect(chunks.n).toBeGreaterThan(3)
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 
   it('stops a cancelled import with what was imported so far consistent', async () => {
@@ -163,6 +141,6 @@ describe('importing files', () => {
     const summary = await importFile(engine, path)
     expect(summary.status).toBe('failed')
     expect(summary.message).toMatch(/gzip|header|incorrect|unexpected/i)
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 })

@@ -1,25 +1,14 @@
-import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
+import { fileHash, landedFileHash, usageEvent } from '../testing/import-helpers'
 import { tempDir } from '../testing/temp-db'
 import { importFile, type ImportProgress } from './import-file'
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
-
 const T = Math.floor(Date.now() / 1000) * 1000 - 3_600_000
 
-const usage = (i: number) => ({
-  id: `u${i}`,
-  ts: T + i,
-  type: 'usage',
-  server: `s${i % 3}`,
-  device: `d${i % 50}`,
-  client: `c${i % 20}`,
-  bytes_down: 1000 + i,
-  bytes_up: 10,
-})
+const usage = (i: number) => usageEvent(i, T)
 
 describe('importing JSON-array files', () => {
   let dir: ReturnType<typeof tempDir>
@@ -33,15 +22,6 @@ describe('importing JSON-array files', () => {
     dir.remove()
   })
 
-  const landedBytes = () =>
-    Buffer.concat(
-      engine.db
-        .prepare<[], { bytes: Buffer }>(
-          `SELECT bytes FROM landing_payloads WHERE kind = 'file-chunk' ORDER BY id`,
-        )
-        .all()
-        .map((r) => r.bytes),
-    )
   const bronzeLines = () =>
     engine.db
       .prepare<[], { line: number; format: string }>('SELECT line, format FROM bronze_records ORDER BY id')
@@ -63,7 +43,7 @@ describe('importing JSON-array files', () => {
     expect(bronzeLines()).toEqual([1, 2, 3].map((line) => ({ line, format: 'json' })))
     const sum = engine.db.prepare('SELECT sum(bytes_down) AS s FROM silver_events').get() as { s: number }
     expect(sum.s).toBe(1001 + 1002 + 1003)
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 
   it('imports a gzipped JSON array whatever the file name', async () => {
@@ -71,7 +51,7 @@ describe('importing JSON-array files', () => {
     writeFileSync(path, gzipSync(JSON.stringify(Array.from({ length: 500 }, (_, i) => usage(i)))))
     const summary = await importFile(engine, path)
     expect(summary).toMatchObject({ format: 'json-array', gzip: true, status: 'done', accepted: 500 })
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 
   it('quarantines bad elements with their element number and keeps the others', async () => {
@@ -99,7 +79,7 @@ describe('importing JSON-array files', () => {
     expect(summary.message).toBe(
       `the JSON array is cut off after element 2: the content ends at byte offset ${cut.length} before the closing ]; the bytes read are kept in landing`,
     )
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
     const history = engine.db.prepare('SELECT status, accepted, error FROM import_history').get()
     expect(history).toEqual({ status: 'failed', accepted: 2, error: summary.message })
   })
@@ -146,6 +126,6 @@ describe('importing JSON-array files', () => {
     expect(progress.at(-1)).toMatchObject({ bytesRead: readFileSync(path).length, records: 30_000 })
     const last = engine.db.prepare('SELECT max(line) AS n FROM bronze_records').get() as { n: number }
     expect(last.n).toBe(30_000)
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 })

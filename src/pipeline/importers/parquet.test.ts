@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { parquetMetadata } from 'hyparquet'
 import { parquetWriteBuffer, type ColumnSource } from 'hyparquet-writer'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
+import { fileHash, landedFileHash } from '../testing/import-helpers'
 import { tempDir } from '../testing/temp-db'
 import { importFile, type ImportProgress } from './import-file'
 import { toRecord } from './parquet'
-
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
 const T = Math.floor(Date.now() / 1000) * 1000 - 3_600_000
 
@@ -83,15 +81,6 @@ describe('importing Parquet files', () => {
     dir.remove()
   })
 
-  const landedBytes = () =>
-    Buffer.concat(
-      engine.db
-        .prepare<[], { bytes: Buffer }>(
-          `SELECT bytes FROM landing_payloads WHERE kind = 'file-chunk' ORDER BY id`,
-        )
-        .all()
-        .map((r) => r.bytes),
-    )
   const seedEvents = () =>
     engine.db
       .prepare(
@@ -155,7 +144,7 @@ describe('importing Parquet files', () => {
     expect(seedEvents()).toEqual(expectedSeedEvents)
     const formats = engine.db.prepare('SELECT DISTINCT format FROM bronze_records').all()
     expect(formats).toEqual([{ format: 'parquet' }])
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 
   it('reads a timestamp Hora_Conexao as the same local wall clock, giving the same events as its text form', async () => {
@@ -191,7 +180,7 @@ describe('importing Parquet files', () => {
     writeFileSync(path, gzipSync(seedParquet('timestamp')))
     const summary = await importFile(engine, path)
     expect(summary).toMatchObject({ format: 'parquet', gzip: true, status: 'done', accepted: 3 })
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
   })
 
   it('imports v1 event columns, a null cell being an absent field', async () => {
@@ -280,7 +269,7 @@ describe('importing Parquet files', () => {
     expect(lines).toEqual({ first: 1, last: rows, n: rows })
     const sum = engine.db.prepare('SELECT sum(bytes_down) AS s FROM silver_events').get() as { s: number }
     expect(sum.s).toBe(1000 * rows + (rows * (rows - 1)) / 2 - (1000 + 14_999))
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
 
     const again = await importFile(engine, path)
     expect(again.status).toBe('skipped')
@@ -316,7 +305,7 @@ describe('importing Parquet files', () => {
     const summary = await importFile(engine, path, { tempDir: scratch })
     expect(summary).toMatchObject({ format: 'parquet', status: 'failed', records: 0 })
     expect(summary.message).toMatch(/^not a readable Parquet file: .+; the bytes read are kept in landing$/)
-    expect(sha256(landedBytes())).toBe(sha256(readFileSync(path)))
+    expect(landedFileHash(engine.db)).toBe(fileHash(path))
     expect(readdirSync(scratch)).toEqual([])
   })
 
