@@ -1,0 +1,80 @@
+// What every benchmark runs on: one simulated network, one seed, and the sizes of each mode.
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export type Mode = 'quick' | 'full'
+
+export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
+export const ROOT_DIR = join(BENCH_DIR, '..')
+/** Datasets, cached databases and profiles; git-ignored. */
+export const DATA_DIR = join(BENCH_DIR, 'data')
+
+/**
+ * An ISP the size the README promises: 255,000 devices of 119,000 clients, of which about 100,000 are seen
+ * in the 10 million events of the metrics database, on 24 access servers, at 20,000 events per second of
+ * simulated time (the rate of the latency target).
+ */
+export const NETWORK = { seed: 7, servers: 24, devices: 255_000, rate: 20_000 } as const
+
+export interface Sizes {
+  /** Size of the NDJSON and CSV datasets; the limit reads the whole file. */
+  fileBytes: number
+  /** The import reads a file of the first this many events of each, to stay in the time budget. */
+  importEvents: number
+  /** Events pushed through Engine.ingestFrames. */
+  pipelineEvents: number
+  /** Events sent over WebSocket in 100-event frames, and in one-event frames. */
+  wsBatchEvents: number
+  wsSingleEvents: number
+  /** Length of the 20,000 events/s latency run, and how long its backlog may drain after it. */
+  latencyS: number
+  latencyDrainS: number
+  /** Silver events in the database the metrics are read from. */
+  silverEvents: number
+  /** Timed repetitions of each query: at most this many, and no more once they took queryBudgetS. */
+  queryRuns: number
+  queryBudgetS: number
+}
+
+export const SIZES: Record<Mode, Sizes> = {
+  quick: {
+    fileBytes: 50e6,
+    importEvents: 50_000,
+    pipelineEvents: 60_000,
+    wsBatchEvents: 50_000,
+    wsSingleEvents: 15_000,
+    latencyS: 5,
+    latencyDrainS: 10,
+    silverEvents: 1_000_000,
+    queryRuns: 5,
+    queryBudgetS: 4,
+  },
+  full: {
+    fileBytes: 500e6,
+    importEvents: 300_000,
+    pipelineEvents: 200_000,
+    wsBatchEvents: 200_000,
+    wsSingleEvents: 60_000,
+    latencyS: 20,
+    latencyDrainS: 20,
+    silverEvents: 10_000_000,
+    queryRuns: 15,
+    queryBudgetS: 15,
+  },
+}
+
+/**
+ * The simulation starts with every online device connecting (about 140,000 connects in its first 150,000
+ * events). Throughput is measured after them, on an engine database that already holds them.
+ */
+export const WARM_EVENTS = 150_000
+
+/** The WebSocket client: device apps connected at once, each with the few dozen frames in flight the protocol allows. */
+export const CLIENT = { connections: 8, window: 32 } as const
+
+/** Events per WebSocket frame and per Engine.ingestFrames frame, as device apps batch them. */
+export const FRAME_EVENTS = 100
+/** Frames per Engine.ingestFrames call: 10,000 events, the size of the limit's transactions. */
+export const FRAMES_PER_CALL = 100
+/** Rows per transaction of the plain-insert limit. */
+export const LIMIT_TRANSACTION_ROWS = 10_000

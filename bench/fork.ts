@@ -1,0 +1,47 @@
+// Benchmarks run in child processes: each engine gets a process of its own, so its peak memory is its own
+// and a CPU profile covers one benchmark.
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { BENCH_DIR, ROOT_DIR, type Mode } from './config'
+import type { BenchResult } from './report'
+
+/** Starts a TypeScript module of bench/ in a new Node process, with an IPC channel. */
+export function forkTs(file: string, args: string[], profileDir?: string): ChildProcess {
+  if (profileDir) mkdirSync(profileDir, { recursive: true })
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
+  return fork(join(BENCH_DIR, file), args, {
+    cwd: ROOT_DIR,
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+}
+
+/** The first message of a child, or the reason it ended without one. */
+export function firstMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as T))
+    child.once('exit', (code, signal) =>
+      reject(new Error(`child ${child.pid} exited (${signal ?? code}) before it answered`)),
+    )
+  })
+}
+
+export interface BenchRequest {
+  name: string
+  mode: Mode
+}
+
+/** Runs one benchmark of bench/child.ts in its own process. */
+export async function runBench(request: BenchRequest, profileDir?: string): Promise<BenchResult> {
+  const child = forkTs(
+    'child.ts',
+    [JSON.stringify(request)],
+    profileDir ? join(profileDir, request.name) : undefined,
+  )
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const result = await firstMessage<BenchResult | { error: string }>(child)
+  await exited
+  if ('error' in result) throw new Error(`${request.name}: ${result.error}`)
+  return result
+}

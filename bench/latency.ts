@@ -1,0 +1,115 @@
+// Event -> metrics latency at 20,000 events/s, the way the app runs: the engine in its worker thread
+// (EngineHost), the IngestServer and a read-only connection for the metrics on the main thread. A client
+// process sends live-stamped events at the rate; the main thread polls the overview as an open Overview
+// page does, and each poll notes the last frame whose events gold holds in the same snapshot. A frame's
+// latency is from the moment its events were made to the end of the first poll whose overview includes
+// them: what a person watching the page waits. Frames are envelopes numbered by the client, so each is
+// found in landing whichever connection carried it.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { EngineHost } from '../src/main/engine-host'
+import { DEFAULT_INGEST, IngestServer } from '../src/main/ingest-server'
+import { openDb } from '../src/pipeline/db/open'
+import { overviewQuery } from '../src/pipeline/metrics/overview'
+import { pipelineSettings } from '../src/shared/settings'
+import { CLIENT, FRAME_EVENTS, SIZES, type Mode } from './config'
+import { ceilingRow, fmt, percentile, type BenchResult } from './report'
+import { runClient } from './ws'
+
+const RATE = 20_000
+/** As often as VigiaService tells the UI that data changed (CHANGED_EVERY_MS), which then asks again. */
+const POLL_MS = 250
+
+interface Poll {
+  /** Gold's watermark in the poll's snapshot: every silver event up to it is in the overview. */
+  goldId: number
+  doneAt: number
+  queryMs: number
+}
+
+const wallClock = (): number => performance.timeOrigin + performance.now()
+
+export async function latencyBench(mode: Mode): Promise<BenchResult> {
+  const { latencyS, latencyDrainS } = SIZES[mode]
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-latency-'))
+  const dbPath = join(dir, 'vigia.db')
+  const engine = await EngineHost.start(dbPath)
+  try {
+    const server = await IngestServer.start(
+      { ingestFrames: (frames) => engine.call('ingestFrames', frames) },
+      { ...DEFAULT_INGEST, port: 0 },
+    )
+    const reader = openDb(dbPath, { readonly: true })
+    const overview = overviewQuery(reader)
+    const settings = pipelineSettings.parse({})
+    const goldId = reader
+      .prepare<[], number>(`SELECT last_id FROM pipeline_watermarks WHERE stage = 'gold'`)
+      .pluck()
+    const polls: Poll[] = []
+    const poll = reader.transaction(() => {
+      const started = performance.now()
+      overview(Date.now(), settings)
+      polls.push({ goldId: goldId.get() ?? 0, doneAt: wallClock(), queryMs: performance.now() - started })
+    })
+    let sending = true
+    const polling = (async () => {
+      while (sending) {
+        const started = performance.now()
+        poll()
+        await sleep(Math.max(1, POLL_MS - (performance.now() - started)))
+      }
+      poll()
+    })()
+
+    const client = await runClient(
+      { url: server.url, ...CLIENT, frameEvents: FRAME_EVENTS, source: { rate: RATE, durationS: latencyS } },
+      (latencyS + latencyDrainS) * 1000,
+    )
+    sending = false
+    await polling
+    await server.close()
+    // Each frame (its envelope seq) is in the overview once gold holds its last silver event.
+    const lastEvent = new Map(
+      reader
+        .prepare<[], { seq: string; id: number }>(
+          `SELECT l.seq AS seq, max(s.id) AS id FROM silver_events s
+           JOIN bronze_records b ON b.id = s.bronze_id JOIN landing_payloads l ON l.id = b.landing_id
+           GROUP BY l.id`,
+        )
+        .all()
+        .map((r) => [Number(r.seq), r.id]),
+    )
+    reader.close()
+
+    // A frame not visible when the run ended counts with its age then: a lower bound of its latency.
+    const end = polls.at(-1)!.doneAt
+    let unseen = 0
+    const latencies = client.madeAt.map((madeAt, i) => {
+      const id = lastEvent.get(i + 1) ?? Infinity
+      const seen = polls.find((q) => q.goldId >= id)
+      if (!seen) unseen++
+      return (seen?.doneAt ?? end) - madeAt
+    })
+    const queries = polls.map((q) => q.queryMs)
+    const achieved = (client.accepted / client.elapsedMs) * 1000
+    return {
+      rows: [
+        ceilingRow(
+          `event -> metrics latency at ${fmt.int(RATE)} events/s (p99)`,
+          percentile(latencies, 0.99),
+          1000,
+          fmt.ms,
+          `p50 ${fmt.ms(percentile(latencies, 0.5))}; ${fmt.int(client.events)} live events made in ${latencyS} s as 100-event envelopes over ${CLIENT.connections} connections x ${CLIENT.window} in flight, ${fmt.rate(achieved, 'events')} acknowledged; EngineHost worker + IngestServer, the overview polled every ${POLL_MS} ms on a read-only connection of the main thread (overview p50 ${fmt.ms(percentile(queries, 0.5))}, p99 ${fmt.ms(percentile(queries, 0.99))})${unseen > 0 ? `; ${fmt.int(unseen)} of ${fmt.int(client.frames)} frames still not visible ${latencyDrainS} s after the end, counted at their age then (a lower bound)` : ''}`,
+        ),
+      ],
+      details: [],
+      peakRss: process.resourceUsage().maxRSS * 1024,
+      engine: true,
+    }
+  } finally {
+    await engine.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,91 @@
+// The metrics overview at the newest event of a database of 10 million silver events (1 million in quick
+// mode), on a read-only connection as VigiaService reads it; each metric is also timed alone.
+import { openDb, type Db } from '../src/pipeline/db/open'
+import { connectedDevicesQuery, type ConnectedDevice } from '../src/pipeline/metrics/connected-devices'
+import { connectionsMetric } from '../src/pipeline/metrics/connections'
+import { devicePairsMetric } from '../src/pipeline/metrics/device-pairs'
+import { deviceTypesMetric } from '../src/pipeline/metrics/device-types'
+import { distinctDevicesMetric } from '../src/pipeline/metrics/distinct-devices'
+import { heavyClientsMetric } from '../src/pipeline/metrics/heavy-clients'
+import { overviewQuery, TOP_PAIRS } from '../src/pipeline/metrics/overview'
+import { serverUtilisationMetric } from '../src/pipeline/metrics/server-utilisation'
+import { throughputMetric } from '../src/pipeline/metrics/throughput'
+import { pipelineSettings, type PipelineSettings } from '../src/shared/settings'
+import { SIZES, type Mode } from './config'
+import { ceilingRow, fmt, median, percentile, repeat, type BenchResult } from './report'
+import { silverDb } from './silver-db'
+
+const timed = (run: () => unknown): number => {
+  const started = performance.now()
+  run()
+  return performance.now() - started
+}
+
+export interface SilverDbInfo {
+  reader: Db
+  /** The newest event's time: "now" for the metrics. */
+  at: number
+  events: number
+  devices: number
+  clients: number
+}
+
+export function openSilverDb(mode: Mode): SilverDbInfo {
+  const events = SIZES[mode].silverEvents
+  const reader = openDb(silverDb(events).path, { readonly: true })
+  const count = (sql: string) => (reader.prepare(sql).get() as { n: number }).n
+  return {
+    reader,
+    at: count('SELECT max(ts) AS n FROM silver_events'),
+    events,
+    devices: count('SELECT count(*) AS n FROM gold_devices'),
+    clients: count('SELECT count(*) AS n FROM gold_clients'),
+  }
+}
+
+/** Each metric of the overview alone, the way overviewQuery calls it, in ms. */
+function metricTimes(db: Db, at: number, settings: PipelineSettings): string[] {
+  const sec = Math.floor(at / 1000)
+  let connected: ConnectedDevice[] = []
+  const connectedDevices = connectedDevicesQuery(db)
+  const parts: [string, () => unknown][] = [
+    ['connected devices', () => (connected = connectedDevices(at, settings.idleTimeoutMin * 60_000))],
+    ['connections', () => connectionsMetric(db)(sec, connected)],
+    ['distinct devices', () => distinctDevicesMetric(db)(at, settings.distinctWindowMin)],
+    ['throughput', () => throughputMetric(db)(sec, connected)],
+    ['heavy clients', () => heavyClientsMetric(db)(sec, connected, settings.heavyThresholdMbps)],
+    ['top pairs', () => devicePairsMetric(db)(sec, TOP_PAIRS)],
+    ['device types', () => deviceTypesMetric(db)(sec, connected)],
+    ['server utilisation', () => serverUtilisationMetric(db)(sec, connected, settings)],
+  ]
+  const lines = parts.map(([name, run]) => `${name}: ${fmt.ms(timed(run))}`)
+  return [...lines, `(${fmt.int(connected.length)} devices connected at T)`]
+}
+
+export async function overviewBench(mode: Mode): Promise<BenchResult> {
+  const db = openSilverDb(mode)
+  const settings = pipelineSettings.parse({})
+  const overview = overviewQuery(db.reader)
+  const { queryRuns, queryBudgetS } = SIZES[mode]
+  const first = timed(() => overview(db.at, settings))
+  const runs = repeat(() => overview(db.at, settings), queryRuns, queryBudgetS * 1000)
+  const details = [
+    `Overview at ${fmt.int(db.events)} silver events, each metric alone:`,
+    ...metricTimes(db.reader, db.at, settings),
+  ]
+  db.reader.close()
+  return {
+    rows: [
+      ceilingRow(
+        `metrics overview query at ${fmt.int(db.events)} silver events (median)`,
+        median(runs),
+        50,
+        fmt.ms,
+        `${runs.length} runs after a first one, at the newest event, read-only connection; first run ${fmt.ms(first)}, slowest ${fmt.ms(percentile(runs, 1))}; ${fmt.int(db.devices)} devices, ${fmt.int(db.clients)} clients`,
+      ),
+    ],
+    details,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    engine: false,
+  }
+}

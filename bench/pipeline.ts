@@ -1,0 +1,110 @@
+// Pipeline throughput, landing -> gold: Engine.ingestFrames with 100-event NDJSON frames, 10,000 events
+// per call, into a database that already holds the simulation's opening connects, against better-sqlite3
+// inserting the same events into one plain table in 10k-row transactions. The two alternate chunk by
+// chunk, so both see the same machine at the same moment.
+import Database from 'better-sqlite3'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Engine, type IncomingFrame } from '../src/pipeline/engine'
+import { FRAME_EVENTS, LIMIT_TRANSACTION_ROWS, SIZES, WARM_EVENTS, type Mode } from './config'
+import { CSV_COLUMNS, lines, ndjsonFile, warmDb, type EventRow } from './datasets'
+import { fmt, shareRow, type BenchResult } from './report'
+import { stageReport, timeStages } from './stage-timer'
+
+type Value = string | number | null
+
+/** One plain table, no index, no constraint, with the writer's pragmas: the fastest SQLite write here. */
+export function plainTable(path: string): (rows: Value[][]) => void {
+  const db = new Database(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.exec(`CREATE TABLE events (${CSV_COLUMNS.map((c) => `${c} ANY`).join(', ')}) STRICT`)
+  const insert = db.prepare(`INSERT INTO events VALUES (${CSV_COLUMNS.map(() => '?').join(', ')})`)
+  return db.transaction((rows: Value[][]) => {
+    for (const row of rows) insert.run(row)
+  })
+}
+
+export const rowOf = (line: string): Value[] => {
+  const event = JSON.parse(line) as EventRow
+  return CSV_COLUMNS.map((c) => event[c] ?? null)
+}
+
+/** Bytes this process has handed to write(2) so far (Linux), or null where /proc/self/io is missing. */
+function bytesWritten(): number | null {
+  if (!existsSync('/proc/self/io')) return null
+  const line = readFileSync('/proc/self/io', 'utf8').match(/^wchar: (\d+)$/m)
+  return line ? Number(line[1]) : null
+}
+
+export async function pipelineBench(mode: Mode): Promise<BenchResult> {
+  const events = SIZES[mode].pipelineEvents
+  const file = await ndjsonFile(SIZES[mode].fileBytes)
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-pipeline-'))
+  try {
+    const insertPlain = plainTable(join(dir, 'plain.db'))
+    await warmDb(join(dir, 'vigia.db'), mode)
+    const engine = Engine.open(join(dir, 'vigia.db'))
+    timeStages()
+    let engineMs = 0
+    let limitMs = 0
+    let engineBytes = 0
+    let limitBytes = 0
+    let accepted = 0
+    let chunk: string[] = []
+    const runChunk = () => {
+      const frames: IncomingFrame[] = []
+      for (let i = 0; i < chunk.length; i += FRAME_EVENTS) {
+        const bytes = Buffer.from(chunk.slice(i, i + FRAME_EVENTS).join('\n'))
+        frames.push({ source: 'bench', seq: null, receivedAt: Date.now(), bytes })
+      }
+      const rows = chunk.map(rowOf)
+      let started = performance.now()
+      let written = bytesWritten() ?? 0
+      for (const result of engine.ingestFrames(frames)) accepted += result.accepted
+      engineMs += performance.now() - started
+      engineBytes += (bytesWritten() ?? 0) - written
+      started = performance.now()
+      written = bytesWritten() ?? 0
+      insertPlain(rows)
+      limitMs += performance.now() - started
+      limitBytes += (bytesWritten() ?? 0) - written
+      chunk = []
+    }
+    for await (const line of lines(file, events, WARM_EVENTS)) {
+      chunk.push(line)
+      if (chunk.length === LIMIT_TRANSACTION_ROWS) runChunk()
+    }
+    if (chunk.length > 0) runChunk()
+    engine.close()
+    if (accepted !== events) throw new Error(`the engine accepted ${accepted} of ${events} events`)
+    const rate = (events / engineMs) * 1000
+    const limit = (events / limitMs) * 1000
+    return {
+      rows: [
+        shareRow(
+          'pipeline throughput, landing -> gold',
+          rate,
+          limit,
+          0.3,
+          'events',
+          `${fmt.int(events)} events after the first ${fmt.int(WARM_EVENTS)} (already in the database), Engine.ingestFrames of 100 frames x 100 events; limit: the same events into one plain table, 10k-row transactions`,
+        ),
+      ],
+      details: [
+        `Pipeline stages over ${fmt.int(events)} events:`,
+        ...stageReport(engineMs),
+        ...(bytesWritten() === null
+          ? []
+          : [
+              `bytes written to the database files per event: engine ${fmt.int(engineBytes / events)}, plain table ${fmt.int(limitBytes / events)}`,
+            ]),
+      ],
+      peakRss: process.resourceUsage().maxRSS * 1024,
+      engine: true,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,316 @@
+// The database the metrics are read from: N simulated events in silver and their gold, built once by a
+// fast path and cached in bench/data/. The fast path writes silver directly (its secondary indexes built
+// after the load) and folds gold in memory in one pass; a self-check proves it gives the same silver and
+// gold as the engine on a sample before a cache is built.
+import Database from 'better-sqlite3'
+import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MIGRATIONS } from '../src/pipeline/db/migrations'
+import { migrate } from '../src/pipeline/db/open'
+import { Engine } from '../src/pipeline/engine'
+import { DeviceStates } from '../src/pipeline/gold/device-states'
+import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
+import { UNKNOWN_DEVICE_TYPE } from '../src/pipeline/gold/gold-stage'
+import { createSimulation, recordToLine } from '../src/pipeline/simulator'
+import { DATA_DIR, FRAME_EVENTS, NETWORK } from './config'
+import type { EventRow } from './datasets'
+
+/** Bump when the fast path changes: the cache name depends on it, the schema and the network. */
+const BUILDER_VERSION = 2
+const SELF_CHECK_EVENTS = 30_000
+const TRANSACTION_ROWS = 100_000
+
+const SILVER_COLUMNS = [
+  'event_id',
+  'ts',
+  'type',
+  'server',
+  'device',
+  'client',
+  'peer',
+  'device_type',
+  'plan_mbps',
+  'ip',
+  'bytes_down',
+  'bytes_up',
+  'bytes',
+  'duration_ms',
+  'bronze_id',
+] as const
+
+const GOLD_TABLES = [
+  'gold_conn_second',
+  'gold_conn_minute',
+  'gold_usage_second',
+  'gold_usage_minute',
+  'gold_client_usage_second',
+  'gold_device_type_usage_second',
+  'gold_flow_second',
+  'gold_devices',
+  'gold_clients',
+  'gold_servers',
+]
+
+type Key = (string | number)[]
+
+/** Sums per composite key, as the gold stage keeps them for a batch. */
+class Sums {
+  readonly entries = new Map<string, { key: Key; values: number[] }>()
+
+  add(key: Key, values: number[]): void {
+    const k = key.join('\u0000')
+    const entry = this.entries.get(k)
+    if (!entry) this.entries.set(k, { key, values: [...values] })
+    else for (let i = 0; i < values.length; i++) entry.values[i]! += values[i]!
+  }
+}
+
+const secondSums = () => ({
+  conn: new Sums(),
+  usage: new Sums(),
+  client: new Sums(),
+  type: new Sums(),
+  flow: new Sums(),
+})
+
+/**
+ * Gold folded in memory, in silver id order, by the gold stage's rules (docs/pipeline.md, Gold): the device
+ * states with the engine's own DeviceStates, never flushed before the end. Simulated time only moves
+ * forward, so the large per-second tables are written out as each second closes.
+ */
+class GoldFold {
+  private readonly devices: DeviceStates
+  private readonly clients = new Map<
+    string,
+    { first: number; last: number; plan: number | null; planTs: number | null }
+  >()
+  private readonly servers = new Map<string, [number, number]>()
+  private readonly minutes = { conn: new Sums(), usage: new Sums() }
+  private seconds = secondSums()
+  private second = -Infinity
+  private readonly write
+
+  constructor(private readonly db: Database.Database) {
+    this.devices = new DeviceStates(db)
+    const insert = (table: string, columns: number) =>
+      db.prepare(`INSERT INTO ${table} VALUES (${Array.from({ length: columns }, () => '?').join(', ')})`)
+    this.write = {
+      connSecond: insert('gold_conn_second', 4),
+      connMinute: insert('gold_conn_minute', 4),
+      usageSecond: insert('gold_usage_second', 4),
+      usageMinute: insert('gold_usage_minute', 4),
+      client: insert('gold_client_usage_second', 4),
+      type: insert('gold_device_type_usage_second', 3),
+      flow: insert('gold_flow_second', 4),
+      clients: insert('gold_clients', 5),
+      servers: insert('gold_servers', 3),
+    }
+  }
+
+  add(e: SilverEvent): void {
+    const sec = secondOf(e.ts)
+    if (sec < this.second) throw new Error('the fast path needs events in time order')
+    if (sec > this.second) this.closeSecond()
+    this.second = sec
+    const minute = minuteOf(e.ts)
+    const server = e.server ?? '(unknown)'
+    if (e.server) span(this.servers, e.server, e.ts)
+    if (e.client) {
+      const c = this.clients.get(e.client)
+      if (!c) this.clients.set(e.client, { first: e.ts, last: e.ts, plan: null, planTs: null })
+      else Object.assign(c, { first: Math.min(c.first, e.ts), last: Math.max(c.last, e.ts) })
+    }
+    if (e.type === 'connect' || e.type === 'disconnect') {
+      const counts = e.type === 'connect' ? [1, 0] : [0, 1]
+      this.seconds.conn.add([sec, server], counts)
+      this.minutes.conn.add([minute, server], counts)
+      const c = e.client ? this.clients.get(e.client) : undefined
+      if (e.type === 'connect' && c && (c.planTs === null || c.planTs <= e.ts))
+        Object.assign(c, { plan: e.plan_mbps, planTs: e.ts })
+    } else if (e.type === 'usage') {
+      const down = e.bytes_down ?? 0
+      const up = e.bytes_up ?? 0
+      this.seconds.usage.add([sec, server], [down, up])
+      this.minutes.usage.add([minute, server], [down, up])
+      this.seconds.client.add([sec, e.client ?? '', server], [down + up])
+      const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
+      this.seconds.type.add([sec, type], [down + up])
+    } else {
+      this.seconds.flow.add([sec, e.device, e.peer ?? ''], [e.bytes ?? 0])
+    }
+    this.devices.apply(e)
+  }
+
+  finish(lastId: number): void {
+    this.closeSecond()
+    for (const { key, values } of this.minutes.conn.entries.values())
+      this.write.connMinute.run(...key, ...values)
+    for (const { key, values } of this.minutes.usage.entries.values())
+      this.write.usageMinute.run(...key, ...values)
+    this.devices.flush()
+    for (const [client, c] of this.clients) this.write.clients.run(client, c.plan, c.planTs, c.first, c.last)
+    for (const [server, [first, last]] of this.servers) this.write.servers.run(server, first, last)
+    this.db.prepare(`UPDATE pipeline_watermarks SET last_id = ? WHERE stage = 'gold'`).run(lastId)
+  }
+
+  private closeSecond(): void {
+    const { conn, usage, client, type, flow } = this.seconds
+    const out: [Sums, Database.Statement][] = [
+      [conn, this.write.connSecond],
+      [usage, this.write.usageSecond],
+      [client, this.write.client],
+      [type, this.write.type],
+      [flow, this.write.flow],
+    ]
+    for (const [sums, stmt] of out)
+      for (const { key, values } of sums.entries.values()) stmt.run(...key, ...values)
+    this.seconds = secondSums()
+  }
+}
+
+function span(map: Map<string, [number, number]>, key: string, ts: number): void {
+  const seen = map.get(key)
+  map.set(key, seen ? [Math.min(seen[0], ts), Math.max(seen[1], ts)] : [ts, ts])
+}
+
+interface SilverEvent {
+  event_id: string
+  ts: number
+  type: 'connect' | 'disconnect' | 'usage' | 'flow'
+  server: string | null
+  device: string
+  client: string | null
+  peer: string | null
+  device_type: string | null
+  plan_mbps: number | null
+  ip: string | null
+  bytes_down: number | null
+  bytes_up: number | null
+  bytes: number | null
+  duration_ms: number | null
+  bronze_id: number
+}
+
+/** Writes `events` simulated events into a new database at `path` by the fast path. */
+function build(path: string, events: number): void {
+  // No journal while loading a file nobody else reads; WAL, as the engine leaves it, at the end.
+  const db = new Database(path)
+  db.pragma('journal_mode = OFF')
+  db.pragma('synchronous = OFF')
+  db.pragma('cache_size = -1000000')
+  migrate(db)
+  const indexes = db
+    .prepare<[], { name: string; sql: string }>(
+      `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'silver_events' AND sql IS NOT NULL`,
+    )
+    .all()
+  for (const { name } of indexes) db.exec(`DROP INDEX ${name}`)
+  const insert = db.prepare(
+    `INSERT INTO silver_events (${SILVER_COLUMNS.join(', ')}) VALUES (${SILVER_COLUMNS.map(() => '?').join(', ')})`,
+  )
+  const sim = createSimulation(NETWORK)
+  const gold = new GoldFold(db)
+  const load = db.transaction((count: number, first: number) => {
+    for (let i = 0; i < count; i++) {
+      const r = sim.next().value as EventRow
+      const e: SilverEvent = {
+        event_id: r.id as string,
+        ts: r.ts as number,
+        type: r.type as SilverEvent['type'],
+        server: (r.server as string | undefined) ?? null,
+        device: r.device as string,
+        client: (r.client as string | undefined) ?? null,
+        peer: (r.peer as string | undefined) ?? null,
+        device_type: (r.device_type as string | undefined) ?? null,
+        plan_mbps: (r.plan_mbps as number | undefined) ?? null,
+        ip: (r.ip as string | undefined) ?? null,
+        bytes_down: (r.bytes_down as number | undefined) ?? null,
+        bytes_up: (r.bytes_up as number | undefined) ?? null,
+        bytes: (r.bytes as number | undefined) ?? null,
+        duration_ms: (r.duration_ms as number | undefined) ?? null,
+        bronze_id: first + i,
+      }
+      insert.run(
+        e.event_id,
+        e.ts,
+        e.type,
+        e.server,
+        e.device,
+        e.client,
+        e.peer,
+        e.device_type,
+        e.plan_mbps,
+        e.ip,
+        e.bytes_down,
+        e.bytes_up,
+        e.bytes,
+        e.duration_ms,
+        e.bronze_id,
+      )
+      gold.add(e)
+    }
+  })
+  for (let done = 0; done < events; done += TRANSACTION_ROWS)
+    load(Math.min(TRANSACTION_ROWS, events - done), done + 1)
+  db.transaction(() => gold.finish(events))()
+  for (const { sql } of indexes) db.exec(sql)
+  db.pragma('journal_mode = WAL')
+  db.close()
+}
+
+/** The same events through the engine, for the self-check. */
+function buildWithEngine(path: string, events: number): void {
+  const engine = Engine.open(path)
+  const sim = createSimulation(NETWORK)
+  for (let done = 0; done < events; done += FRAME_EVENTS * 10) {
+    const frames = Array.from({ length: 10 }, () => ({
+      source: 'bench',
+      seq: null,
+      receivedAt: Date.now(),
+      bytes: Buffer.from(sim.take(FRAME_EVENTS).map(recordToLine).join('\n')),
+    }))
+    engine.ingestFrames(frames)
+  }
+  engine.close()
+}
+
+/** Throws unless the fast path and the engine give the same silver and gold for a sample. */
+function selfCheck(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-check-'))
+  try {
+    build(join(dir, 'fast.db'), SELF_CHECK_EVENTS)
+    buildWithEngine(join(dir, 'engine.db'), SELF_CHECK_EVENTS)
+    const fast = new Database(join(dir, 'fast.db'), { readonly: true })
+    const engine = new Database(join(dir, 'engine.db'), { readonly: true })
+    const silverColumns = SILVER_COLUMNS.filter((c) => c !== 'bronze_id').join(', ')
+    for (const [table, columns] of [['silver_events', silverColumns], ...GOLD_TABLES.map((t) => [t, '*'])]) {
+      const dump = (db: Database.Database) =>
+        JSON.stringify(db.prepare(`SELECT ${columns} FROM ${table} ORDER BY 1, 2, 3`).raw().all())
+      if (dump(fast) !== dump(engine)) throw new Error(`the fast path's ${table} differs from the engine's`)
+    }
+    fast.close()
+    engine.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The cached database of `events` silver events, built (and checked) when missing. */
+export function silverDb(events: number): { path: string; builtMs: number | null } {
+  const key = createHash('sha256')
+    .update(JSON.stringify({ MIGRATIONS, NETWORK, events, BUILDER_VERSION }))
+    .digest('hex')
+    .slice(0, 10)
+  mkdirSync(DATA_DIR, { recursive: true })
+  const path = join(DATA_DIR, `silver-${events}-${key}.db`)
+  if (existsSync(path)) return { path, builtMs: null }
+  const started = performance.now()
+  selfCheck()
+  const partial = `${path}.partial`
+  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(partial + suffix, { force: true })
+  build(partial, events)
+  renameSync(partial, path)
+  return { path, builtMs: performance.now() - started }
+}

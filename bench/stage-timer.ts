@@ -1,0 +1,58 @@
+// Where the engine's time goes: wraps the stage methods (by prototype, without touching src/) and adds up
+// the time spent in each, so a report can say which stage a missed target is lost in.
+import { AlertEvaluator } from '../src/pipeline/alerts/evaluator'
+import { Engine } from '../src/pipeline/engine'
+import { DeviceStates } from '../src/pipeline/gold/device-states'
+import { GoldStage } from '../src/pipeline/gold/gold-stage'
+import { SilverStage } from '../src/pipeline/silver/silver-stage'
+
+type Method = (...args: unknown[]) => unknown
+
+const STAGES: [label: string, proto: object, method: string][] = [
+  ['Engine.ingestFrames (landing + bronze, then advance)', Engine.prototype, 'ingestFrames'],
+  ['Engine.landFileBatch (landing + bronze of a file)', Engine.prototype, 'landFileBatch'],
+  ['  Engine.advance (silver + gold + alerts)', Engine.prototype, 'advance'],
+  ['    silver: read bronze, validate, insert silver', SilverStage.prototype, 'advance'],
+  ['    gold: read silver, sum, upsert gold', GoldStage.prototype, 'advance'],
+  ['      gold_devices: read states', DeviceStates.prototype, 'get'],
+  ['      gold_devices: write states', DeviceStates.prototype, 'flush'],
+  ['    alerts: judge new minutes', AlertEvaluator.prototype, 'run'],
+]
+
+const spent = new Map<string, number>()
+let installed = false
+
+/** Starts timing the stages in this process. */
+export function timeStages(): void {
+  if (installed) return
+  installed = true
+  for (const [label, proto, name] of STAGES) {
+    const target = proto as Record<string, Method>
+    const original = target[name]!
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const started = performance.now()
+      try {
+        return original.apply(this, args)
+      } finally {
+        spent.set(label, (spent.get(label) ?? 0) + performance.now() - started)
+      }
+    }
+  }
+}
+
+/** The time of each stage, and its share of `totalMs`. */
+export function stageReport(totalMs: number): string[] {
+  const line = (label: string, ms: number) =>
+    `${label}: ${Math.round(ms).toLocaleString('en-US')} ms (${((ms / totalMs) * 100).toFixed(1)} %)`
+  const lines = STAGES.filter(([label]) => spent.has(label)).map(([label]) => line(label, spent.get(label)!))
+  const call = spent.get(STAGES[0]![0])
+  const advance = spent.get(STAGES[2]![0])
+  if (call !== undefined && advance !== undefined) {
+    lines.splice(1, 0, line('  landing + bronze of frames (ingestFrames minus advance)', call - advance))
+  }
+  return lines
+}
+
+export function resetStages(): void {
+  spent.clear()
+}

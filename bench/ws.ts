@@ -1,0 +1,126 @@
+// WebSocket ingestion, sustained, every frame acknowledged and landed: the real IngestServer on 127.0.0.1
+// with an in-process Engine as its target (its database already holding the simulation's opening
+// connects), against a bare `ws` server that only parses and acks. The same client process drives both.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { WebSocketServer } from 'ws'
+import { DEFAULT_INGEST, IngestServer } from '../src/main/ingest-server'
+import { Engine } from '../src/pipeline/engine'
+import { CLIENT, FRAME_EVENTS, SIZES, WARM_EVENTS, type Mode } from './config'
+import { ndjsonFile, warmDb } from './datasets'
+import { firstMessage, forkTs } from './fork'
+import { floorRow, fmt, type BenchResult } from './report'
+import { stageReport, timeStages } from './stage-timer'
+import type { ClientOptions, ClientResult } from './ws-client'
+
+/** Runs the client in its own process; after `stopAfterMs` it stops waiting for replies and reports. */
+export async function runClient(options: ClientOptions, stopAfterMs = Infinity): Promise<ClientResult> {
+  const child = forkTs('ws-client.ts', [JSON.stringify(options)])
+  const stop = Number.isFinite(stopAfterMs) ? setTimeout(() => child.send('stop'), stopAfterMs) : undefined
+  const result = await firstMessage<ClientResult | { error: string }>(child).finally(() => clearTimeout(stop))
+  if ('error' in result) throw new Error(`ws client: ${result.error}`)
+  return result
+}
+
+/** Parses every frame as NDJSON and acks it, as Vigia's endpoint replies, and does nothing else. */
+async function bareServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const http = createServer()
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: DEFAULT_INGEST.maxPayload,
+  })
+  http.on('upgrade', (req, socket, head) =>
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws)),
+  )
+  wss.on('connection', (ws) => {
+    let seq = 0
+    ws.send(JSON.stringify({ type: 'hello', protocol: 1, maxPayload: DEFAULT_INGEST.maxPayload }))
+    ws.on('message', (data) => {
+      const events = String(data)
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown)
+      ws.send(
+        JSON.stringify({
+          type: 'ack',
+          seq: String(++seq),
+          accepted: events.length,
+          duplicates: 0,
+          rejected: 0,
+          rejects: [],
+        }),
+      )
+    })
+  })
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/ingest`,
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate()
+      wss.close()
+      await new Promise((resolve) => http.close(resolve))
+    },
+  }
+}
+
+export async function wsBench(mode: Mode, kind: 'batch' | 'single'): Promise<BenchResult> {
+  const events = kind === 'batch' ? SIZES[mode].wsBatchEvents : SIZES[mode].wsSingleEvents
+  const frameEvents = kind === 'batch' ? FRAME_EVENTS : 1
+  const file = await ndjsonFile(SIZES[mode].fileBytes)
+  const client = (url: string): ClientOptions => ({
+    url,
+    ...CLIENT,
+    frameEvents,
+    source: { file, skip: WARM_EVENTS, events },
+  })
+  const check = (who: string, r: ClientResult) => {
+    if (r.accepted !== events || r.errors > 0)
+      throw new Error(`${who}: ${r.accepted} of ${events} events acknowledged, ${r.errors} errors`)
+  }
+
+  const bare = await bareServer()
+  const limit = await runClient(client(bare.url))
+  await bare.close()
+  check('bare ws server', limit)
+
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-ws-'))
+  try {
+    await warmDb(join(dir, 'vigia.db'), mode)
+    const engine = Engine.open(join(dir, 'vigia.db'))
+    timeStages()
+    const server = await IngestServer.start(
+      { ingestFrames: async (frames) => engine.ingestFrames(frames) },
+      { ...DEFAULT_INGEST, port: 0 },
+    )
+    const vigia = await runClient(client(server.url))
+    await server.close()
+    check('IngestServer', vigia)
+    const landed = engine.db.prepare('SELECT count(*) AS n FROM silver_events').get() as { n: number }
+    engine.close()
+    if (landed.n !== WARM_EVENTS + events)
+      throw new Error(`${landed.n - WARM_EVENTS} of ${events} events landed in silver`)
+
+    const rate = (r: ClientResult) => (r.events / r.elapsedMs) * 1000
+    const label = kind === 'batch' ? '100-event frames' : 'one-event frames'
+    return {
+      rows: [
+        floorRow(
+          `WebSocket ingestion, ${label}, every frame acked`,
+          rate(vigia),
+          rate(limit),
+          kind === 'batch' ? 100_000 : 60_000,
+          'events',
+          `${fmt.int(events)} events (after the first ${fmt.int(WARM_EVENTS)}, already in the database) from one client process, ${CLIENT.connections} connections x ${CLIENT.window} frames in flight; IngestServer + in-process Engine; limit: a bare ws server that parses and acks`,
+        ),
+      ],
+      details: [`IngestServer, ${label}: engine stages over the run:`, ...stageReport(vigia.elapsedMs)],
+      peakRss: process.resourceUsage().maxRSS * 1024,
+      engine: true,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
