@@ -128,6 +128,8 @@ export async function importFile(
 
   const receivedAt = started
   const batchSize = options.batchSize ?? 5000
+  // Every landed chunk's id is kept (a few hundred for a large file): a parser may still emit a record of
+  // an older chunk, and a record must never name a chunk that cannot be found.
   const landedIds = new Map<number, number>()
   let pending: FileBatch = { chunks: [], records: [], receivedAt }
   let chunkIndex = -1
@@ -137,8 +139,6 @@ export async function importFile(
   const flush = () => {
     if (pending.chunks.length === 0 && pending.records.length === 0) return
     for (const [index, id] of engine.landFileBatch(pending, landedIds)) landedIds.set(index, id)
-    // Only the newest chunk can still be named by records not parsed yet.
-    for (const index of landedIds.keys()) if (index < chunkIndex) landedIds.delete(index)
     for (const outcome of engine.advance().values()) add(summary, outcome)
     pending = { chunks: [], records: [], receivedAt }
   }
