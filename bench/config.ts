@@ -39,15 +39,15 @@ export interface Sizes {
 export const SIZES: Record<Mode, Sizes> = {
   quick: {
     fileBytes: 50e6,
-    importEvents: 50_000,
+    importEvents: 40_000,
     pipelineEvents: 60_000,
-    wsBatchEvents: 50_000,
-    wsSingleEvents: 15_000,
-    latencyS: 5,
-    latencyDrainS: 10,
+    wsBatchEvents: 30_000,
+    wsSingleEvents: 6_000,
+    latencyS: 4,
+    latencyDrainS: 5,
     silverEvents: 1_000_000,
-    queryRuns: 5,
-    queryBudgetS: 4,
+    queryRuns: 3,
+    queryBudgetS: 2,
   },
   full: {
     fileBytes: 500e6,
