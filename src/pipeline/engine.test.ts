@@ -423,6 +423,40 @@ describe('Engine: rebuild', () => {
   })
 })
 
+describe('Engine: one transaction per flush', () => {
+  const device = (id: string) =>
+    engine.db.prepare('SELECT server, status, last_seen FROM gold_devices WHERE device = ?').get(id)
+
+  it('re-reads device states another connection changed, instead of writing back stale ones', () => {
+    ingest([connect('c1', T, 'd1')])
+    // A second writer (a CLI import while the app runs) moves d1 to s2.
+    const other = Engine.open(join(dir, 'vigia.db'))
+    other.ingestFrames([frame(ndjson([connect('c2', T + SEC, 'd1', { server: 's2' })]))])
+    other.close()
+
+    ingest([disconnect('x1', T + 2 * SEC, 'd1', { server: 's2' })])
+
+    expect(device('d1')).toEqual({ server: 's2', status: 'disconnect', last_seen: T + 2 * SEC })
+  })
+
+  it('lets gold catch up from silver when it is behind, then refines new frames at once', () => {
+    ingest([connect('c1', T, 'd1'), usage('u1', T + SEC, 'd1', 100, 50)])
+    const gold = goldSnapshot()
+    // As a database left by a version that folded gold in a later transaction: gold empty, its watermark 0.
+    for (const table of Object.keys(gold)) engine.db.prepare(`DELETE FROM ${table}`).run()
+    engine.db.prepare(`UPDATE pipeline_watermarks SET last_id = 0 WHERE stage = 'gold'`).run()
+    engine.close()
+    engine = Engine.open(join(dir, 'vigia.db'))
+
+    const result = ingest([usage('u2', T + 2 * SEC, 'd1', 1, 1)])
+
+    expect(result.accepted).toBe(1)
+    expect(device('d1')).toEqual({ server: 's1', status: 'connect', last_seen: T + 2 * SEC })
+    const bytes = engine.db.prepare('SELECT sum(bytes_down + bytes_up) FROM gold_usage_second').pluck().get()
+    expect(bytes).toBe(152)
+  })
+})
+
 describe('Engine: retention', () => {
   const NOW = Date.UTC(2025, 0, 1)
 
@@ -454,6 +488,7 @@ describe('Engine: retention', () => {
       gold_flow_second: 1, // e
       gold_conn_minute: 1, // a
       gold_usage_minute: 0,
+      gold_client_usage_minute: 1, // b: kept as long as the per-second tables
     })
 
     expect(engine.db.prepare('SELECT received_at FROM landing_payloads ORDER BY id').pluck().all()).toEqual([

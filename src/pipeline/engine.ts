@@ -1,5 +1,7 @@
-// The engine owns the only writable connection. Everything received goes in through it: landing and
-// bronze in one transaction per flush, then silver and gold advance from their watermarks.
+// The engine owns the only writable connection. Everything received goes in through it, one transaction
+// per flush: landing and bronze, then silver and gold from the records in hand, so nothing is read back.
+// When silver or gold are behind their watermarks (a rebuild, an older database), they catch up first by
+// reading the layer below, in batches.
 import { AlertEvaluator } from './alerts/evaluator'
 import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
@@ -8,7 +10,7 @@ import { GoldStage } from './gold/gold-stage'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
 import { applyRetention, layerSizes, type LayerSize } from './retention'
 import { SettingsStore } from './settings-store'
-import { SilverStage, type PayloadOutcome } from './silver/silver-stage'
+import { SilverStage, type BronzeRow, type PayloadOutcome } from './silver/silver-stage'
 import { Watermarks } from './watermarks'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 
@@ -33,13 +35,15 @@ export interface FileBatch {
   receivedAt: number
 }
 
-const STAGE_BATCH = 10_000
+// Records per catch-up transaction: larger batches rewrite each hot page (devices, clients) less often.
+const STAGE_BATCH = 50_000
 const GOLD_TABLES = [
   'gold_conn_second',
   'gold_conn_minute',
   'gold_usage_second',
   'gold_usage_minute',
   'gold_client_usage_second',
+  'gold_client_usage_minute',
   'gold_device_type_usage_second',
   'gold_flow_second',
   'gold_devices',
@@ -57,6 +61,8 @@ export class Engine {
   private readonly silver: SilverStage
   private readonly gold: GoldStage
   private readonly alerts: AlertEvaluator
+  private readonly lastIds
+  private dataVersion = -1
 
   constructor(readonly db: Db) {
     this.settings = new SettingsStore(db)
@@ -66,6 +72,9 @@ export class Engine {
     this.silver = new SilverStage(db, this.watermarks)
     this.gold = new GoldStage(db, this.watermarks)
     this.alerts = new AlertEvaluator(db, this.watermarks)
+    this.lastIds = db.prepare<[], { bronze: number | null; silver: number | null }>(
+      'SELECT (SELECT max(id) FROM bronze_records) AS bronze, (SELECT max(id) FROM silver_events) AS silver',
+    )
   }
 
   static open(path: string): Engine {
@@ -76,48 +85,65 @@ export class Engine {
     this.db.close()
   }
 
-  /** Lands a batch of frames in one transaction, then advances the pipeline: one result per frame. */
+  /** Lands a batch of frames and carries them to gold in one transaction: one result per frame. */
   ingestFrames(frames: readonly IncomingFrame[]): FrameResult[] {
-    const landed = this.db.transaction(() =>
-      frames.map((frame) => {
+    const { landed, outcomes } = this.write((caughtUp) => {
+      const rows: BronzeRow[] = []
+      const landed = frames.map((frame) => {
         const split = splitFrame(frame.bytes)
         const error = split.ok ? null : split.error
         // An envelope's own seq names the frame; otherwise the one the host gave it.
         const seq = split.seq ?? frame.seq
         const landingId = this.landing.insert({ ...frame, seq, kind: 'frame', error })
-        if (split.ok) this.bronze.insert(landingId, frame.receivedAt, split.records)
+        if (split.ok) rows.push(...this.bronze.insert(landingId, frame.receivedAt, split.records))
         return { landingId, seq, error }
-      }),
-    )()
-    const outcomes = this.advance()
-    return landed.map((l) => ({ ...l, ...(outcomes.get(l.landingId) ?? emptyOutcome()) }))
+      })
+      return { landed, outcomes: caughtUp ? this.refine(rows) : null }
+    })
+    const all = outcomes ?? this.advance()
+    if (outcomes) this.evaluateAlerts()
+    return landed.map((l) => ({ ...l, ...(all.get(l.landingId) ?? emptyOutcome()) }))
   }
 
   /**
-   * Lands newly read file chunks and the records parsed so far in one transaction. A record names the
-   * chunk (by its index in the file) that was being read when it was parsed: one of `chunks`, or one landed
-   * by an earlier call, whose landing id is in `landedIds`. Returns the landing ids of `chunks`.
+   * Lands newly read file chunks and the records parsed so far, and carries them to gold, in one
+   * transaction. A record names the chunk (by its index in the file) that was being read when it was
+   * parsed: one of `chunks`, or one landed by an earlier call, whose landing id is in `landedIds`. Returns
+   * the landing ids of `chunks` and the silver outcome per landing payload.
    */
-  landFileBatch(batch: FileBatch, landedIds: ReadonlyMap<number, number>): Map<number, number> {
-    return this.db.transaction(() => {
+  landFileBatch(
+    batch: FileBatch,
+    landedIds: ReadonlyMap<number, number>,
+  ): { ids: Map<number, number>; outcomes: Map<number, PayloadOutcome> } {
+    const { ids, outcomes } = this.write((caughtUp) => {
       const ids = new Map<number, number>()
       for (const { index, payload } of batch.chunks) ids.set(index, this.landing.insert(payload))
+      const rows: BronzeRow[] = []
       for (const r of batch.records) {
         const landingId = ids.get(r.chunk) ?? landedIds.get(r.chunk)
         if (landingId === undefined)
           throw new Error(`record at line ${r.line} names chunk ${r.chunk}, never landed`)
-        this.bronze.insert(landingId, batch.receivedAt, [r])
+        rows.push(...this.bronze.insert(landingId, batch.receivedAt, [r]))
       }
-      return ids
-    })()
+      return { ids, outcomes: caughtUp ? this.refine(rows) : null }
+    })
+    const all = outcomes ?? this.advance()
+    if (outcomes) this.evaluateAlerts()
+    return { ids, outcomes: all }
   }
 
-  /** Advances silver then gold until both are up to date. Returns the silver outcome per landing payload. */
+  /** Advances silver then gold from their watermarks until both are up to date. Returns the silver outcome per landing payload. */
   advance(): Map<number, PayloadOutcome> {
+    // Gold first catches up with silver written without it (a database from before single-transaction flushes).
+    while (this.write(() => this.gold.advance(STAGE_BATCH)) === STAGE_BATCH);
     const all = new Map<number, PayloadOutcome>()
     const context = this.settings.normalizeContext()
     for (;;) {
-      const { read, outcomes } = this.silver.advance(context, STAGE_BATCH)
+      const { read, outcomes } = this.write(() => {
+        const batch = this.silver.advance(context, STAGE_BATCH)
+        this.gold.fold(batch.accepted)
+        return batch
+      })
       for (const [landingId, o] of outcomes) {
         const total = all.get(landingId)
         if (!total) {
@@ -133,7 +159,6 @@ export class Engine {
       }
       if (read < STAGE_BATCH) break
     }
-    while (this.gold.advance(STAGE_BATCH) === STAGE_BATCH);
     this.evaluateAlerts()
     return all
   }
@@ -157,11 +182,45 @@ export class Engine {
       this.watermarks.set('silver', 0)
       this.watermarks.set('gold', 0)
     })()
+    this.gold.forget()
     this.advance()
     const oldest = this.db
       .prepare<[], { t: number | null }>('SELECT min(received_at) AS t FROM bronze_records')
       .get()
     return oldest?.t ?? null
+  }
+
+  /** Silver and gold from bronze rows just written, in the same transaction. */
+  private refine(rows: readonly BronzeRow[]): Map<number, PayloadOutcome> {
+    const { outcomes, accepted } = this.silver.process(rows, this.settings.normalizeContext())
+    this.gold.fold(accepted)
+    return outcomes
+  }
+
+  /**
+   * Runs `fn` in a transaction, telling it whether silver and gold were up to date when it began (so that
+   * records it writes can be refined at once). Gold's in-memory state is dropped when the transaction
+   * rolls back or another connection has written to the file since our last look.
+   */
+  private write<T>(fn: (caughtUp: boolean) => T): T {
+    const version = this.db.pragma('data_version', { simple: true }) as number
+    if (version !== this.dataVersion) {
+      this.gold.forget()
+      this.dataVersion = version
+    }
+    try {
+      return this.db.transaction(() => fn(this.caughtUp()))()
+    } catch (error) {
+      this.gold.forget()
+      throw error
+    }
+  }
+
+  private caughtUp(): boolean {
+    const last = this.lastIds.get()!
+    return (
+      (last.bronze ?? 0) <= this.watermarks.get('silver') && (last.silver ?? 0) <= this.watermarks.get('gold')
+    )
   }
 
   applyRetention(now = Date.now()): Record<string, number> {

@@ -32,6 +32,12 @@ export function applyRetention(
     ['gold_flow_second', 'DELETE FROM gold_flow_second WHERE sec * 1000 < ?', before(days.goldSeconds)],
     ['gold_conn_minute', 'DELETE FROM gold_conn_minute WHERE minute * 60000 < ?', before(days.gold)],
     ['gold_usage_minute', 'DELETE FROM gold_usage_minute WHERE minute * 60000 < ?', before(days.gold)],
+    // Per client it is as large as the per-second tables of one server: kept as long as they are.
+    [
+      'gold_client_usage_minute',
+      'DELETE FROM gold_client_usage_minute WHERE minute * 60000 < ?',
+      before(days.goldSeconds),
+    ],
   ]
   const deleted: Record<string, number> = {}
   db.transaction(() => {

@@ -27,34 +27,54 @@ interface StateEvent {
   ip: string | null
 }
 
-/** A write-back cache over gold_devices for one gold batch. */
+// Devices kept in memory across batches (the engine is the only writer): about 200 bytes each, so the
+// cache is dropped past this many rather than grow without bound.
+const MAX_CACHED = 1_000_000
+
+/**
+ * A write-back cache over gold_devices. Most events only move a device's last_seen: those devices are
+ * written with a narrow update that leaves the client index alone, so a batch rewrites fewer pages.
+ */
 export class DeviceStates {
   private readonly cache = new Map<string, DeviceState>()
-  private readonly dirty = new Set<string>()
-  private readonly getStmt
+  /** Device -> whether more than first_seen / last_seen changed since the last flush. */
+  private readonly dirty = new Map<string, boolean>()
+  private readonly loadStmt
   private readonly putStmt
+  private readonly seenStmt
 
   constructor(db: Db) {
-    this.getStmt = db.prepare<[string], DeviceState>('SELECT * FROM gold_devices WHERE device = ?')
-    this.putStmt = db.prepare(
-      `INSERT OR REPLACE INTO gold_devices (device, server, client, device_type, plan_mbps, ip, connect_ts, status,
-         status_ts, first_seen, last_seen)
-       VALUES (@device, @server, @client, @device_type, @plan_mbps, @ip, @connect_ts, @status, @status_ts,
-         @first_seen, @last_seen)`,
+    this.loadStmt = db.prepare<[string], DeviceState>(
+      'SELECT * FROM gold_devices WHERE device IN (SELECT value FROM json_each(?))',
     )
+    this.putStmt = db.prepare(
+      `INSERT INTO gold_devices (device, server, client, device_type, plan_mbps, ip, connect_ts, status,
+         status_ts, first_seen, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (device) DO UPDATE SET server = excluded.server, client = excluded.client,
+         device_type = excluded.device_type, plan_mbps = excluded.plan_mbps, ip = excluded.ip,
+         connect_ts = excluded.connect_ts, status = excluded.status, status_ts = excluded.status_ts,
+         first_seen = excluded.first_seen, last_seen = excluded.last_seen`,
+    )
+    this.seenStmt = db.prepare('UPDATE gold_devices SET first_seen = ?, last_seen = ? WHERE device = ?')
   }
 
+  /** Reads the states of the devices a batch names that are not in memory yet, in one statement. */
+  load(devices: Iterable<string>): void {
+    const missing = new Set<string>()
+    for (const device of devices) if (!this.cache.has(device)) missing.add(device)
+    if (missing.size === 0) return
+    for (const state of this.loadStmt.all(JSON.stringify([...missing]))) this.cache.set(state.device, state)
+  }
+
+  /** The state of a device; `load` it first, or it is taken as never seen. */
   get(device: string): DeviceState | undefined {
-    let state = this.cache.get(device)
-    if (!state) {
-      state = this.getStmt.get(device)
-      if (state) this.cache.set(device, state)
-    }
-    return state
+    return this.cache.get(device)
   }
 
   apply(e: StateEvent): void {
     let s = this.get(e.device)
+    let full = this.dirty.get(e.device) ?? false
     if (!s) {
       s = {
         device: e.device,
@@ -70,11 +90,15 @@ export class DeviceStates {
         last_seen: e.ts,
       }
       this.cache.set(e.device, s)
+      full = true
     }
     s.first_seen = Math.min(s.first_seen, e.ts)
     s.last_seen = Math.max(s.last_seen, e.ts)
-    s.server ??= e.server
-    s.client ??= e.client
+    if ((s.server === null && e.server !== null) || (s.client === null && e.client !== null)) {
+      s.server ??= e.server
+      s.client ??= e.client
+      full = true
+    }
     if (e.type === 'connect' && (s.connect_ts === null || e.ts >= s.connect_ts)) {
       s.connect_ts = e.ts
       s.server = e.server
@@ -82,6 +106,7 @@ export class DeviceStates {
       s.device_type = e.device_type
       s.plan_mbps = e.plan_mbps
       s.ip = e.ip
+      full = true
     }
     if (e.type === 'connect' || e.type === 'disconnect') {
       const newer = s.status_ts === null || e.ts > s.status_ts
@@ -89,14 +114,40 @@ export class DeviceStates {
       if (newer || tieGoesToDisconnect) {
         s.status = e.type
         s.status_ts = e.ts
+        full = true
       }
     }
-    this.dirty.add(e.device)
+    this.dirty.set(e.device, full)
   }
 
-  /** Writes changed states back; the cache is dropped so the next batch reads what is committed. */
+  /** Writes changed states back, in the caller's transaction. */
   flush(): void {
-    for (const device of this.dirty) this.putStmt.run(this.cache.get(device)!)
+    for (const [device, full] of this.dirty) {
+      const s = this.cache.get(device)!
+      if (!full) {
+        this.seenStmt.run(s.first_seen, s.last_seen, device)
+        continue
+      }
+      this.putStmt.run(
+        s.device,
+        s.server,
+        s.client,
+        s.device_type,
+        s.plan_mbps,
+        s.ip,
+        s.connect_ts,
+        s.status,
+        s.status_ts,
+        s.first_seen,
+        s.last_seen,
+      )
+    }
+    this.dirty.clear()
+    if (this.cache.size > MAX_CACHED) this.cache.clear()
+  }
+
+  /** Forgets every state: the next reads come from the table. */
+  forget(): void {
     this.dirty.clear()
     this.cache.clear()
   }

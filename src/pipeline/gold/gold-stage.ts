@@ -5,7 +5,8 @@ import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
 import { DeviceStates } from './device-states'
 
-interface SilverRow {
+/** What gold needs of a silver event. */
+export interface GoldInput {
   id: number
   ts: number
   type: 'connect' | 'disconnect' | 'usage' | 'flow'
@@ -51,7 +52,7 @@ export class GoldStage {
     private readonly db: Db,
     private readonly watermarks: Watermarks,
   ) {
-    this.readStmt = db.prepare<[number, number], SilverRow>(
+    this.readStmt = db.prepare<[number, number], GoldInput>(
       `SELECT id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up, bytes
        FROM silver_events WHERE id > ? ORDER BY id LIMIT ?`,
     )
@@ -66,6 +67,7 @@ export class GoldStage {
       usageSecond: upsert('gold_usage_second', ['sec', 'server'], ['bytes_down', 'bytes_up']),
       usageMinute: upsert('gold_usage_minute', ['minute', 'server'], ['bytes_down', 'bytes_up']),
       clientSecond: upsert('gold_client_usage_second', ['sec', 'client', 'server'], ['bytes']),
+      clientMinute: upsert('gold_client_usage_minute', ['minute', 'client', 'server'], ['bytes']),
       typeSecond: upsert('gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
       flowSecond: upsert('gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
     }
@@ -85,64 +87,78 @@ export class GoldStage {
     )
   }
 
-  /** Folds up to `limit` silver events past the watermark into gold, in one transaction. */
+  /** Folds up to `limit` silver events past the watermark into gold, inside the caller's transaction. */
   advance(limit: number): number {
-    return this.db.transaction(() => {
-      const rows = this.readStmt.all(this.watermarks.get('gold'), limit)
-      if (rows.length === 0) return 0
-      const sums = {
-        connSecond: new Sums(),
-        connMinute: new Sums(),
-        usageSecond: new Sums(),
-        usageMinute: new Sums(),
-        clientSecond: new Sums(),
-        typeSecond: new Sums(),
-        flowSecond: new Sums(),
-      }
-      const clients = new Map<string, [number, number]>()
-      const servers = new Map<string, [number, number]>()
-      const plans: { client: string; plan: number | null; ts: number }[] = []
-      const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
-        const seen = map.get(key)
-        if (!seen) map.set(key, [ts, ts])
-        else map.set(key, [Math.min(seen[0], ts), Math.max(seen[1], ts)])
-      }
+    const rows = this.readStmt.all(this.watermarks.get('gold'), limit)
+    this.fold(rows)
+    return rows.length
+  }
 
-      for (const e of rows) {
-        const sec = secondOf(e.ts)
-        const minute = minuteOf(e.ts)
-        const server = e.server ?? UNKNOWN_SERVER
-        if (e.server) span(servers, e.server, e.ts)
-        if (e.client) span(clients, e.client, e.ts)
-        if (e.type === 'connect' || e.type === 'disconnect') {
-          const counts = e.type === 'connect' ? [1, 0] : [0, 1]
-          sums.connSecond.add([sec, server], counts)
-          sums.connMinute.add([minute, server], counts)
-          if (e.type === 'connect' && e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
-        } else if (e.type === 'usage') {
-          const down = e.bytes_down ?? 0
-          const up = e.bytes_up ?? 0
-          sums.usageSecond.add([sec, server], [down, up])
-          sums.usageMinute.add([minute, server], [down, up])
-          sums.clientSecond.add([sec, e.client ?? '', server], [down + up])
-          const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
-          sums.typeSecond.add([sec, type], [down + up])
-        } else {
-          sums.flowSecond.add([sec, e.device, e.peer ?? ''], [e.bytes ?? 0])
-        }
-        this.devices.apply(e)
-      }
+  /**
+   * Folds silver events newer than the watermark, in id order, and moves the watermark past them. The
+   * caller holds the transaction, and calls `forget()` if it rolls back.
+   */
+  fold(rows: readonly GoldInput[]): void {
+    if (rows.length === 0) return
+    const sums = {
+      connSecond: new Sums(),
+      connMinute: new Sums(),
+      usageSecond: new Sums(),
+      usageMinute: new Sums(),
+      clientSecond: new Sums(),
+      clientMinute: new Sums(),
+      typeSecond: new Sums(),
+      flowSecond: new Sums(),
+    }
+    const clients = new Map<string, [number, number]>()
+    const servers = new Map<string, [number, number]>()
+    const plans: { client: string; plan: number | null; ts: number }[] = []
+    const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
+      const seen = map.get(key)
+      if (!seen) map.set(key, [ts, ts])
+      else map.set(key, [Math.min(seen[0], ts), Math.max(seen[1], ts)])
+    }
 
-      for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
-        const stmt = this.upserts[name]
-        for (const { key, values } of sum.entries.values()) stmt.run(...key, ...values)
+    this.devices.load(rows.map((e) => e.device))
+    for (const e of rows) {
+      const sec = secondOf(e.ts)
+      const minute = minuteOf(e.ts)
+      const server = e.server ?? UNKNOWN_SERVER
+      if (e.server) span(servers, e.server, e.ts)
+      if (e.client) span(clients, e.client, e.ts)
+      if (e.type === 'connect' || e.type === 'disconnect') {
+        const counts = e.type === 'connect' ? [1, 0] : [0, 1]
+        sums.connSecond.add([sec, server], counts)
+        sums.connMinute.add([minute, server], counts)
+        if (e.type === 'connect' && e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
+      } else if (e.type === 'usage') {
+        const down = e.bytes_down ?? 0
+        const up = e.bytes_up ?? 0
+        sums.usageSecond.add([sec, server], [down, up])
+        sums.usageMinute.add([minute, server], [down, up])
+        sums.clientSecond.add([sec, e.client ?? '', server], [down + up])
+        sums.clientMinute.add([minute, e.client ?? '', server], [down + up])
+        const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
+        sums.typeSecond.add([sec, type], [down + up])
+      } else {
+        sums.flowSecond.add([sec, e.device, e.peer ?? ''], [e.bytes ?? 0])
       }
-      this.devices.flush()
-      for (const [client, [first, last]] of clients) this.touchClient.run(client, first, last)
-      for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
-      for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
-      this.watermarks.set('gold', rows.at(-1)!.id)
-      return rows.length
-    })()
+      this.devices.apply(e)
+    }
+
+    for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
+      const stmt = this.upserts[name]
+      for (const { key, values } of sum.entries.values()) stmt.run(...key, ...values)
+    }
+    this.devices.flush()
+    for (const [client, [first, last]] of clients) this.touchClient.run(client, first, last)
+    for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
+    for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
+    this.watermarks.set('gold', rows.at(-1)!.id)
+  }
+
+  /** Drops what is remembered of the database: after a rollback, a rebuild or another writer's commit. */
+  forget(): void {
+    this.devices.forget()
   }
 }

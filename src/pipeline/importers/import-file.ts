@@ -127,7 +127,7 @@ export async function importFile(
   })
 
   const receivedAt = started
-  const batchSize = options.batchSize ?? 5000
+  const batchSize = options.batchSize ?? 50_000
   // Every landed chunk's id is kept (a few hundred for a large file): a parser may still emit a record of
   // an older chunk, and a record must never name a chunk that cannot be found.
   const landedIds = new Map<number, number>()
@@ -138,8 +138,9 @@ export async function importFile(
 
   const flush = () => {
     if (pending.chunks.length === 0 && pending.records.length === 0) return
-    for (const [index, id] of engine.landFileBatch(pending, landedIds)) landedIds.set(index, id)
-    for (const outcome of engine.advance().values()) add(summary, outcome)
+    const { ids, outcomes } = engine.landFileBatch(pending, landedIds)
+    for (const [index, id] of ids) landedIds.set(index, id)
+    for (const outcome of outcomes.values()) add(summary, outcome)
     pending = { chunks: [], records: [], receivedAt }
   }
   const report = (force = false) => {

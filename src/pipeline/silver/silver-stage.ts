@@ -2,7 +2,7 @@
 import type { Db } from '../db/open'
 import type { RecordFormat } from '../bronze/records'
 import type { Watermarks } from '../watermarks'
-import { normalize, type NormalizeContext, type Normalized } from './normalize'
+import { normalize, type NormalizeContext, type Normalized, type SilverEvent } from './normalize'
 
 export interface RecordReject {
   /** 0-based position among the payload's records. */
@@ -20,7 +20,8 @@ export interface PayloadOutcome {
   rejects: RecordReject[]
 }
 
-interface BronzeRow {
+/** A bronze record as silver reads it: from the table, or handed over by the transaction that wrote it. */
+export interface BronzeRow {
   id: number
   landing_id: number
   line: number
@@ -28,6 +29,14 @@ interface BronzeRow {
   received_at: number
   raw: string
   error: string | null
+}
+
+/** An accepted event with its silver id, as gold folds it. */
+export type SilverRow = SilverEvent & { id: number }
+
+export interface SilverBatch {
+  outcomes: Map<number, PayloadOutcome>
+  accepted: SilverRow[]
 }
 
 export class SilverStage {
@@ -58,65 +67,70 @@ export class SilverStage {
   }
 
   /**
-   * Processes up to `limit` bronze records past the watermark in one transaction. Returns the outcome per
-   * landing payload, and how many records were read (0 when silver is up to date).
+   * Processes up to `limit` bronze records past the watermark, inside the caller's transaction. Returns
+   * what happened to them, and how many were read (0 when silver is up to date).
    */
-  advance(
-    context: Omit<NormalizeContext, 'receivedAt'>,
-    limit: number,
-  ): { read: number; outcomes: Map<number, PayloadOutcome> } {
-    return this.db.transaction(() => {
-      const rows = this.readStmt.all(this.watermarks.get('silver'), limit)
-      const outcomes = new Map<number, PayloadOutcome>()
-      for (const row of rows) {
-        let outcome = outcomes.get(row.landing_id)
-        if (!outcome) {
-          outcome = { accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
-          outcomes.set(row.landing_id, outcome)
-        }
-        const result: Normalized = row.error
-          ? { ok: false, rejection: { field: null, reason: row.error } }
-          : normalize(row.raw, row.format, row.line, { ...context, receivedAt: row.received_at })
-        if (!result.ok) {
-          const { field, reason } = result.rejection
-          this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, row.received_at)
-          outcome.rejects.push({
-            index: outcome.accepted + outcome.duplicates + outcome.rejected,
-            line: row.line,
-            field,
-            reason,
-          })
-          outcome.rejected++
-          continue
-        }
-        const e = result.event
-        const info = this.insertStmt.run(
-          e.event_id,
-          e.ts,
-          e.type,
-          e.server,
-          e.device,
-          e.client,
-          e.peer,
-          e.device_type,
-          e.plan_mbps,
-          e.ip,
-          e.bytes_down,
-          e.bytes_up,
-          e.bytes,
-          e.duration_ms,
-          row.id,
-        )
-        if (info.changes === 0) {
-          this.duplicateStmt.run(row.id, row.landing_id, e.event_id, row.received_at)
-          outcome.duplicates++
-        } else {
-          outcome.accepted++
-        }
+  advance(context: Omit<NormalizeContext, 'receivedAt'>, limit: number): SilverBatch & { read: number } {
+    const rows = this.readStmt.all(this.watermarks.get('silver'), limit)
+    return { read: rows.length, ...this.process(rows, context) }
+  }
+
+  /**
+   * Validates and writes bronze rows newer than the watermark, in id order, and moves the watermark past
+   * them. The caller holds the transaction: the rows and the watermark commit together.
+   */
+  process(rows: readonly BronzeRow[], context: Omit<NormalizeContext, 'receivedAt'>): SilverBatch {
+    const outcomes = new Map<number, PayloadOutcome>()
+    const accepted: SilverRow[] = []
+    for (const row of rows) {
+      let outcome = outcomes.get(row.landing_id)
+      if (!outcome) {
+        outcome = { accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
+        outcomes.set(row.landing_id, outcome)
       }
-      const last = rows.at(-1)
-      if (last) this.watermarks.set('silver', last.id)
-      return { read: rows.length, outcomes }
-    })()
+      const result: Normalized = row.error
+        ? { ok: false, rejection: { field: null, reason: row.error } }
+        : normalize(row.raw, row.format, row.line, { ...context, receivedAt: row.received_at })
+      if (!result.ok) {
+        const { field, reason } = result.rejection
+        this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, row.received_at)
+        outcome.rejects.push({
+          index: outcome.accepted + outcome.duplicates + outcome.rejected,
+          line: row.line,
+          field,
+          reason,
+        })
+        outcome.rejected++
+        continue
+      }
+      const e = result.event
+      const info = this.insertStmt.run(
+        e.event_id,
+        e.ts,
+        e.type,
+        e.server,
+        e.device,
+        e.client,
+        e.peer,
+        e.device_type,
+        e.plan_mbps,
+        e.ip,
+        e.bytes_down,
+        e.bytes_up,
+        e.bytes,
+        e.duration_ms,
+        row.id,
+      )
+      if (info.changes === 0) {
+        this.duplicateStmt.run(row.id, row.landing_id, e.event_id, row.received_at)
+        outcome.duplicates++
+      } else {
+        outcome.accepted++
+        accepted.push({ ...e, id: Number(info.lastInsertRowid) })
+      }
+    }
+    const last = rows.at(-1)
+    if (last) this.watermarks.set('silver', last.id)
+    return { outcomes, accepted }
   }
 }
