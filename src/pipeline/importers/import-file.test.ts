@@ -134,6 +134,29 @@ describe('importing files', () => {
     expect(history).toEqual({ status: 'cancelled', accepted: summary.accepted })
   })
 
+  it('stops a cancelled CSV import as cancelled, without an unhandled stream error', async () => {
+    const path = dir.path('big.csv')
+    const columns = Object.keys(usage(0))
+    const rows = Array.from({ length: 50_000 }, (_, i) => {
+      const event = usage(i) as Record<string, unknown>
+      return columns.map((c) => String(event[c])).join(',')
+    })
+    writeFileSync(path, [columns.join(','), ...rows].join('\n'))
+    const abort = new AbortController()
+    const summary = await importFile(engine, path, {
+      signal: abort.signal,
+      batchSize: 1000,
+      onProgress: (p) => {
+        if (p.records >= 5000) abort.abort()
+      },
+    })
+    expect(summary).toMatchObject({ format: 'csv', status: 'cancelled' })
+    expect(summary.accepted).toBeGreaterThan(0)
+    expect(summary.accepted).toBeLessThan(50_000)
+    const silver = engine.db.prepare('SELECT count(*) AS n FROM silver_events').get() as { n: number }
+    expect(silver.n).toBe(summary.accepted)
+  })
+
   it('keeps the bytes of a corrupt gzip file in landing and says what is wrong', async () => {
     const path = dir.path('broken.gz')
     const gz = gzipSync(JSON.stringify(usage(1)))
