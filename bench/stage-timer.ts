@@ -14,7 +14,7 @@ const STAGES: [label: string, proto: object, method: string][] = [
   ['  Engine.advance (catch-up from watermarks)', Engine.prototype, 'advance'],
   ['  silver: validate, insert silver', SilverStage.prototype, 'process'],
   ['  gold: sum, upsert gold', GoldStage.prototype, 'fold'],
-  ['    gold_devices: read states', DeviceStates.prototype, 'get'],
+  ['    gold_devices: read states', DeviceStates.prototype, 'load'],
   ['    gold_devices: write states', DeviceStates.prototype, 'flush'],
   ['  alerts: judge new minutes', AlertEvaluator.prototype, 'run'],
 ]

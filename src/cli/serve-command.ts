@@ -62,7 +62,7 @@ export function registerServe(program: Command): Command {
         await service.stop()
         throw error
       }
-      const status = service.status()
+      const status = await service.status()
       console.log(`vigia: database ${dbPath}`)
       if (!existsSync(join(UI_DIR, 'index.html')))
         console.log('vigia: the UI is not built yet: run `npm run build`')

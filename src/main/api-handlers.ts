@@ -2,7 +2,7 @@
 // every call is validated and answered.
 import type { z } from 'zod'
 import { API_METHODS, apiArgs, type ApiMethod, type ApiResults } from '../shared/api'
-import { listInventory, parseInventory } from '../pipeline/inventory'
+import { parseInventory } from '../pipeline/inventory'
 import type { VigiaService } from './vigia-service'
 
 type Handlers = {
@@ -22,21 +22,21 @@ export function createApiHandlers(service: VigiaService): Handlers {
     'quarantine:list': (args) => service.quarantine(args),
     'status:get': () => service.status(),
     'demo:set': ({ on }) => service.setDemo(on),
-    'settings:get': () => service.engine.call('getSettings'),
-    'settings:update': (patch) => service.engine.call('updateSettings', patch),
+    'settings:get': () => service.settings,
+    'settings:update': (patch) => service.updateSettings(patch),
     'alerts:list': ({ recent }) => service.alerts.list(recent),
-    'alerts:detail': ({ id }) => {
-      const alert = service.alerts.get(id)
-      if (!alert) throw new ApiError(`no alert ${id}`)
-      return { alert, log: service.alerts.log(id), evidence: service.alerts.evidence(alert) }
+    'alerts:detail': async ({ id }) => {
+      const detail = await service.alerts.detail(id)
+      if (!detail) throw new ApiError(`no alert ${id}`)
+      return detail
     },
     'alerts:ack': ({ id, who, comment }) => service.engine.call('alertAck', id, who, comment),
     'alerts:silence': ({ id, minutes, who, comment }) =>
       service.engine.call('alertSilence', id, minutes, who, comment),
-    'inventory:list': () => listInventory(service.reader),
+    'inventory:list': () => service.inventory(),
     'inventory:upsert': async (row) => {
       await service.engine.call('inventoryUpsert', [row])
-      return listInventory(service.reader)
+      return service.inventory()
     },
     'inventory:delete': ({ server }) => service.engine.call('inventoryDelete', server),
     'inventory:import': async ({ text }) => {

@@ -26,16 +26,6 @@ export interface EngineRequests {
 
 export type EngineMethod = keyof EngineRequests
 
-export interface RequestMessage<M extends EngineMethod = EngineMethod> {
-  id: number
-  method: M
-  args: EngineRequests[M]['args']
-}
-
-export type WorkerMessage =
-  | { kind: 'ready' }
-  | { kind: 'fatal'; message: string }
-  | { kind: 'result'; id: number; result: unknown }
-  | { kind: 'error'; id: number; message: string }
-  | { kind: 'import-progress'; importId: string; progress: ImportProgress }
-  | { kind: 'committed' }
+/** What the engine posts besides its replies. */
+export type EngineEvent =
+  { kind: 'import-progress'; importId: string; progress: ImportProgress } | { kind: 'committed' }

@@ -1,22 +1,16 @@
 // The engine's thread: it owns the only writable connection, so a long commit never blocks the UI or
 // the ingestion endpoint.
-import { parentPort, workerData } from 'node:worker_threads'
+import { workerData } from 'node:worker_threads'
 import { Engine } from '../pipeline/engine'
 import { AlertActions } from '../pipeline/alerts/alert-store'
 import { importFile } from '../pipeline/importers/import-file'
 import { deleteInventory, upsertInventory } from '../pipeline/inventory'
-import type { EngineMethod, EngineRequests, RequestMessage, WorkerMessage } from './engine-protocol'
+import type { EngineEvent, EngineRequests } from './engine-protocol'
+import { openOrExit, postEvent, serveRequests } from './worker-dispatcher'
 
-const port = parentPort!
-const post = (message: WorkerMessage) => port.postMessage(message)
+const post = (event: EngineEvent) => postEvent(event)
 
-let engine: Engine
-try {
-  engine = Engine.open((workerData as { dbPath: string }).dbPath)
-} catch (error) {
-  post({ kind: 'fatal', message: (error as Error).message })
-  process.exit(1)
-}
+const engine = openOrExit(() => Engine.open((workerData as { dbPath: string }).dbPath))
 
 /**
  * Background work must never take the engine down: a busy database (another writer, such as a CLI import)
@@ -52,13 +46,7 @@ const retention = setInterval(
 )
 retention.unref()
 
-type Handlers = {
-  [M in EngineMethod]: (
-    ...args: EngineRequests[M]['args']
-  ) => EngineRequests[M]['result'] | Promise<EngineRequests[M]['result']>
-}
-
-const handlers: Handlers = {
+serveRequests<EngineRequests>({
   ingestFrames: (frames) => {
     const results = engine.ingestFrames(frames)
     post({ kind: 'committed' })
@@ -96,16 +84,4 @@ const handlers: Handlers = {
   alertsNotified: (ids) => alertActions.notified(ids),
   inventoryUpsert: (rows) => upsertInventory(engine.db, rows),
   inventoryDelete: (server) => deleteInventory(engine.db, server),
-}
-
-port.on('message', async (message: RequestMessage) => {
-  try {
-    const handler = handlers[message.method] as (...args: unknown[]) => unknown
-    const result = await handler(...(message.args as unknown[]))
-    post({ kind: 'result', id: message.id, result })
-  } catch (error) {
-    post({ kind: 'error', id: message.id, message: (error as Error).message })
-  }
 })
-
-post({ kind: 'ready' })

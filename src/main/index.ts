@@ -1,5 +1,5 @@
-// The Electron shell: one window, its menu and the Vigia service (engine worker, ingestion endpoint, demo
-// feed). Everything that can run without Electron lives in the modules this file composes.
+// The Electron shell: one window, its menu and the Vigia service (engine and reader workers, ingestion
+// endpoint, demo feed). Everything that can run without Electron lives in the modules this file composes.
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, screen, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'

@@ -24,7 +24,7 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
 
   it('shows live demo traffic on a first run, and stops it on request', async () => {
     service = await VigiaService.start(options('auto'))
-    expect(service.status().demo.running).toBe(true)
+    expect((await service.status()).demo.running).toBe(true)
     // Devices connect first, then report usage every few seconds.
     await expect
       .poll(async () => (await service!.overview()).throughput.totalBps, { timeout: 20_000 })
@@ -33,7 +33,7 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
     expect(overview.connections.connectedDevices).toBeGreaterThan(0)
     expect(overview.servers.length).toBeGreaterThan(0)
     await service.demo.stop()
-    expect(service.status().demo.running).toBe(false)
+    expect((await service.status()).demo.running).toBe(false)
   })
 
   it('leaves the demo off when the database already holds events', async () => {
@@ -50,12 +50,12 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
     ])
     engine.close()
     service = await VigiaService.start(options('auto'))
-    expect(service.status().demo.running).toBe(false)
+    expect((await service.status()).demo.running).toBe(false)
   })
 
   it('reflects an event sent by a device app in the metrics as soon as it is acknowledged', async () => {
     service = await VigiaService.start(options('off'))
-    const ws = new WebSocket(service.status().ingestUrl)
+    const ws = new WebSocket((await service.status()).ingestUrl)
     const now = Date.now()
     const replies: unknown[] = []
     await new Promise<void>((resolve) => ws.on('open', () => resolve()))
@@ -100,7 +100,7 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
     expect(overview.throughput.byServer).toEqual([
       { server: 'ap-9', bps: 4_000_000, downBps: 4_000_000, upBps: 0 },
     ])
-    expect(service.status().connections).toHaveLength(1)
+    expect((await service.status()).connections).toHaveLength(1)
     ws.close()
   })
 })

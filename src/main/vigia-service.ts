@@ -1,33 +1,31 @@
-// Everything Vigia runs besides its window: the engine worker, the ingestion endpoint, the demo feed and a
-// read-only connection for the metrics. The desktop app and the headless `serve` mode both start this.
+// Everything Vigia runs besides its window: the engine worker (the writer), the reader worker (the UI's
+// reads), the ingestion endpoint and the demo feed. The desktop app and the headless `serve` mode both
+// start this.
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { rm } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { openDb, type Db } from '../pipeline/db/open'
 import type { IncomingFrame } from '../pipeline/engine'
-import { alertQueries } from '../pipeline/alerts/alert-store'
 import { planNotifications, type NotifiableAlert } from '../pipeline/alerts/notification-plan'
-import { ImportHistory } from '../pipeline/importers/import-history'
-import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
-import { overviewQuery } from '../pipeline/metrics/overview'
-import { seriesQuery } from '../pipeline/metrics/series'
-import { layerSizes } from '../pipeline/retention'
-import { listQuarantine } from '../pipeline/silver/quarantine'
 import type {
   ApiArgs,
+  ApiResults,
   ClientPage,
   ClientRow,
   ImportRecordDto,
   PushEvent,
+  QuarantineRow,
   Series,
   StatusDto,
 } from '../shared/api'
-import type { AlertDto } from '../shared/alerts'
+import type { AlertDto, ServerInventoryRow } from '../shared/alerts'
+import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 import type { Overview } from '../shared/metrics'
 import { DemoFeed } from './demo-feed'
 import { EngineHost } from './engine-host'
 import { IngestServer, type IngestServerOptions } from './ingest-server'
+import { ReaderHost } from './reader-host'
+import type { ClientPageArgs } from './reader-protocol'
 
 export interface ServiceOptions {
   dbPath: string
@@ -39,10 +37,7 @@ export interface ServiceOptions {
 
 // Pushes are throttled: the UI hears "something changed" a few times a second at most.
 const CHANGED_EVERY_MS = 250
-const LAYERS_EVERY_MS = 60_000
 const NOTIFY_EVERY_MS = 10_000
-const LIVE_SLACK_MS = 15_000
-const LIVE_REUSE_S = 5
 
 function notifiable(a: AlertDto): NotifiableAlert {
   const target = a.rule === 'heavy-user' ? `#/alerts/${a.id}` : `#/servers/${encodeURIComponent(a.subject)}`
@@ -65,36 +60,34 @@ function notifiable(a: AlertDto): NotifiableAlert {
 }
 
 export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
-  private readonly overviewAt: ReturnType<typeof overviewQuery>
-  private readonly seriesOf: ReturnType<typeof seriesQuery>
-  private readonly clientRows: ReturnType<typeof clientRowsQuery>
-  private readonly history: ImportHistory
-  readonly alerts: ReturnType<typeof alertQueries>
-  private readonly hasDemo
   private notifyTimer: NodeJS.Timeout | null = null
-  private clientCache: { sec: number; rows: ClientRow[]; thresholdMbps: number } | null = null
   private readonly imports = new Map<string, { name: string; cleanup?: string }>()
   private changedTimer: NodeJS.Timeout | null = null
-  private layerCache: { at: number; layers: StatusDto['layers'] } | null = null
+
+  readonly alerts = {
+    /** Firing first, then pending, then the most recent resolved ones. */
+    list: (recent: number): Promise<AlertDto[]> => this.reader.call('alertsList', recent),
+    /** The alert with its log and evidence, or null when there is no such alert. */
+    detail: (id: number): Promise<ApiResults['alerts:detail'] | null> => this.reader.call('alertDetail', id),
+  }
 
   private constructor(
     readonly options: ServiceOptions,
     readonly engine: EngineHost,
-    readonly reader: Db,
+    readonly reader: ReaderHost,
     readonly ingest: IngestServer,
     readonly demo: DemoFeed,
+    private currentSettings: PipelineSettings,
   ) {
     super()
-    this.overviewAt = overviewQuery(reader)
-    this.seriesOf = seriesQuery(reader)
-    this.clientRows = clientRowsQuery(reader)
-    this.history = new ImportHistory(reader)
-    this.alerts = alertQueries(reader)
-    this.notifyTimer = setInterval(() => void this.notify(), NOTIFY_EVERY_MS)
-    this.notifyTimer.unref()
-    this.hasDemo = reader.prepare<[], { yes: number }>(
-      `SELECT EXISTS (SELECT 1 FROM landing_payloads WHERE source = 'demo') AS yes`,
+    this.notifyTimer = setInterval(
+      () =>
+        void this.notify().catch((error: Error) =>
+          console.error(`vigia: alert notifications failed, will retry: ${error.message}`),
+        ),
+      NOTIFY_EVERY_MS,
     )
+    this.notifyTimer.unref()
     engine.on('committed', () => this.changed())
     engine.on('import-progress', (importId, p) => {
       const name = this.imports.get(importId)?.name ?? importId
@@ -103,66 +96,52 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
   }
 
   static async start(options: ServiceOptions): Promise<VigiaService> {
+    // The engine first: it creates and migrates the file the reader opens read-only.
     const engine = await EngineHost.start(options.dbPath)
+    let reader: ReaderHost | undefined
     try {
-      const reader = openDb(options.dbPath, { readonly: true })
+      reader = await ReaderHost.start(options.dbPath)
+      const empty = await reader.call('silverEmpty')
       const ingestFrames = (frames: IncomingFrame[]) => engine.call('ingestFrames', frames)
       const ingest = await IngestServer.start({ ingestFrames }, options.ingest)
       const demo = new DemoFeed({ ingestFrames })
-      const service = new VigiaService(options, engine, reader, ingest, demo)
-      const empty = reader.prepare('SELECT NOT EXISTS (SELECT 1 FROM silver_events) AS empty').get() as {
-        empty: number
-      }
-      if (options.demo === 'on' || (options.demo === 'auto' && empty.empty === 1)) demo.start()
+      const settings = await engine.call('getSettings')
+      const service = new VigiaService(options, engine, reader, ingest, demo, settings)
+      if (options.demo === 'on' || (options.demo === 'auto' && empty)) demo.start()
       return service
     } catch (error) {
+      await reader?.stop()
       await engine.stop()
       throw error
     }
   }
 
-  async overview(at = Date.now()): Promise<Overview> {
-    const settings = await this.engine.call('getSettings')
-    return this.overviewAt(at, settings)
+  // Settings change only through this service: kept here, so that reads never queue behind the engine's writes.
+  get settings(): PipelineSettings {
+    return this.currentSettings
   }
 
-  series(args: { from: number; to: number; server?: string }): Series {
-    return this.seriesOf(args.from, args.to, args.server)
+  async updateSettings(patch: SettingsPatch): Promise<PipelineSettings> {
+    this.currentSettings = await this.engine.call('updateSettings', patch)
+    return this.currentSettings
   }
 
-  async clientPage(args: ApiArgs<'clients:page'> & { offset: number; limit: number }): Promise<ClientPage> {
-    const at = args.at ?? Date.now()
-    const sec = Math.floor(at / 1000)
-    // Paging and re-sorting reuse the rows: 100,000 clients are computed once per second asked for, and in
-    // live mode (T close to now) at most every few seconds; the page says which T it shows.
-    const cached = this.clientCache
-    const live = sec * 1000 > Date.now() - LIVE_SLACK_MS
-    const fresh =
-      cached && (cached.sec === sec || (live && sec >= cached.sec && sec - cached.sec < LIVE_REUSE_S))
-    if (!fresh) {
-      const { heavyThresholdMbps } = await this.engine.call('getSettings')
-      this.clientCache = {
-        sec,
-        rows: this.clientRows(sec * 1000, heavyThresholdMbps),
-        thresholdMbps: heavyThresholdMbps,
-      }
-    }
-    const view = {
-      sort: args.sort ?? { column: 'bps' as const, desc: true },
-      search: args.search ?? '',
-      heavyOnly: args.heavyOnly ?? false,
-      server: args.server,
-      planClass: args.planClass,
-    }
-    const rows = this.clientCache!
-    const page = pageOf(rows.rows, view, args.offset, args.limit)
-    return { at: rows.sec * 1000, thresholdMbps: rows.thresholdMbps, ...page }
+  overview(at = Date.now()): Promise<Overview> {
+    return this.reader.call('overview', at, this.currentSettings)
+  }
+
+  series(args: { from: number; to: number; server?: string }): Promise<Series> {
+    return this.reader.call('series', args.from, args.to, args.server)
+  }
+
+  /** A page of the heavy-user table; the reader keeps the rows for the next pages of the same T. */
+  clientPage(args: ClientPageArgs): Promise<ClientPage> {
+    return this.withThreshold((threshold) => this.reader.call('clientPage', args, threshold))
   }
 
   /** All rows of a view, for export. */
-  async clientRowsFor(args: ApiArgs<'clients:page'>): Promise<ClientRow[]> {
-    const first = await this.clientPage({ ...args, offset: 0, limit: 1 })
-    return (await this.clientPage({ ...args, at: first.at, offset: 0, limit: Math.max(first.total, 1) })).rows
+  clientRowsFor(args: ApiArgs<'clients:page'>): Promise<ClientRow[]> {
+    return this.withThreshold((threshold) => this.reader.call('clientRowsFor', args, threshold))
   }
 
   /**
@@ -222,25 +201,16 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     return this.engine.call('cancelImport', importId)
   }
 
-  importHistory(limit: number): ImportRecordDto[] {
-    return this.history.list(limit).map((r) => ({
-      id: r.id,
-      path: basename(r.path),
-      size: r.size,
-      format: r.format,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      status: r.status,
-      records: r.records,
-      accepted: r.accepted,
-      duplicates: r.duplicates,
-      quarantined: r.quarantined,
-      error: r.error,
-    }))
+  importHistory(limit: number): Promise<ImportRecordDto[]> {
+    return this.reader.call('importHistory', limit)
   }
 
-  quarantine(args: { limit: number; beforeId?: number }) {
-    return listQuarantine(this.reader, args)
+  quarantine(args: { limit: number; beforeId?: number }): Promise<QuarantineRow[]> {
+    return this.reader.call('quarantine', args)
+  }
+
+  inventory(): Promise<ServerInventoryRow[]> {
+    return this.reader.call('inventory')
   }
 
   async setDemo(on: boolean): Promise<StatusDto['demo']> {
@@ -249,21 +219,25 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     return this.demo.status()
   }
 
-  status(): StatusDto {
+  async status(): Promise<StatusDto> {
+    const [layers, hasDemoData] = await Promise.all([
+      this.reader.call('layers'),
+      this.reader.call('hasDemoData'),
+    ])
     return {
       mode: this.options.mode ?? 'headless',
       dbPath: this.options.dbPath,
       ingestUrl: this.ingest.url,
       connections: this.ingest.status(),
       demo: this.demo.status(),
-      layers: this.layers(),
-      hasDemoData: this.hasDemo.get()?.yes === 1,
+      layers,
+      hasDemoData,
     }
   }
 
   /** Shows the alerts due now as notifications (pushed: the host or the browser shows them). */
   async notify(now = Date.now()): Promise<void> {
-    const firing = this.alerts.list(0).filter((a) => a.state === 'firing')
+    const firing = (await this.alerts.list(0)).filter((a) => a.state === 'firing')
     const plan = planNotifications(firing.map(notifiable), now)
     for (const n of plan)
       this.emit('push', { type: 'notify', title: n.title, body: n.body, target: n.target })
@@ -276,16 +250,15 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     if (this.changedTimer) clearTimeout(this.changedTimer)
     await this.demo.stop()
     await this.ingest.close()
-    this.reader.close()
+    await this.reader.stop()
     await this.engine.stop()
   }
 
-  /** dbstat reads every page of the file: refreshed once a minute at most. */
-  private layers(now = Date.now()): StatusDto['layers'] {
-    if (!this.layerCache || now - this.layerCache.at > LAYERS_EVERY_MS) {
-      this.layerCache = { at: now, layers: layerSizes(this.reader) }
-    }
-    return this.layerCache.layers
+  /** The reader computes new rows when T or the heavy threshold changed, and pages its cached rows otherwise. */
+  private async withThreshold<T>(read: (thresholdMbps: number) => Promise<T | null>): Promise<T> {
+    const result = await read(this.currentSettings.heavyThresholdMbps)
+    if (result === null) throw new Error('the reader did not compute the client rows')
+    return result
   }
 
   private changed(): void {

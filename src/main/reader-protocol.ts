@@ -1,0 +1,41 @@
+// Messages between the service and its reader thread: every read the UI makes, one request map, typed end
+// to end. The reader answers them in order, from its own read-only connection.
+import type {
+  ApiArgs,
+  ApiResults,
+  ClientPage,
+  ClientRow,
+  ClientView,
+  ImportRecordDto,
+  QuarantineRow,
+  Series,
+  StatusDto,
+} from '../shared/api'
+import type { AlertDto, ServerInventoryRow } from '../shared/alerts'
+import type { Overview } from '../shared/metrics'
+import type { PipelineSettings } from '../shared/settings'
+
+export type ClientPageArgs = ApiArgs<'clients:page'> & { offset: number; limit: number }
+
+export interface ReaderRequests {
+  overview: { args: [at: number, settings: PipelineSettings]; result: Overview }
+  series: { args: [from: number, to: number, server: string | undefined]; result: Series }
+  /**
+   * Rows are computed once per T (and threshold); pages and re-sorts reuse them. Without a threshold, the
+   * answer is null when the rows must be computed: ask again with one.
+   */
+  clientPage: { args: [args: ClientPageArgs, thresholdMbps?: number]; result: ClientPage | null }
+  /** All rows of a view, for export; null as for clientPage. */
+  clientRowsFor: { args: [view: ClientView, thresholdMbps?: number]; result: ClientRow[] | null }
+  importHistory: { args: [limit: number]; result: ImportRecordDto[] }
+  quarantine: { args: [options: { limit: number; beforeId?: number }]; result: QuarantineRow[] }
+  /** Firing first, then pending, then the `recent` most recent resolved ones. */
+  alertsList: { args: [recent: number]; result: AlertDto[] }
+  /** An alert with its log and evidence, or null when there is no such alert. */
+  alertDetail: { args: [id: number]; result: ApiResults['alerts:detail'] | null }
+  inventory: { args: []; result: ServerInventoryRow[] }
+  /** On-disk size per layer, refreshed once a minute at most (dbstat reads every page of the file). */
+  layers: { args: []; result: StatusDto['layers'] }
+  hasDemoData: { args: []; result: boolean }
+  silverEmpty: { args: []; result: boolean }
+}

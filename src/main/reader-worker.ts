@@ -1,0 +1,108 @@
+// The reader's thread: every read the UI makes runs here, on its own read-only connection, so an overview
+// of a large database (seconds) never stalls the ingestion endpoint on the main thread.
+import { basename } from 'node:path'
+import { workerData } from 'node:worker_threads'
+import { alertQueries } from '../pipeline/alerts/alert-store'
+import { openDb } from '../pipeline/db/open'
+import { ImportHistory } from '../pipeline/importers/import-history'
+import { listInventory } from '../pipeline/inventory'
+import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
+import { overviewQuery } from '../pipeline/metrics/overview'
+import { seriesQuery } from '../pipeline/metrics/series'
+import { layerSizes } from '../pipeline/retention'
+import { listQuarantine } from '../pipeline/silver/quarantine'
+import type { ClientRow, ClientView, StatusDto } from '../shared/api'
+import type { ReaderRequests } from './reader-protocol'
+import { openOrExit, serveRequests } from './worker-dispatcher'
+
+const LAYERS_EVERY_MS = 60_000
+const LIVE_SLACK_MS = 15_000
+const LIVE_REUSE_S = 5
+
+const db = openOrExit(() => openDb((workerData as { dbPath: string }).dbPath, { readonly: true }))
+
+const overviewAt = overviewQuery(db)
+const seriesOf = seriesQuery(db)
+const clientRowsAt = clientRowsQuery(db)
+const history = new ImportHistory(db)
+const alerts = alertQueries(db)
+const hasDemo = db.prepare<[], { yes: number }>(
+  `SELECT EXISTS (SELECT 1 FROM landing_payloads WHERE source = 'demo') AS yes`,
+)
+const silverEmpty = db.prepare<[], { empty: number }>(
+  'SELECT NOT EXISTS (SELECT 1 FROM silver_events) AS empty',
+)
+
+let clientCache: { sec: number; rows: ClientRow[]; thresholdMbps: number } | null = null
+let layerCache: { at: number; layers: StatusDto['layers'] } | null = null
+
+/**
+ * Paging and re-sorting reuse the rows: 100,000 clients are computed once per second asked for, and in
+ * live mode (T close to now) at most every few seconds; the page says which T it shows. Rows to compute
+ * need the heavy threshold (the engine's setting): without one, null asks the caller for it.
+ */
+function clientRows(at: number | undefined, thresholdMbps: number | undefined) {
+  const sec = Math.floor((at ?? Date.now()) / 1000)
+  const cached = clientCache
+  const live = sec * 1000 > Date.now() - LIVE_SLACK_MS
+  const fresh =
+    cached &&
+    (thresholdMbps === undefined || cached.thresholdMbps === thresholdMbps) &&
+    (cached.sec === sec || (live && sec >= cached.sec && sec - cached.sec < LIVE_REUSE_S))
+  if (fresh) return cached
+  if (thresholdMbps === undefined) return null
+  clientCache = { sec, rows: clientRowsAt(sec * 1000, thresholdMbps), thresholdMbps }
+  return clientCache
+}
+
+const viewOf = (view: ClientView) => ({
+  sort: view.sort ?? { column: 'bps' as const, desc: true },
+  search: view.search ?? '',
+  heavyOnly: view.heavyOnly ?? false,
+  server: view.server,
+  planClass: view.planClass,
+})
+
+serveRequests<ReaderRequests>({
+  overview: (at, settings) => overviewAt(at, settings),
+  series: (from, to, server) => seriesOf(from, to, server),
+  clientPage: (args, thresholdMbps) => {
+    const rows = clientRows(args.at, thresholdMbps)
+    if (!rows) return null
+    const page = pageOf(rows.rows, viewOf(args), args.offset, args.limit)
+    return { at: rows.sec * 1000, thresholdMbps: rows.thresholdMbps, ...page }
+  },
+  clientRowsFor: (view, thresholdMbps) => {
+    const rows = clientRows(view.at, thresholdMbps)?.rows
+    return rows ? pageOf(rows, viewOf(view), 0, rows.length).rows : null
+  },
+  importHistory: (limit) =>
+    history.list(limit).map((r) => ({
+      id: r.id,
+      path: basename(r.path),
+      size: r.size,
+      format: r.format,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      status: r.status,
+      records: r.records,
+      accepted: r.accepted,
+      duplicates: r.duplicates,
+      quarantined: r.quarantined,
+      error: r.error,
+    })),
+  quarantine: (options) => listQuarantine(db, options),
+  alertsList: (recent) => alerts.list(recent),
+  alertDetail: (id) => {
+    const alert = alerts.get(id)
+    return alert ? { alert, log: alerts.log(id), evidence: alerts.evidence(alert) } : null
+  },
+  inventory: () => listInventory(db),
+  layers: () => {
+    const now = Date.now()
+    if (!layerCache || now - layerCache.at > LAYERS_EVERY_MS) layerCache = { at: now, layers: layerSizes(db) }
+    return layerCache.layers
+  },
+  hasDemoData: () => hasDemo.get()?.yes === 1,
+  silverEmpty: () => silverEmpty.get()?.empty === 1,
+})
