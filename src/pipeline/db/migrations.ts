@@ -211,9 +211,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX alert_log_alert ON alert_log(alert_id, id);
 
   INSERT INTO pipeline_watermarks VALUES ('alerts', 0);  -- last evaluated event-time minute
-  `, // 3: gold_devices and gold_clients without a rowid (one b-tree less to rewrite as they are upserted per
-  // batch), and client
-  // usage per minute, so 5-minute windows over 100,000 clients read whole minutes instead of every second.
+  `,
+  // 3: gold_devices and gold_clients without a rowid (one b-tree less to rewrite as they are upserted per
+  // batch), and client usage per minute, so 5-minute windows over 100,000 clients read whole minutes.
   `
   CREATE TABLE gold_devices_v3 (
     device TEXT PRIMARY KEY,

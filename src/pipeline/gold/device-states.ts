@@ -27,9 +27,9 @@ interface StateEvent {
   ip: string | null
 }
 
-// Devices kept in memory across batches (the engine is the only writer): about 200 bytes each, so the
+// Devices kept in memory across batches (the engine is the only writer): about 300 bytes each, so the
 // cache is dropped past this many rather than grow without bound.
-const MAX_CACHED = 1_000_000
+const MAX_CACHED = 500_000
 
 /**
  * A write-back cache over gold_devices. Most events only move a device's last_seen: those devices are
