@@ -37,8 +37,6 @@ function open(path: string, options: OpenOptions): Db {
     // NORMAL is durable across application crashes in WAL mode; only a power loss may roll back the last commits.
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
-    // 64 MiB instead of 2: a flush dirties thousands of device and client pages, which must not spill mid-transaction.
-    db.pragma('cache_size = -65536')
     migrate(db)
   } else {
     checkSchema(db)
