@@ -18,7 +18,7 @@ import { DATA_DIR, FRAME_EVENTS, NETWORK } from './config'
 import type { EventRow } from './datasets'
 
 /** Bump when the fast path changes: the cache name depends on it, the schema and the network. */
-const BUILDER_VERSION = 2
+const BUILDER_VERSION = 3
 const SELF_CHECK_EVENTS = 30_000
 const TRANSACTION_ROWS = 100_000
 
@@ -46,6 +46,7 @@ const GOLD_TABLES = [
   'gold_usage_second',
   'gold_usage_minute',
   'gold_client_usage_second',
+  'gold_client_usage_minute',
   'gold_device_type_usage_second',
   'gold_flow_second',
   'gold_devices',
@@ -88,6 +89,8 @@ class GoldFold {
   >()
   private readonly servers = new Map<string, [number, number]>()
   private readonly minutes = { conn: new Sums(), usage: new Sums() }
+  private clientMinutes = new Sums()
+  private minute = -Infinity
   private seconds = secondSums()
   private second = -Infinity
   private readonly write
@@ -102,6 +105,7 @@ class GoldFold {
       usageSecond: insert('gold_usage_second', 4),
       usageMinute: insert('gold_usage_minute', 4),
       client: insert('gold_client_usage_second', 4),
+      clientMinute: insert('gold_client_usage_minute', 4),
       type: insert('gold_device_type_usage_second', 3),
       flow: insert('gold_flow_second', 4),
       clients: insert('gold_clients', 5),
@@ -115,6 +119,8 @@ class GoldFold {
     if (sec > this.second) this.closeSecond()
     this.second = sec
     const minute = minuteOf(e.ts)
+    if (minute > this.minute) this.closeMinute()
+    this.minute = minute
     const server = e.server ?? '(unknown)'
     if (e.server) span(this.servers, e.server, e.ts)
     if (e.client) {
@@ -135,6 +141,7 @@ class GoldFold {
       this.seconds.usage.add([sec, server], [down, up])
       this.minutes.usage.add([minute, server], [down, up])
       this.seconds.client.add([sec, e.client ?? '', server], [down + up])
+      this.clientMinutes.add([minute, e.client ?? '', server], [down + up])
       const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
       this.seconds.type.add([sec, type], [down + up])
     } else {
@@ -149,10 +156,18 @@ class GoldFold {
       this.write.connMinute.run(...key, ...values)
     for (const { key, values } of this.minutes.usage.entries.values())
       this.write.usageMinute.run(...key, ...values)
+    this.closeMinute()
     this.devices.flush()
     for (const [client, c] of this.clients) this.write.clients.run(client, c.plan, c.planTs, c.first, c.last)
     for (const [server, [first, last]] of this.servers) this.write.servers.run(server, first, last)
     this.db.prepare(`UPDATE pipeline_watermarks SET last_id = ? WHERE stage = 'gold'`).run(lastId)
+  }
+
+  /** Client usage per minute is the largest minute table: written out as each minute closes. */
+  private closeMinute(): void {
+    for (const { key, values } of this.clientMinutes.entries.values())
+      this.write.clientMinute.run(...key, ...values)
+    this.clientMinutes = new Sums()
   }
 
   private closeSecond(): void {

@@ -2,28 +2,40 @@
 // server, its devices and plan. Computed once per T; sorting, filtering and paging happen on the result.
 import type { Db } from '../db/open'
 import type { ClientPage, ClientRow, ClientView } from '../../shared/api'
+import { clientUsageQuery } from './client-usage'
 import { HEAVY_WINDOW_S } from './heavy-clients'
 import { planClass } from './plan-class'
 
 export function clientRowsQuery(db: Db) {
-  const clients = db.prepare<[number], { client: string; plan_mbps: number | null; last_seen: number }>(
-    `SELECT client, plan_mbps, last_seen FROM gold_clients WHERE first_seen <= ?`,
+  // Each client's devices are counted on the client index alone (no device row read); the devices first
+  // seen after T are few, and taken away afterwards.
+  const clients = db.prepare<
+    [number],
+    { client: string; plan_mbps: number | null; last_seen: number; devices: number }
+  >(
+    `SELECT c.client, c.plan_mbps, c.last_seen,
+       (SELECT count(*) FROM gold_devices d WHERE d.client = c.client) AS devices
+     FROM gold_clients c WHERE c.first_seen <= ?`,
   )
-  const usage = db.prepare<[number, number], { client: string; server: string; bytes: number }>(
-    `SELECT client, server, sum(bytes) AS bytes FROM gold_client_usage_second
-     WHERE sec > ? AND sec <= ? GROUP BY client, server`,
+  const firstSeenAfter = db.prepare<[number], { client: string | null }>(
+    `SELECT client FROM gold_devices WHERE first_seen > ?`,
   )
-  // With max(), SQLite takes the bare `server` from the device whose connect is the latest.
-  const devices = db.prepare<[number], { client: string; devices: number; server: string | null }>(
-    `SELECT client, count(*) AS devices, server, max(connect_ts) AS latest_connect FROM gold_devices
-     WHERE client IS NOT NULL AND first_seen <= ? GROUP BY client`,
+  // The server of each client without usage in the window (a JSON array in :clients): with max(), SQLite
+  // takes the bare `server` from the device whose connect is the latest.
+  const latestServers = db.prepare<{ clients: string; t: number }, { client: string; server: string | null }>(
+    `SELECT c.value AS client, (
+       SELECT server FROM (SELECT server, max(connect_ts) FROM gold_devices WHERE client = c.value AND first_seen <= :t)
+     ) AS server
+     FROM json_each(:clients) c`,
   )
+  const usage = clientUsageQuery(db)
 
-  return (tMs: number, thresholdMbps: number): ClientRow[] => {
+  // One read transaction: the statements see the same snapshot.
+  const rowsAt = db.transaction((tMs: number, thresholdMbps: number): ClientRow[] => {
     const sec = Math.floor(tMs / 1000)
     const serverBytes = new Map<string, number>()
     const main = new Map<string, { server: string; bytes: number; total: number }>()
-    for (const u of usage.all(sec - HEAVY_WINDOW_S, sec)) {
+    for (const u of usage.perClientServer(sec, HEAVY_WINDOW_S)) {
       serverBytes.set(u.server, (serverBytes.get(u.server) ?? 0) + u.bytes)
       const m = main.get(u.client)
       if (!m) main.set(u.client, { server: u.server, bytes: u.bytes, total: u.bytes })
@@ -32,25 +44,34 @@ export function clientRowsQuery(db: Db) {
         if (u.bytes > m.bytes) Object.assign(m, { server: u.server, bytes: u.bytes })
       }
     }
-    const deviceInfo = new Map(devices.all(tMs).map((d) => [d.client, d]))
-    return clients.all(tMs).map((c) => {
+    const late = new Map<string, number>()
+    for (const { client } of firstSeenAfter.all(tMs))
+      if (client !== null) late.set(client, (late.get(client) ?? 0) + 1)
+    const rows = clients.all(tMs)
+    for (const c of rows) c.devices -= late.get(c.client) ?? 0
+    const idle = rows.filter((c) => !main.has(c.client) && c.devices > 0).map((c) => c.client)
+    const servers = new Map(
+      latestServers.all({ clients: JSON.stringify(idle), t: tMs }).map((r) => [r.client, r.server]),
+    )
+    return rows.map((c) => {
       const m = main.get(c.client)
       const bps = ((m?.total ?? 0) * 8) / HEAVY_WINDOW_S
-      const server = m?.server ?? deviceInfo.get(c.client)?.server ?? null
+      const server = m?.server ?? servers.get(c.client) ?? null
       const onServer = m ? serverBytes.get(m.server) : undefined
       return {
         client: c.client,
         server,
         bps,
         shareOfServer: m && onServer ? m.bytes / onServer : null,
-        devices: deviceInfo.get(c.client)?.devices ?? 0,
+        devices: c.devices,
         planMbps: c.plan_mbps,
         planClass: planClass(c.plan_mbps),
         lastSeen: Math.min(c.last_seen, tMs),
         heavy: bps >= thresholdMbps * 1e6,
       }
     })
-  }
+  })
+  return (tMs: number, thresholdMbps: number): ClientRow[] => rowsAt(tMs, thresholdMbps)
 }
 
 type Comparable = string | number | null

@@ -11,18 +11,73 @@ export interface ConnectedDevice {
   plan_mbps: number | null
 }
 
+/** Connected devices of one server and device type, and the sum of their plans. */
+export interface ConnectedGroup {
+  server: string
+  deviceType: string | null
+  devices: number
+  planMbps: number
+}
+
+/**
+ * The connected devices at :t with an idle timeout of :idle ms, each with the server, client, type and plan
+ * of its latest connect. gold_devices keeps every device's latest status change and connect in event time,
+ * so for a device with no connect or disconnect after T they are its state at T; whether it has an event in
+ * the idle window is its last_seen when it has none after T either, and its status change when that falls in
+ * the window. Silver is read only for what gold cannot tell: a device whose status changed after T (its
+ * status at T), and one whose status is older than the window and that sent events after T (an event in
+ * the window). At the newest event, that is the few devices that sent something in T's second after T.
+ */
+export const CONNECTED_AT_T = `
+  SELECT d.device, d.server, d.client, d.device_type, d.plan_mbps FROM gold_devices d
+  WHERE d.status = 'connect' AND d.status_ts <= :t
+    AND CASE
+      WHEN d.last_seen <= :t THEN d.last_seen > :t - :idle
+      WHEN d.status_ts > :t - :idle THEN 1
+      ELSE EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)
+    END
+  UNION ALL
+  SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM gold_devices d
+  JOIN silver_events s ON s.id = (
+    SELECT x.id FROM silver_events x
+    WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
+    ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
+  WHERE d.status_ts > :t AND s.type = 'connect'
+    AND EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)`
+
 /** Connected devices at T, with the server, client, type and plan of their latest connect. */
 export function connectedDevicesQuery(db: Db) {
-  const stmt = db.prepare<{ t: number; idle: number }, ConnectedDevice>(
-    `SELECT s.device AS device, s.server AS server, s.client AS client, s.device_type AS device_type,
-            s.plan_mbps AS plan_mbps
-     FROM gold_devices d
-     JOIN silver_events s ON s.id = (
-       SELECT x.id FROM silver_events x
-       WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
-       ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
-     WHERE s.type = 'connect'
-       AND EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)`,
-  )
+  const stmt = db.prepare<{ t: number; idle: number }, ConnectedDevice>(CONNECTED_AT_T)
   return (tMs: number, idleMs: number): ConnectedDevice[] => stmt.all({ t: tMs, idle: idleMs })
+}
+
+/**
+ * Connected devices at T counted per server and device type, with the sum of their plans: what the overview
+ * needs of them, without reading every device into JavaScript.
+ */
+export function connectedGroupsQuery(db: Db) {
+  const stmt = db.prepare<
+    { t: number; idle: number },
+    { server: string; device_type: string | null; devices: number; plan: number }
+  >(
+    `SELECT server, device_type, count(*) AS devices, total(plan_mbps) AS plan FROM (${CONNECTED_AT_T})
+     GROUP BY server, device_type ORDER BY server, device_type`,
+  )
+  return (tMs: number, idleMs: number): ConnectedGroup[] =>
+    stmt.all({ t: tMs, idle: idleMs }).map((g) => ({
+      server: g.server,
+      deviceType: g.device_type,
+      devices: g.devices,
+      planMbps: g.plan,
+    }))
+}
+
+/** Connected devices per server, from the devices or from their groups. */
+export function devicesPerServer(
+  connected: readonly (ConnectedDevice | ConnectedGroup)[],
+): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const c of connected)
+    counts.set(c.server, (counts.get(c.server) ?? 0) + ('devices' in c ? c.devices : 1))
+  return counts
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open'
 import type { ConnectionsMetric, SecondCount } from '../../shared/metrics'
-import type { ConnectedDevice } from './connected-devices'
+import { devicesPerServer, type ConnectedGroup } from './connected-devices'
 
 export const DEFINITION =
   'Connects and disconnects per second over the last 15 minutes, their totals over the last 60 s, and the number of connected devices at T; in total, and per server for the 60 s totals and the connected devices.'
@@ -16,7 +16,7 @@ export function connectionsMetric(db: Db) {
     `SELECT server, sum(connects) AS connects, sum(disconnects) AS disconnects
      FROM gold_conn_second WHERE sec > ? AND sec <= ? GROUP BY server`,
   )
-  return (sec: number, connected: readonly ConnectedDevice[]): ConnectionsMetric => {
+  return (sec: number, connected: readonly ConnectedGroup[]): ConnectionsMetric => {
     const bySec = new Map(series.all(sec - SERIES_SECONDS, sec).map((r) => [r.sec, r]))
     const perSecond: SecondCount[] = []
     for (let s = sec - SERIES_SECONDS + 1; s <= sec; s++) {
@@ -24,7 +24,7 @@ export function connectionsMetric(db: Db) {
       perSecond.push({ t: s * 1000, connects: r?.connects ?? 0, disconnects: r?.disconnects ?? 0 })
     }
     const last60 = perSecond.slice(-60)
-    const connectedByServer = countBy(connected, (d) => d.server)
+    const connectedByServer = devicesPerServer(connected)
     const servers = new Map<string, ConnectionsMetric['byServer'][number]>()
     for (const r of perServer.all(sec - 60, sec)) {
       servers.set(r.server, { ...r, connectedDevices: connectedByServer.get(r.server) ?? 0 })
@@ -39,14 +39,8 @@ export function connectionsMetric(db: Db) {
         connects: last60.reduce((a, r) => a + r.connects, 0),
         disconnects: last60.reduce((a, r) => a + r.disconnects, 0),
       },
-      connectedDevices: connected.length,
+      connectedDevices: connected.reduce((a, g) => a + g.devices, 0),
       byServer: [...servers.values()].sort((a, b) => a.server.localeCompare(b.server)),
     }
   }
-}
-
-export function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
-  const counts = new Map<string, number>()
-  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1)
-  return counts
 }

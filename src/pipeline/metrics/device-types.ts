@@ -1,6 +1,6 @@
 import type { Db } from '../db/open'
 import type { DeviceTypeRow } from '../../shared/metrics'
-import type { ConnectedDevice } from './connected-devices'
+import type { ConnectedGroup } from './connected-devices'
 
 export const DEFINITION =
   "Throughput per device type: (bytes_down + bytes_up) * 8 / 10 s of the usage events in (T - 10 s, T], each sample counted under the type of its device's latest connect known when the sample was processed ('unknown' if none). Provisioned bandwidth per device type: the sum of plan_mbps of the connected devices of that type, each device's type and plan from its latest connect."
@@ -10,7 +10,7 @@ export function deviceTypesMetric(db: Db) {
     `SELECT device_type, sum(bytes) AS bytes FROM gold_device_type_usage_second
      WHERE sec > ? AND sec <= ? GROUP BY device_type`,
   )
-  return (sec: number, connected: readonly ConnectedDevice[]): DeviceTypeRow[] => {
+  return (sec: number, connected: readonly ConnectedGroup[]): DeviceTypeRow[] => {
     const rows = new Map<string, DeviceTypeRow>()
     const row = (deviceType: string) => {
       let r = rows.get(deviceType)
@@ -18,10 +18,10 @@ export function deviceTypesMetric(db: Db) {
       return r
     }
     for (const r of stmt.all(sec - 10, sec)) row(r.device_type).bps = (r.bytes * 8) / 10
-    for (const d of connected) {
-      const r = row(d.device_type ?? 'unknown')
-      r.provisionedBps += (d.plan_mbps ?? 0) * 1e6
-      r.connectedDevices++
+    for (const g of connected) {
+      const r = row(g.deviceType ?? 'unknown')
+      r.provisionedBps += g.planMbps * 1e6
+      r.connectedDevices += g.devices
     }
     return [...rows.values()].sort((a, b) => b.bps - a.bps || a.deviceType.localeCompare(b.deviceType))
   }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
-import type { ConnectedDevice } from './connected-devices'
+import { clientUsageQuery } from './client-usage'
+import { CONNECTED_AT_T } from './connected-devices'
 import { planClass } from './plan-class'
 
 export const DEFINITION =
@@ -8,39 +9,50 @@ export const DEFINITION =
 
 export const HEAVY_WINDOW_S = 300
 
+/** bit/s per client over (T - 5 min, T]; clients without bytes in the window are left out. */
 export function clientThroughputQuery(db: Db) {
-  const stmt = db.prepare<[number, number], { client: string; bytes: number }>(
-    `SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ? GROUP BY client`,
-  )
-  /** bit/s per client over (T - 5 min, T]. */
-  return (sec: number): Map<string, number> =>
-    new Map(stmt.all(sec - HEAVY_WINDOW_S, sec).map((r) => [r.client, (r.bytes * 8) / HEAVY_WINDOW_S]))
+  const usage = clientUsageQuery(db)
+  return (sec: number): Map<string, number> => {
+    const bps = new Map<string, number>()
+    for (const [client, bytes] of usage.perClient(sec, HEAVY_WINDOW_S))
+      bps.set(client, (bytes * 8) / HEAVY_WINDOW_S)
+    return bps
+  }
 }
 
-export function clientPlanQuery(db: Db) {
-  const stmt = db.prepare<[string, number], { plan_mbps: number | null }>(
-    `SELECT plan_mbps FROM silver_events WHERE client = ? AND type = 'connect' AND ts <= ?
-     ORDER BY ts DESC, id DESC LIMIT 1`,
-  )
-  return (client: string, tMs: number): number | null => stmt.get(client, tMs)?.plan_mbps ?? null
-}
+// A client's plan at T: gold_clients keeps the plan of its latest connect, which is the latest at or before
+// T unless it came after T; only then is silver read.
+const PLAN_AT_T = `CASE WHEN g.plan_ts IS NULL OR g.plan_ts <= :t THEN g.plan_mbps ELSE (
+    SELECT s.plan_mbps FROM silver_events s WHERE s.client = g.client AND s.type = 'connect' AND s.ts <= :t
+    ORDER BY s.ts DESC, s.id DESC LIMIT 1) END`
 
 export function heavyClientsMetric(db: Db) {
-  const throughput = clientThroughputQuery(db)
-  const plan = clientPlanQuery(db)
-  return (sec: number, connected: readonly ConnectedDevice[], thresholdMbps: number): HeavyClientsMetric => {
-    const clients = new Set(connected.map((d) => d.client))
-    const bps = throughput(sec)
+  const usage = clientUsageQuery(db)
+  // The connected clients counted per plan, and whether they are among the heavy ones.
+  const clients = db.prepare<
+    { t: number; idle: number; heavy: string },
+    { plan: number | null; heavy: number; clients: number }
+  >(
+    `SELECT plan, heavy, count(*) AS clients FROM (
+       SELECT ${PLAN_AT_T} AS plan, g.client IN (SELECT value FROM json_each(:heavy)) AS heavy
+       FROM gold_clients g WHERE g.client IN (SELECT client FROM (${CONNECTED_AT_T})))
+     GROUP BY plan, heavy`,
+  )
+  return (sec: number, idleMs: number, thresholdMbps: number): HeavyClientsMetric => {
+    // At or above the threshold in bit/s, computed as bytes * 8 / 300 like the throughput itself.
+    const heavyClients = usage.atLeast(sec, HEAVY_WINDOW_S, thresholdMbps * 1e6)
     const classes = { low: 0, medium: 0, high: 0, unknown: 0 }
+    let connected = 0
     let heavy = 0
-    for (const client of clients) {
-      if ((bps.get(client) ?? 0) >= thresholdMbps * 1e6) heavy++
-      classes[planClass(plan(client, sec * 1000))]++
+    for (const r of clients.all({ t: sec * 1000, idle: idleMs, heavy: JSON.stringify(heavyClients) })) {
+      classes[planClass(r.plan)] += r.clients
+      connected += r.clients
+      if (r.heavy) heavy += r.clients
     }
-    const share = (n: number) => (clients.size === 0 ? null : n / clients.size)
+    const share = (n: number) => (connected === 0 ? null : n / connected)
     return {
       thresholdMbps,
-      connectedClients: clients.size,
+      connectedClients: connected,
       heavyClients: heavy,
       heavyShare: share(heavy),
       planClasses: classes,

@@ -1,9 +1,9 @@
-// The five answers at one time T, read from gold (and silver for state at T).
+// The five answers at one time T, read from gold (and from silver for what changed after T).
 import type { Db } from '../db/open'
 import type { Overview } from '../../shared/metrics'
 import type { PipelineSettings } from '../../shared/settings'
 import { asOf } from './as-of'
-import { connectedDevicesQuery } from './connected-devices'
+import { connectedGroupsQuery } from './connected-devices'
 import { connectionsMetric } from './connections'
 import { devicePairsMetric } from './device-pairs'
 import { deviceTypesMetric } from './device-types'
@@ -15,7 +15,7 @@ import { throughputMetric } from './throughput'
 export const TOP_PAIRS = 20
 
 export function overviewQuery(db: Db) {
-  const connectedDevices = connectedDevicesQuery(db)
+  const connectedGroups = connectedGroupsQuery(db)
   const connections = connectionsMetric(db)
   const distinct = distinctDevicesMetric(db)
   const throughput = throughputMetric(db)
@@ -28,13 +28,14 @@ export function overviewQuery(db: Db) {
     const { tMs, sec } = asOf(at)
     // One read transaction so every figure comes from the same snapshot.
     return db.transaction(() => {
-      const connected = connectedDevices(tMs, settings.idleTimeoutMin * 60_000)
+      const idleMs = settings.idleTimeoutMin * 60_000
+      const connected = connectedGroups(tMs, idleMs)
       return {
         at: tMs,
         connections: connections(sec, connected),
         distinctDevices: distinct(tMs, settings.distinctWindowMin),
         throughput: throughput(sec, connected),
-        heavyClients: heavy(sec, connected, settings.heavyThresholdMbps),
+        heavyClients: heavy(sec, idleMs, settings.heavyThresholdMbps),
         topPairs: pairs(sec, TOP_PAIRS),
         deviceTypes: deviceTypes(sec, connected),
         servers: servers(sec, connected, settings),

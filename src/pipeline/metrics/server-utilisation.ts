@@ -1,8 +1,7 @@
 import type { Db } from '../db/open'
 import type { ServerUtilisation } from '../../shared/metrics'
 import type { PipelineSettings } from '../../shared/settings'
-import type { ConnectedDevice } from './connected-devices'
-import { countBy } from './connections'
+import { devicesPerServer, type ConnectedDevice, type ConnectedGroup } from './connected-devices'
 
 export const DEFINITION =
   'Per-server utilisation: connected devices at T divided by max_connections, and throughput over (T - 60 s, T] ((bytes_down + bytes_up) * 8 / 60 s) divided by capacity_mbps; both from the server inventory, with the default capacity settings for servers not in it.'
@@ -29,11 +28,11 @@ export function serverUtilisationMetric(db: Db) {
   )
   return (
     sec: number,
-    connected: readonly ConnectedDevice[],
+    connected: readonly (ConnectedDevice | ConnectedGroup)[],
     settings: PipelineSettings,
   ): ServerUtilisation[] => {
     const bytes = new Map(usage.all(sec - 60, sec).map((r) => [r.server, r.bytes]))
-    const devices = countBy(connected, (d) => d.server)
+    const devices = devicesPerServer(connected)
     return servers
       .all(sec * 1000)
       .map((s) => {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open'
 import type { ThroughputMetric } from '../../shared/metrics'
-import type { ConnectedDevice } from './connected-devices'
+import type { ConnectedGroup } from './connected-devices'
 
 export const DEFINITION =
   'Throughput in use: (bytes_down + bytes_up) * 8 of the usage events in (T - 10 s, T], divided by 10 s; in total, per server and per direction, with its per-second series over the last 15 minutes. Provisioned bandwidth: the sum of plan_mbps of the connected devices, each from its latest connect.'
@@ -16,7 +16,7 @@ export function throughputMetric(db: Db) {
   const series = db.prepare<[number, number], { sec: number; bytes: number }>(
     `SELECT sec, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second WHERE sec > ? AND sec <= ? GROUP BY sec`,
   )
-  return (sec: number, connected: readonly ConnectedDevice[]): ThroughputMetric => {
+  return (sec: number, connected: readonly ConnectedGroup[]): ThroughputMetric => {
     const rate = (bytes: number) => (bytes * 8) / WINDOW_S
     const byServer = perServer
       .all(sec - WINDOW_S, sec)
@@ -32,7 +32,7 @@ export function throughputMetric(db: Db) {
       upBps: byServer.reduce((a, r) => a + r.upBps, 0),
       byServer,
       perSecond,
-      provisionedBps: connected.reduce((a, d) => a + (d.plan_mbps ?? 0), 0) * 1e6,
+      provisionedBps: connected.reduce((a, g) => a + g.planMbps, 0) * 1e6,
     }
   }
 }

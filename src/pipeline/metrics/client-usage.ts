@@ -1,0 +1,192 @@
+// Bytes per client over a window of whole seconds (T - W, T]. The whole minutes inside the window are read
+// from gold_client_usage_minute; only the partial minutes at its edges need gold_client_usage_second, which
+// at 100,000 clients holds about a row per usage event. A partial minute is read either as its seconds
+// inside the window, or as the whole minute minus its seconds outside the window, whichever reads fewer
+// seconds that can hold data: no second after the newest event does, so at the newest event the minute
+// still being filled is read whole. Sums of integers, so the answer is exactly the seconds' sum.
+import type { Db } from '../db/open'
+
+/** Seconds `from < sec <= to`, added (sign 1) or taken away (sign -1). */
+export interface SecondRange {
+  sign: 1 | -1
+  from: number
+  to: number
+}
+
+/** Minutes `from < minute <= to`, and the seconds to add or take away at the edges. */
+export interface WindowParts {
+  minutes: { from: number; to: number }
+  seconds: [SecondRange, SecondRange]
+}
+
+const NONE: SecondRange = { sign: 1, from: 0, to: 0 }
+
+/**
+ * How to read the seconds `fromSec < sec <= toSec` from minutes and seconds. `newestSec` is the second of
+ * the newest event in gold (null when gold has none): seconds after it hold no rows, so they cost nothing
+ * and are left out of the ranges.
+ */
+export function windowParts(fromSec: number, toSec: number, newestSec: number | null): WindowParts {
+  // Seconds of (from, to] that can hold rows.
+  const cost = (from: number, to: number) =>
+    newestSec === null ? 0 : Math.max(0, Math.min(to, newestSec) - from)
+  const range = (sign: 1 | -1, from: number, to: number): SecondRange => ({
+    sign,
+    from,
+    to: newestSec === null ? to : Math.max(from, Math.min(to, newestSec)),
+  })
+  const first = Math.floor(fromSec / 60) + 1 // the minute holding second fromSec + 1
+  const last = Math.ceil(toSec / 60)
+  if (first === last) {
+    // Inside one minute: its seconds, or the minute less the seconds on both sides.
+    const outside = cost((first - 1) * 60, fromSec) + cost(toSec, last * 60)
+    if (cost(fromSec, toSec) <= outside)
+      return { minutes: { from: 0, to: 0 }, seconds: [range(1, fromSec, toSec), NONE] }
+    return {
+      minutes: { from: first - 1, to: first },
+      seconds: [range(-1, (first - 1) * 60, fromSec), range(-1, toSec, last * 60)],
+    }
+  }
+  let minutesFrom = first - 1
+  let minutesTo = last
+  let lead = NONE
+  let trail = NONE
+  if (fromSec !== (first - 1) * 60) {
+    if (cost(fromSec, first * 60) <= cost((first - 1) * 60, fromSec)) {
+      lead = range(1, fromSec, first * 60)
+      minutesFrom = first
+    } else lead = range(-1, (first - 1) * 60, fromSec)
+  }
+  if (toSec !== last * 60) {
+    if (cost((last - 1) * 60, toSec) <= cost(toSec, last * 60)) {
+      trail = range(1, (last - 1) * 60, toSec)
+      minutesTo = last - 1
+    } else trail = range(-1, toSec, last * 60)
+  }
+  return { minutes: { from: minutesFrom, to: minutesTo }, seconds: [lead, trail] }
+}
+
+interface WindowParams {
+  m0: number
+  m1: number
+  s1: number
+  a1: number
+  b1: number
+  s2: number
+  a2: number
+  b2: number
+}
+
+function windowParams({ minutes, seconds: [lead, trail] }: WindowParts): WindowParams {
+  return {
+    m0: minutes.from,
+    m1: minutes.to,
+    s1: lead.sign,
+    a1: lead.from,
+    b1: lead.to,
+    s2: trail.sign,
+    a2: trail.from,
+    b2: trail.to,
+  }
+}
+
+// The rows of a window, as its parts say: the minutes, then the two edges, signed.
+const WINDOW_ROWS = `
+  SELECT client, server, bytes FROM gold_client_usage_minute WHERE minute > :m0 AND minute <= :m1
+  UNION ALL
+  SELECT client, server, :s1 * bytes FROM gold_client_usage_second WHERE sec > :a1 AND sec <= :b1
+  UNION ALL
+  SELECT client, server, :s2 * bytes FROM gold_client_usage_second WHERE sec > :a2 AND sec <= :b2`
+
+// The same sums for a few clients (a JSON array in :clients), by key seeks: one per minute and per second
+// of the window parts and client. CROSS JOIN keeps the list of buckets as the outer loop.
+const FEW_CLIENTS = `
+  WITH RECURSIVE
+    minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1),
+    lead(sec) AS (SELECT :a1 + 1 WHERE :a1 < :b1 UNION ALL SELECT sec + 1 FROM lead WHERE sec < :b1),
+    trail(sec) AS (SELECT :a2 + 1 WHERE :a2 < :b2 UNION ALL SELECT sec + 1 FROM trail WHERE sec < :b2)
+  SELECT c.value AS client,
+    (SELECT coalesce(sum(u.bytes), 0) FROM minutes CROSS JOIN gold_client_usage_minute u
+     ON u.minute = minutes.minute AND u.client = c.value)
+    + :s1 * (SELECT coalesce(sum(u.bytes), 0) FROM lead CROSS JOIN gold_client_usage_second u
+             ON u.sec = lead.sec AND u.client = c.value)
+    + :s2 * (SELECT coalesce(sum(u.bytes), 0) FROM trail CROSS JOIN gold_client_usage_second u
+             ON u.sec = trail.sec AND u.client = c.value) AS bytes
+  FROM json_each(:clients) c`
+
+/** The newest second in gold: every event is counted in one of these three tables, each a key seek. */
+export function newestSecondQuery(db: Db) {
+  const stmt = db.prepare<[], { sec: number | null }>(
+    `SELECT max(sec) AS sec FROM (
+       SELECT max(sec) AS sec FROM gold_conn_second
+       UNION ALL SELECT max(sec) FROM gold_usage_second
+       UNION ALL SELECT max(sec) FROM gold_flow_second)`,
+  )
+  return (): number | null => stmt.get()?.sec ?? null
+}
+
+/**
+ * Usage per client (and server) over (T - W, T], in bytes. Clients (and servers) without bytes in the window
+ * are left out, including those whose only usage events in it carried 0 bytes.
+ */
+export function clientUsageQuery(db: Db) {
+  const newest = newestSecondQuery(db)
+  const perClient = db.prepare<WindowParams, { client: string; bytes: number }>(
+    `SELECT client, sum(bytes) AS bytes FROM (${WINDOW_ROWS}) GROUP BY client HAVING sum(bytes) > 0`,
+  )
+  const perClientServer = db.prepare<WindowParams, { client: string; server: string; bytes: number }>(
+    `SELECT client, server, sum(bytes) AS bytes FROM (${WINDOW_ROWS})
+     GROUP BY client, server HAVING sum(bytes) > 0`,
+  )
+  // Bounds from the minutes alone: the minutes the window touches hold all its bytes and maybe more, those
+  // wholly inside it part of them. Only the clients whose upper bound reaches the rate are returned.
+  const bounds = db.prepare<
+    {
+      touchedFrom: number
+      touchedTo: number
+      wholeFrom: number
+      wholeTo: number
+      seconds: number
+      bps: number
+    },
+    { client: string; lower: number }
+  >(
+    `SELECT client, sum(iif(minute > :wholeFrom AND minute <= :wholeTo, bytes, 0)) AS lower
+     FROM gold_client_usage_minute WHERE minute > :touchedFrom AND minute <= :touchedTo
+     GROUP BY client HAVING sum(bytes) * 8.0 / :seconds >= :bps`,
+  )
+  const fewClients = db.prepare<WindowParams & { clients: string }, { client: string; bytes: number }>(
+    FEW_CLIENTS,
+  )
+  const parts = (sec: number, windowS: number) => windowParts(sec - windowS, sec, newest())
+
+  return {
+    /** Bytes per client. */
+    perClient: (sec: number, windowS: number): Map<string, number> =>
+      new Map(perClient.all(windowParams(parts(sec, windowS))).map((r) => [r.client, r.bytes])),
+    /** Bytes per client and server. */
+    perClientServer: (sec: number, windowS: number) => perClientServer.all(windowParams(parts(sec, windowS))),
+    /**
+     * The clients whose bytes * 8 / W are at or above `bps` (more than 0). Grouping the minutes the window
+     * touches gives bounds that settle most clients; the few left are summed exactly by key seeks, instead
+     * of reading the edges' seconds for every client.
+     */
+    atLeast: (sec: number, windowS: number, bps: number): string[] => {
+      const from = sec - windowS
+      const rate = (bytes: number) => (bytes * 8) / windowS
+      const candidates = bounds.all({
+        touchedFrom: Math.floor(from / 60),
+        touchedTo: Math.ceil(sec / 60),
+        wholeFrom: Math.ceil(from / 60),
+        wholeTo: Math.floor(sec / 60),
+        seconds: windowS,
+        bps,
+      })
+      const heavy = candidates.filter((c) => rate(c.lower) >= bps).map((c) => c.client)
+      const unsure = candidates.filter((c) => rate(c.lower) < bps).map((c) => c.client)
+      if (unsure.length === 0) return heavy
+      const exact = fewClients.all({ ...windowParams(parts(sec, windowS)), clients: JSON.stringify(unsure) })
+      return [...heavy, ...exact.filter((c) => rate(c.bytes) >= bps).map((c) => c.client)]
+    },
+  }
+}

@@ -1,0 +1,165 @@
+// The connected devices (and what the overview reads from them) come from gold_devices, and from silver only
+// for the devices that changed after T. These tests hold them to the definition read from silver alone, on
+// a random network whose events arrive out of order, at T before, among and after the newest events.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Engine } from '../engine'
+import { tempDir } from '../testing/temp-db'
+import type { HeavyClientsMetric } from '../../shared/metrics'
+import { connectedDevicesQuery, connectedGroupsQuery, type ConnectedDevice } from './connected-devices'
+import { distinctDevicesMetric } from './distinct-devices'
+import { heavyClientsMetric } from './heavy-clients'
+import { planClass } from './plan-class'
+import { ingestShuffled, randomEvents } from './testing/random-network'
+
+const START = Date.UTC(2024, 5, 1, 12, 0, 0)
+const MIN = 60_000
+const IDLE = 5 * MIN
+
+// The definition, read from silver alone (what connectedDevicesQuery answered before gold kept the state).
+const FROM_SILVER = `
+  SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM gold_devices d
+  JOIN silver_events s ON s.id = (
+    SELECT x.id FROM silver_events x
+    WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
+    ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
+  WHERE s.type = 'connect'
+    AND EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)`
+const PLAN_FROM_SILVER = `SELECT plan_mbps FROM silver_events WHERE client = ? AND type = 'connect' AND ts <= ?
+  ORDER BY ts DESC, id DESC LIMIT 1`
+const USAGE_FROM_SECONDS = `SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
+  WHERE sec > ? AND sec <= ? GROUP BY client`
+const DISTINCT_FROM_SILVER = `SELECT count(DISTINCT device) AS n FROM silver_events
+  WHERE type = 'connect' AND ts > ? AND ts <= ?`
+
+let temp: ReturnType<typeof tempDir>
+let engine: Engine
+let newest: number
+
+beforeAll(() => {
+  temp = tempDir()
+  engine = Engine.open(temp.path('vigia.db'))
+  const shape = { seed: 6, start: START, minutes: 30, events: 6000, devices: 60, clients: 20, servers: 3 }
+  ingestShuffled(engine, randomEvents(shape), 60)
+  newest = (engine.db.prepare('SELECT max(ts) AS ts FROM silver_events').get() as { ts: number }).ts
+})
+
+afterAll(() => {
+  engine.close()
+  temp.remove()
+})
+
+const sorted = (devices: ConnectedDevice[]) =>
+  devices.map((d) => JSON.stringify([d.device, d.server, d.client, d.device_type, d.plan_mbps])).sort()
+
+/** Every 37 s through the data and past it, and around the newest event: before, in and after its second. */
+function times(): number[] {
+  const ts: number[] = []
+  for (let t = START; t <= START + 32 * MIN; t += 37_000) ts.push(Math.floor(t / 1000) * 1000)
+  const last = Math.floor(newest / 1000) * 1000
+  return [...ts, last - 1000, last, last + 1000, Math.ceil(newest / 1000) * 1000]
+}
+
+describe('connected devices at T', () => {
+  it('are the devices silver says are connected, with the same server, client, type and plan', () => {
+    const connected = connectedDevicesQuery(engine.db)
+    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    // The cases where gold alone cannot tell must come up, or the comparison proves little.
+    const changedAfter = engine.db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM gold_devices WHERE status_ts > ?',
+    )
+    const quietThenBusy = engine.db.prepare<[number, number], { n: number }>(
+      `SELECT count(*) AS n FROM gold_devices WHERE last_seen > ? AND status = 'connect' AND status_ts <= ?`,
+    )
+    let statusAfterT = 0
+    let windowFromSilver = 0
+    for (const t of times()) {
+      const expected = sorted(reference.all({ t, idle: IDLE }))
+      expect(sorted(connected(t, IDLE)), `at T = ${new Date(t).toISOString()}`).toEqual(expected)
+      statusAfterT += changedAfter.get(t)!.n
+      windowFromSilver += quietThenBusy.get(t, t - IDLE)!.n
+    }
+    expect(statusAfterT).toBeGreaterThan(0)
+    expect(windowFromSilver).toBeGreaterThan(0)
+  })
+
+  it('at the newest event, from gold alone, are what silver says', () => {
+    // No device has an event after T: gold_devices alone answers.
+    const t = Math.ceil(newest / 1000) * 1000
+    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const fromGold = engine.db
+      .prepare<{ t: number; idle: number }, ConnectedDevice>(
+        `SELECT device, server, client, device_type, plan_mbps FROM gold_devices
+         WHERE status = 'connect' AND last_seen > :t - :idle AND last_seen <= :t`,
+      )
+      .all({ t, idle: IDLE })
+    expect(fromGold.length).toBeGreaterThan(0)
+    expect(sorted(fromGold)).toEqual(sorted(reference.all({ t, idle: IDLE })))
+    expect(sorted(connectedDevicesQuery(engine.db)(t, IDLE))).toEqual(sorted(fromGold))
+  })
+
+  it('are counted per server and device type with the sum of their plans', () => {
+    const groups = connectedGroupsQuery(engine.db)
+    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    for (const t of times()) {
+      const expected = new Map<string, { devices: number; planMbps: number }>()
+      for (const d of reference.all({ t, idle: IDLE })) {
+        const key = JSON.stringify([d.server, d.device_type])
+        const g = expected.get(key) ?? { devices: 0, planMbps: 0 }
+        expected.set(key, { devices: g.devices + 1, planMbps: g.planMbps + (d.plan_mbps ?? 0) })
+      }
+      const actual = new Map(
+        groups(t, IDLE).map((g) => [
+          JSON.stringify([g.server, g.deviceType]),
+          { devices: g.devices, planMbps: g.planMbps },
+        ]),
+      )
+      expect(actual).toEqual(expected)
+    }
+  })
+})
+
+describe('what the overview reads from them', () => {
+  it('counts the distinct devices with a connect in the window as silver does', () => {
+    const distinct = distinctDevicesMetric(engine.db)
+    const reference = engine.db.prepare<[number, number], { n: number }>(DISTINCT_FROM_SILVER)
+    for (const t of times()) {
+      for (const windowMin of [1, 10]) {
+        expect(distinct(t, windowMin).count).toBe(reference.get(t - windowMin * MIN, t)!.n)
+      }
+    }
+  })
+
+  it('gives the heavy and plan-class shares of the clients silver says are connected', () => {
+    const heavy = heavyClientsMetric(engine.db)
+    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const planOf = engine.db.prepare<[string, number], { plan_mbps: number | null }>(PLAN_FROM_SILVER)
+    const usageOf = engine.db.prepare<[number, number], { client: string; bytes: number }>(USAGE_FROM_SECONDS)
+    let heavySeen = 0
+    for (const t of times()) {
+      const sec = t / 1000
+      const clients = new Set(reference.all({ t, idle: IDLE }).map((d) => d.client))
+      const bps = new Map(usageOf.all(sec - 300, sec).map((r) => [r.client, (r.bytes * 8) / 300]))
+      const rates = [...clients].map((c) => bps.get(c) ?? 0).sort((a, b) => a - b)
+      // A threshold that splits the connected clients, so that both sides are tested.
+      const thresholdMbps = Math.max(1, rates[Math.floor(rates.length / 2)] ?? 0) / 1e6
+      const classes = { low: 0, medium: 0, high: 0, unknown: 0 }
+      let heavyClients = 0
+      for (const c of clients) {
+        classes[planClass(planOf.get(c, t)?.plan_mbps ?? null)]++
+        if ((bps.get(c) ?? 0) >= thresholdMbps * 1e6) heavyClients++
+      }
+      const share = (n: number) => (clients.size === 0 ? null : n / clients.size)
+      const expected: HeavyClientsMetric = {
+        thresholdMbps,
+        connectedClients: clients.size,
+        heavyClients,
+        heavyShare: share(heavyClients),
+        planClasses: classes,
+        highPlanShare: share(classes.high),
+      }
+      expect(heavy(sec, IDLE, thresholdMbps), `at T = ${new Date(t).toISOString()}`).toEqual(expected)
+      heavySeen += heavyClients
+    }
+    expect(heavySeen).toBeGreaterThan(0)
+  })
+})

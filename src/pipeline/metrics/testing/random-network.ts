@@ -1,0 +1,103 @@
+// Test helper: a small random network whose events arrive out of order, with many ties in time (every ts
+// is a multiple of 250 ms), so gold's state in event time can be compared with what silver says at T.
+import { expect } from 'vitest'
+import type { Engine } from '../../engine'
+import { DEVICE_TYPES } from '../../../shared/events'
+
+/** A repeatable pseudo-random source (mulberry32). */
+export function random(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export interface NetworkShape {
+  seed: number
+  /** Epoch ms of the first possible event, a whole minute. */
+  start: number
+  minutes: number
+  events: number
+  devices: number
+  clients: number
+  servers: number
+}
+
+/** Plans exactly representable in binary, so sums do not depend on their order. */
+const PLANS = [undefined, 5, 20, 20.5, 100, 100.25, 101, 300]
+
+export function randomEvents(shape: NetworkShape): Record<string, unknown>[] {
+  const next = random(shape.seed)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!
+  const int = (n: number) => Math.floor(next() * n)
+  const server = () => `s${1 + int(shape.servers)}`
+  const events: Record<string, unknown>[] = []
+  for (let i = 0; i < shape.events; i++) {
+    const d = int(shape.devices)
+    const device = `d${d}`
+    // Mostly the device's own client; sometimes another, so a device can change client.
+    const client = `c${next() < 0.9 ? d % shape.clients : int(shape.clients)}`
+    // One device in four changes status ten times less often, and is silent 7 minutes in every 14: it stays
+    // connected long after its connect, then goes idle and comes back without a new connect.
+    const steady = d % 4 === 0
+    let offset = 250 * int((shape.minutes * 60_000) / 250)
+    if (steady) offset -= offset % (14 * 60_000) >= 7 * 60_000 ? 7 * 60_000 : 0
+    const base = { id: `e${i}`, ts: shape.start + offset, device, server: server() }
+    const kind = steady && next() < 0.9 ? 0.25 + 0.75 * next() : next()
+    if (kind < 0.15) {
+      events.push({
+        ...base,
+        type: 'connect',
+        client,
+        ...(next() < 0.8 ? { plan_mbps: pick(PLANS) } : {}),
+        ...(next() < 0.8 ? { device_type: pick(DEVICE_TYPES) } : {}),
+      })
+    } else if (kind < 0.25) {
+      events.push({ ...base, type: 'disconnect', ...(next() < 0.5 ? { client } : {}) })
+    } else if (kind < 0.85) {
+      const zero = next() < 0.05
+      events.push({
+        ...base,
+        type: 'usage',
+        client,
+        bytes_down: zero ? 0 : int(40_000_000),
+        bytes_up: zero ? 0 : int(4_000_000),
+      })
+    } else {
+      events.push({ ...base, type: 'flow', peer: `d${int(shape.devices)}`, bytes: int(1_000_000) })
+    }
+  }
+  return events
+}
+
+/** Ingests the events shuffled, in frames of `frameEvents`, and checks every one was accepted. */
+export function ingestShuffled(
+  engine: Engine,
+  events: Record<string, unknown>[],
+  seed: number,
+  frameEvents = 97,
+) {
+  const next = random(seed)
+  const shuffled = [...events]
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1))
+    ;[shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!]
+  }
+  for (let i = 0; i < shuffled.length; i += frameEvents) {
+    const part = shuffled.slice(i, i + frameEvents)
+    const [result] = engine.ingestFrames([
+      {
+        source: 'test',
+        seq: null,
+        receivedAt: Date.now(),
+        bytes: Buffer.from(part.map((e) => JSON.stringify(e)).join('\n')),
+      },
+    ])
+    expect(result!.rejects).toEqual([])
+    expect(result!.accepted).toBe(part.length)
+  }
+}
