@@ -127,7 +127,7 @@ export async function importFile(
   })
 
   const receivedAt = started
-  const batchSize = options.batchSize ?? 50_000
+  const batchSize = options.batchSize ?? 20_000
   // Every landed chunk's id is kept (a few hundred for a large file): a parser may still emit a record of
   // an older chunk, and a record must never name a chunk that cannot be found.
   const landedIds = new Map<number, number>()
