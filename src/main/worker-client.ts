@@ -25,19 +25,28 @@ export class WorkerStoppedError extends Error {}
 
 export type WorkerEntry = 'engine-worker' | 'reader-worker'
 
+// V8 sizes each thread's young generation for throughput (up to 48 MB); each worker is a thread of its own,
+// so the app's memory grows with them. The reader's objects are short-lived query results: a small young
+// generation costs it more frequent scavenges, not failures.
+const RESOURCE_LIMITS: Record<WorkerEntry, { maxYoungGenerationSizeMb?: number }> = {
+  'engine-worker': {},
+  'reader-worker': { maxYoungGenerationSizeMb: 8 },
+}
+
 /**
  * The bundled worker file in a build (next to the main entry); from sources (CLI, tests) a bootstrap that
  * registers tsx in the worker first, since a worker does not inherit the loader of the thread that started
  * it.
  */
 export function spawnWorker(entry: WorkerEntry, workerData: unknown): Worker {
+  const resourceLimits = RESOURCE_LIMITS[entry]
   if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
-    return new Worker(new URL(`./${entry}.js`, import.meta.url), { workerData })
+    return new Worker(new URL(`./${entry}.js`, import.meta.url), { workerData, resourceLimits })
   }
   const tsx = import.meta.resolve('tsx/esm/api')
   const source = new URL(`./${entry}.ts`, import.meta.url).href
   const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(bootstrap, { eval: true, workerData })
+  return new Worker(bootstrap, { eval: true, workerData, resourceLimits })
 }
 
 interface ClientEvents<E> {
