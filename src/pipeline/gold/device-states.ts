@@ -30,7 +30,7 @@ interface StateEvent {
 // Devices kept in memory across batches (the engine is the only writer). A state costs about 450 bytes of
 // heap: past this many, the half read longest ago is dropped (a Map iterates in insertion order), so the
 // engine stays within its memory budget on networks of hundreds of thousands of devices.
-const MAX_CACHED = 150_000
+const MAX_CACHED = 50_000
 
 /**
  * A write-back cache over gold_devices. Most events only move a device's last_seen: those devices are
