@@ -44,7 +44,10 @@ export class DeviceStates {
   private readonly putStmt
   private readonly seenStmt
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly maxCached = MAX_CACHED,
+  ) {
     this.loadStmt = db.prepare<[string], DeviceState>(
       'SELECT * FROM gold_devices WHERE device IN (SELECT value FROM json_each(?))',
     )
@@ -144,7 +147,7 @@ export class DeviceStates {
       )
     }
     this.dirty.clear()
-    if (this.cache.size > MAX_CACHED) this.evictOldest(this.cache.size - MAX_CACHED / 2)
+    if (this.cache.size > this.maxCached) this.evictOldest(this.cache.size - Math.floor(this.maxCached / 2))
   }
 
   private evictOldest(count: number): void {

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDb, type Db } from '../db/open'
+import { tempDir } from '../testing/temp-db'
+import { DeviceStates } from './device-states'
+
+type Event = Parameters<DeviceStates['apply']>[0]
+
+const T = Date.UTC(2026, 10, 28, 12, 0, 0)
+
+const event = (device: string, type: Event['type'], ts: number, server = 's1'): Event => ({
+  device,
+  type,
+  ts,
+  server,
+  client: `client-${device}`,
+  device_type: type === 'connect' ? 'mobile' : null,
+  plan_mbps: type === 'connect' ? 100 : null,
+  ip: null,
+})
+
+/** Batches as the gold stage runs them: load the batch's devices, apply its events, flush. */
+function run(db: Db, states: DeviceStates, batches: Event[][]): unknown[] {
+  db.transaction(() => {
+    for (const batch of batches) {
+      states.load(batch.map((e) => e.device))
+      for (const e of batch) states.apply(e)
+      states.flush()
+    }
+  })()
+  return db.prepare('SELECT * FROM gold_devices ORDER BY device').all()
+}
+
+describe('DeviceStates', () => {
+  let dir: ReturnType<typeof tempDir>
+  let small: Db
+  let large: Db
+  beforeEach(() => {
+    dir = tempDir()
+    small = openDb(dir.path('small.db'))
+    large = openDb(dir.path('large.db'))
+  })
+  afterEach(() => {
+    small.close()
+    large.close()
+    dir.remove()
+  })
+
+  it('writes the same states when its bounded cache drops devices between batches', () => {
+    // Six devices over five batches, late and out-of-order events included, with a cache of two states:
+    // devices are dropped after most flushes and must be read back, never taken as new.
+    const batches: Event[][] = [
+      [event('d1', 'connect', T), event('d2', 'connect', T + 1), event('d3', 'connect', T + 2)],
+      [event('d4', 'connect', T + 3), event('d1', 'usage', T + 10), event('d5', 'connect', T + 4)],
+      [event('d2', 'disconnect', T + 20), event('d6', 'connect', T + 5, 's2'), event('d1', 'usage', T + 5)],
+      [event('d3', 'connect', T + 30, 's2'), event('d2', 'connect', T + 15), event('d4', 'usage', T + 40)],
+      [event('d1', 'disconnect', T + 50), event('d5', 'usage', T + 1), event('d6', 'usage', T + 60, 's2')],
+    ]
+
+    const bounded = run(small, new DeviceStates(small, 2), batches)
+    const unbounded = run(large, new DeviceStates(large, 1000), batches)
+
+    expect(bounded).toEqual(unbounded)
+    expect(bounded).toHaveLength(6)
+    // d2's late connect (T + 15) does not undo its disconnect at T + 20; d3 moved to s2.
+    expect(bounded).toContainEqual(expect.objectContaining({ device: 'd2', status: 'disconnect' }))
+    expect(bounded).toContainEqual(expect.objectContaining({ device: 'd3', server: 's2', first_seen: T + 2 }))
+  })
+})
