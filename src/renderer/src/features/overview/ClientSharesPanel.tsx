@@ -2,8 +2,8 @@ import { useMemo } from 'react'
 import type { HeavyClientsMetric } from '../../../../shared/metrics'
 import { Panel } from '../../components/Panel'
 import { formatCount, formatShare } from '../../lib/format'
-import { clientSharesOption } from './chart-options'
-import { EChart } from './EChart'
+import { clientSharesOption } from '../../lib/chart-options'
+import { EChart } from '../../components/EChart'
 
 /** Heavy-client share and plan-class shares of the connected clients at T. */
 export function ClientSharesPanel({

@@ -2,8 +2,8 @@ import { useMemo } from 'react'
 import type { DeviceTypeRow } from '../../../../shared/metrics'
 import { Panel } from '../../components/Panel'
 import { formatBitRate } from '../../lib/format'
-import { deviceTypesOption } from './chart-options'
-import { EChart } from './EChart'
+import { deviceTypesOption } from '../../lib/chart-options'
+import { EChart } from '../../components/EChart'
 
 /** Throughput over 10 s and provisioned bandwidth per device type at T. */
 export function DeviceTypesPanel({

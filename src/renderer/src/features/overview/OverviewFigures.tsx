@@ -2,8 +2,8 @@
 import type { Overview } from '../../../../shared/api'
 import { Figure } from '../../components/Panel'
 import { formatBitRate, formatCount, formatShare } from '../../lib/format'
-import { formatRate } from './chart-options'
-import { count, points, trend } from './trend'
+import { formatRate } from '../../lib/chart-options'
+import { count, points, trend } from '../../lib/trend'
 
 const perSecond = (events: number) => events / 60
 

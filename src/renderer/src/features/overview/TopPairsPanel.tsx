@@ -2,8 +2,8 @@ import { useMemo } from 'react'
 import type { DevicePair } from '../../../../shared/metrics'
 import { Panel } from '../../components/Panel'
 import { formatBitRate } from '../../lib/format'
-import { pairsSankeyOption } from './chart-options'
-import { EChart } from './EChart'
+import { pairsSankeyOption } from '../../lib/chart-options'
+import { EChart } from '../../components/EChart'
 
 /** The largest device-to-device flows of the last 60 s before T, sender to receiver. */
 export function TopPairsPanel({

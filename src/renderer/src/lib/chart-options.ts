@@ -1,8 +1,8 @@
 // Pure builders of the ECharts options the overview and server pages draw, so every time chart reads the
 // same way: local time on x, bit/s with SI prefixes or events per second on y, tooltips with the zone.
-import type { DevicePair, DeviceTypeRow, HeavyClientsMetric } from '../../../../shared/metrics'
-import type { ChartOption } from '../../hooks/useEChart'
-import { formatBitRate, formatCount, formatShare, formatTime } from '../../lib/format'
+import type { DevicePair, DeviceTypeRow, HeavyClientsMetric } from '../../../shared/metrics'
+import type { ChartOption } from '../hooks/useEChart'
+import { formatBitRate, formatCount, formatShare, formatTime } from './format'
 
 export type Point = [t: number, value: number]
 export type Unit = 'bitrate' | 'perSecond' | 'count'

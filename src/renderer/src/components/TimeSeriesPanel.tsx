@@ -1,8 +1,8 @@
 import { useMemo, type ReactNode } from 'react'
-import { Panel } from '../../components/Panel'
-import { timeSeriesOption, type Unit } from './chart-options'
+import { Panel } from './Panel'
+import { timeSeriesOption, type Unit } from '../lib/chart-options'
 import { EChart } from './EChart'
-import { busyBuckets, describe, type Lines } from './series-lines'
+import { busyBuckets, describe, type Lines } from '../lib/series-lines'
 
 export interface MarkLine {
   name: string

@@ -1,4 +1,4 @@
-import type { ConnectedHistory } from './useConnectedHistory'
+import type { ConnectedHistory } from '../hooks/useConnectedHistory'
 
 /** How far the connected-devices chart has been filled in, while it is. */
 export function SamplingProgress({ history }: { history: ConnectedHistory }) {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { formatTime } from '../../lib/format'
+import { formatTime } from '../lib/format'
 
 /** The page title and the times it shows: figures at T and, for charts, their range, with the zone. */
 export function PageHeading({

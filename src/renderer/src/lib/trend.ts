@@ -1,5 +1,5 @@
 // How a headline figure moved since the minute before: the same metric asked at T - 60 s.
-import { formatCount } from '../../lib/format'
+import { formatCount } from './format'
 
 export const TREND_MS = 60_000
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Overview, Series } from '../../../../shared/api'
+import type { Overview, Series } from '../../../shared/api'
 import { busyBuckets, connectLines, peakOf, throughputLines } from './series-lines'
-import { sampleTimes } from './useConnectedHistory'
+import { sampleTimes } from '../hooks/useConnectedHistory'
 
 const series: Series = {
   from: 0,

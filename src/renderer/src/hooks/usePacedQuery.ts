@@ -4,8 +4,8 @@
 // Here the next time is asked as soon as the previous answer is on screen: the page refreshes every
 // second when the host keeps up, and as fast as it answers when it does not.
 import { useState } from 'react'
-import { useTime } from '../../app/time-context'
-import { useQuery, type QueryState } from '../../hooks/useQuery'
+import { useTime } from '../app/time-context'
+import { useQuery, type QueryState } from './useQuery'
 
 export interface AskedTime {
   at: number

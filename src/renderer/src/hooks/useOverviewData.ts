@@ -1,8 +1,8 @@
 // The figures at T, the same figures a minute before (for trends) and the series of the chart range, in one
 // query that follows the time, so the live page refreshes every second without flashing.
-import type { Overview, Series } from '../../../../shared/api'
-import { useApi } from '../../app/api-context'
-import { TREND_MS } from './trend'
+import type { Overview, Series } from '../../../shared/api'
+import { useApi } from '../app/api-context'
+import { TREND_MS } from '../lib/trend'
 import { usePacedQuery } from './usePacedQuery'
 
 export interface OverviewData {

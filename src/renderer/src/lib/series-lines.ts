@@ -1,9 +1,9 @@
 // From API results to chart lines. Counts of a bucket wider than a second become averages per second, so
 // the connects chart reads in events/s whatever the range.
-import type { Overview, Series } from '../../../../shared/api'
-import { formatTime } from '../../lib/format'
+import type { Overview, Series } from '../../../shared/api'
+import { formatTime } from './format'
 import { COLORS, formatValue, type Line, type Point, type Unit } from './chart-options'
-import { toSample, type ConnectedSample } from './useConnectedHistory'
+import { toSample, type ConnectedSample } from '../hooks/useConnectedHistory'
 
 export interface Lines {
   lines: Line[]

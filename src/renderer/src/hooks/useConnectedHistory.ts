@@ -5,9 +5,9 @@
 // second adds one time per step and the ones already asked are kept; a new selection (another range, or
 // back to live) asks them all again, as data may have been imported since.
 import { useEffect, useEffectEvent, useRef, useState } from 'react'
-import type { Overview } from '../../../../shared/api'
-import { useApi } from '../../app/api-context'
-import { useTime } from '../../app/time-context'
+import type { Overview } from '../../../shared/api'
+import { useApi } from '../app/api-context'
+import { useTime } from '../app/time-context'
 
 export interface ConnectedSample {
   t: number

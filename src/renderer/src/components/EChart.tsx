@@ -1,4 +1,4 @@
-import { useEChart, type ChartOption } from '../../hooks/useEChart'
+import { useEChart, type ChartOption } from '../hooks/useEChart'
 
 /** One chart. Mounted only when its panel shows content, so the hook finds its element when it starts.
  * The label says in words what the canvas shows, for screen readers and tests. */
