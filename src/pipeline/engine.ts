@@ -203,13 +203,19 @@ export class Engine {
    * rolls back or another connection has written to the file since our last look.
    */
   private write<T>(fn: (caughtUp: boolean) => T): T {
-    const version = this.db.pragma('data_version', { simple: true }) as number
-    if (version !== this.dataVersion) {
-      this.gold.forget()
-      this.dataVersion = version
-    }
     try {
-      return this.db.transaction(() => fn(this.caughtUp()))()
+      // IMMEDIATE takes the write lock at BEGIN: no other connection can commit between the look at
+      // data_version and our writes (and a busy file is waited for, not failed on, at the first write).
+      return this.db
+        .transaction(() => {
+          const version = this.db.pragma('data_version', { simple: true }) as number
+          if (version !== this.dataVersion) {
+            this.gold.forget()
+            this.dataVersion = version
+          }
+          return fn(this.caughtUp())
+        })
+        .immediate()
     } catch (error) {
       this.gold.forget()
       throw error
