@@ -33,8 +33,18 @@ const timestamp = z.unknown().transform((value, ctx): number => {
   return z.NEVER
 })
 
+// A JSON escape such as "\ud800" alone decodes to half a UTF-16 pair: SQLite stores it as bytes that read back
+// as another string, so the same id would name two devices. Refused instead.
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const WELL_FORMED = 'must not contain half of a UTF-16 surrogate pair (a lone \\uD800-\\uDFFF escape)'
+
 const id = () =>
-  z.string('must be a string').trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')
+  z
+    .string('must be a string')
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .refine((s) => !UNPAIRED_SURROGATE.test(s), WELL_FORMED)
 
 const bytes = z
   .number('must be a number of bytes')
@@ -59,7 +69,12 @@ export const connectEvent = z.object({
     .nonnegative('must not be negative')
     .max(1_000_000, 'must be at most 1,000,000 Mb/s')
     .optional(),
-  ip: z.string('must be a string').trim().max(64, 'must be at most 64 characters').optional(),
+  ip: z
+    .string('must be a string')
+    .trim()
+    .max(64, 'must be at most 64 characters')
+    .refine((s) => !UNPAIRED_SURROGATE.test(s), WELL_FORMED)
+    .optional(),
 })
 
 export const disconnectEvent = z.object({

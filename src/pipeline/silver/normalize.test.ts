@@ -207,6 +207,16 @@ describe('normalize: rejects', () => {
     })
   })
 
+  it('quarantines a device named with half of a surrogate pair, and accepts a whole pair', () => {
+    // JSON.stringify writes a lone surrogate as the escape "\ud800", as a device app's JSON would.
+    expect(rejected(run({ ...VALID.usage, device: 'd\ud800' }))).toEqual({
+      field: 'device',
+      reason: 'must not contain half of a UTF-16 surrogate pair (a lone \\uD800-\\uDFFF escape)',
+    })
+    expect(rejected(run({ ...VALID.usage, client: '\udc00x' })).field).toBe('client')
+    expect(accepted(run({ ...VALID.usage, device: 'd\ud83d\udce1' })).device).toBe('d📡')
+  })
+
   it('quarantines an id longer than 200 characters', () => {
     expect(rejected(run({ ...VALID.connect, id: 'x'.repeat(201) }))).toEqual({
       field: 'id',
