@@ -1,7 +1,8 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest'
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { AlertEvaluator } from './alerts/evaluator'
 import { Engine, type FrameResult, type IncomingFrame } from './engine'
 import { overviewQuery } from './metrics/overview'
 
@@ -437,6 +438,24 @@ describe('Engine: one transaction per flush', () => {
     ingest([disconnect('x1', T + 2 * SEC, 'd1', { server: 's2' })])
 
     expect(device('d1')).toEqual({ server: 's2', status: 'disconnect', last_seen: T + 2 * SEC })
+  })
+
+  it('answers a committed flush even when the alert rules fail after it', () => {
+    const run = vi.spyOn(AlertEvaluator.prototype, 'run').mockImplementation(() => {
+      throw new Error('database is locked')
+    })
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      const result = ingest([connect('c1', T, 'd1')])
+      expect(result).toMatchObject({ accepted: 1, rejected: 0, error: null })
+      expect(count('silver_events')).toBe(1)
+      expect(quiet).toHaveBeenCalledWith(expect.stringContaining('alert rules failed'))
+    } finally {
+      run.mockRestore()
+      quiet.mockRestore()
+    }
+    // Resent by a client that had no answer, it is a duplicate, not a second event.
+    expect(ingest([connect('c1', T, 'd1')]).duplicates).toBe(1)
   })
 
   it('lets gold catch up from silver when it is behind, then refines new frames at once', () => {

@@ -101,7 +101,7 @@ export class Engine {
       return { landed, outcomes: caughtUp ? this.refine(rows) : null }
     })
     const all = outcomes ?? this.advance()
-    if (outcomes) this.evaluateAlerts()
+    if (outcomes) this.judgeAlerts()
     return landed.map((l) => ({ ...l, ...(all.get(l.landingId) ?? emptyOutcome()) }))
   }
 
@@ -128,7 +128,7 @@ export class Engine {
       return { ids, outcomes: caughtUp ? this.refine(rows) : null }
     })
     const all = outcomes ?? this.advance()
-    if (outcomes) this.evaluateAlerts()
+    if (outcomes) this.judgeAlerts()
     return { ids, outcomes: all }
   }
 
@@ -159,8 +159,21 @@ export class Engine {
       }
       if (read < STAGE_BATCH) break
     }
-    this.evaluateAlerts()
+    this.judgeAlerts()
     return all
+  }
+
+  /**
+   * After a flush has committed, a failing alert rule must not fail the flush: its caller would resend
+   * records that are already in. The minutes not judged are judged by the next call or the worker's
+   * catch-up (engine-worker.ts), which retries.
+   */
+  private judgeAlerts(): void {
+    try {
+      this.evaluateAlerts()
+    } catch (error) {
+      console.error(`vigia: alert rules failed, will retry: ${(error as Error).message}`)
+    }
   }
 
   /** Runs the alert rules over the event-time minutes not judged yet, for a bounded time. Returns minutes left. */
