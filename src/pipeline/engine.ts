@@ -87,7 +87,7 @@ export class Engine {
 
   /** Lands a batch of frames and carries them to gold in one transaction: one result per frame. */
   ingestFrames(frames: readonly IncomingFrame[]): FrameResult[] {
-    const { landed, outcomes } = this.write((caughtUp) => {
+    const { landed, outcomes } = this.landAndRefine(() => {
       const rows: BronzeRow[] = []
       const landed = frames.map((frame) => {
         const split = splitFrame(frame.bytes)
@@ -98,11 +98,9 @@ export class Engine {
         if (split.ok) rows.push(...this.bronze.insert(landingId, frame.receivedAt, split.records))
         return { landingId, seq, error }
       })
-      return { landed, outcomes: caughtUp ? this.refine(rows) : null }
+      return { landed, rows }
     })
-    const all = outcomes ?? this.advance()
-    if (outcomes) this.judgeAlerts()
-    return landed.map((l) => ({ ...l, ...(all.get(l.landingId) ?? emptyOutcome()) }))
+    return landed.map((l) => ({ ...l, ...(outcomes.get(l.landingId) ?? emptyOutcome()) }))
   }
 
   /**
@@ -115,7 +113,7 @@ export class Engine {
     batch: FileBatch,
     landedIds: ReadonlyMap<number, number>,
   ): { ids: Map<number, number>; outcomes: Map<number, PayloadOutcome> } {
-    const { ids, outcomes } = this.write((caughtUp) => {
+    const { landed, outcomes } = this.landAndRefine(() => {
       const ids = new Map<number, number>()
       for (const { index, payload } of batch.chunks) ids.set(index, this.landing.insert(payload))
       const rows: BronzeRow[] = []
@@ -125,11 +123,26 @@ export class Engine {
           throw new Error(`record at line ${r.line} names chunk ${r.chunk}, never landed`)
         rows.push(...this.bronze.insert(landingId, batch.receivedAt, [r]))
       }
-      return { ids, outcomes: caughtUp ? this.refine(rows) : null }
+      return { landed: ids, rows }
     })
-    const all = outcomes ?? this.advance()
-    if (outcomes) this.judgeAlerts()
-    return { ids, outcomes: all }
+    return { ids: landed, outcomes }
+  }
+
+  /**
+   * Runs `land` (landing and bronze writes) in one transaction and, when silver and gold were up to date,
+   * refines the bronze rows it wrote in the same transaction; otherwise the stages catch up after it.
+   */
+  private landAndRefine<T>(land: () => { landed: T; rows: BronzeRow[] }): {
+    landed: T
+    outcomes: Map<number, PayloadOutcome>
+  } {
+    const { landed, outcomes } = this.write((caughtUp) => {
+      const { landed, rows } = land()
+      return { landed, outcomes: caughtUp ? this.refine(rows) : null }
+    })
+    if (!outcomes) return { landed, outcomes: this.advance() }
+    this.judgeAlerts()
+    return { landed, outcomes }
   }
 
   /** Advances silver then gold from their watermarks until both are up to date. Returns the silver outcome per landing payload. */
