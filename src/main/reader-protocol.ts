@@ -20,13 +20,10 @@ export type ClientPageArgs = ApiArgs<'clients:page'> & { offset: number; limit: 
 export interface ReaderRequests {
   overview: { args: [at: number, settings: PipelineSettings]; result: Overview }
   series: { args: [from: number, to: number, server: string | undefined]; result: Series }
-  /**
-   * Rows are computed once per T (and threshold); pages and re-sorts reuse them. Without a threshold, the
-   * answer is null when the rows must be computed: ask again with one.
-   */
-  clientPage: { args: [args: ClientPageArgs, thresholdMbps?: number]; result: ClientPage | null }
-  /** All rows of a view, for export; null as for clientPage. */
-  clientRowsFor: { args: [view: ClientView, thresholdMbps?: number]; result: ClientRow[] | null }
+  /** Rows are computed once per T and heavy threshold; pages and re-sorts reuse them. */
+  clientPage: { args: [args: ClientPageArgs, thresholdMbps: number]; result: ClientPage }
+  /** All rows of a view, for export. */
+  clientRowsFor: { args: [view: ClientView, thresholdMbps: number]; result: ClientRow[] }
   importHistory: { args: [limit: number]; result: ImportRecordDto[] }
   quarantine: { args: [options: { limit: number; beforeId?: number }]; result: QuarantineRow[] }
   /** Firing first, then pending, then the `recent` most recent resolved ones. */

@@ -37,20 +37,18 @@ let clientCache: { sec: number; rows: ClientRow[]; thresholdMbps: number } | nul
 let layerCache: { at: number; layers: StatusDto['layers'] } | null = null
 
 /**
- * Paging and re-sorting reuse the rows: 100,000 clients are computed once per second asked for, and in
- * live mode (T close to now) at most every few seconds; the page says which T it shows. Rows to compute
- * need the heavy threshold (the engine's setting): without one, null asks the caller for it.
+ * Paging and re-sorting reuse the rows: 100,000 clients are computed once per second and heavy threshold
+ * asked for, and in live mode (T close to now) at most every few seconds; the page says which T it shows.
  */
-function clientRows(at: number | undefined, thresholdMbps: number | undefined) {
+function clientRows(at: number | undefined, thresholdMbps: number) {
   const sec = Math.floor((at ?? Date.now()) / 1000)
   const cached = clientCache
   const live = sec * 1000 > Date.now() - LIVE_SLACK_MS
   const fresh =
     cached &&
-    (thresholdMbps === undefined || cached.thresholdMbps === thresholdMbps) &&
+    cached.thresholdMbps === thresholdMbps &&
     (cached.sec === sec || (live && sec >= cached.sec && sec - cached.sec < LIVE_REUSE_S))
   if (fresh) return cached
-  if (thresholdMbps === undefined) return null
   clientCache = { sec, rows: clientRowsAt(sec * 1000, thresholdMbps), thresholdMbps }
   return clientCache
 }
@@ -68,13 +66,12 @@ serveRequests<ReaderRequests>({
   series: (from, to, server) => seriesOf(from, to, server),
   clientPage: (args, thresholdMbps) => {
     const rows = clientRows(args.at, thresholdMbps)
-    if (!rows) return null
     const page = pageOf(rows.rows, viewOf(args), args.offset, args.limit)
     return { at: rows.sec * 1000, thresholdMbps: rows.thresholdMbps, ...page }
   },
   clientRowsFor: (view, thresholdMbps) => {
-    const rows = clientRows(view.at, thresholdMbps)?.rows
-    return rows ? pageOf(rows, viewOf(view), 0, rows.length).rows : null
+    const { rows } = clientRows(view.at, thresholdMbps)
+    return pageOf(rows, viewOf(view), 0, rows.length).rows
   },
   importHistory: (limit) =>
     history.list(limit).map((r) => ({

@@ -136,12 +136,12 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
 
   /** A page of the heavy-user table; the reader keeps the rows for the next pages of the same T. */
   clientPage(args: ClientPageArgs): Promise<ClientPage> {
-    return this.withThreshold((threshold) => this.reader.call('clientPage', args, threshold))
+    return this.reader.call('clientPage', args, this.currentSettings.heavyThresholdMbps)
   }
 
   /** All rows of a view, for export. */
   clientRowsFor(args: ApiArgs<'clients:page'>): Promise<ClientRow[]> {
-    return this.withThreshold((threshold) => this.reader.call('clientRowsFor', args, threshold))
+    return this.reader.call('clientRowsFor', args, this.currentSettings.heavyThresholdMbps)
   }
 
   /**
@@ -252,13 +252,6 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     await this.ingest.close()
     await this.reader.stop()
     await this.engine.stop()
-  }
-
-  /** The reader computes new rows when T or the heavy threshold changed, and pages its cached rows otherwise. */
-  private async withThreshold<T>(read: (thresholdMbps: number) => Promise<T | null>): Promise<T> {
-    const result = await read(this.currentSettings.heavyThresholdMbps)
-    if (result === null) throw new Error('the reader did not compute the client rows')
-    return result
   }
 
   private changed(): void {
