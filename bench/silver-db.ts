@@ -9,10 +9,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MIGRATIONS } from '../src/pipeline/db/migrations'
 import { migrate } from '../src/pipeline/db/open'
-import { Engine } from '../src/pipeline/engine'
+import { Engine, GOLD_TABLES } from '../src/pipeline/engine'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
 import { UNKNOWN_DEVICE_TYPE } from '../src/pipeline/gold/gold-stage'
+import type { SilverEvent as Normalized } from '../src/pipeline/silver/normalize'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
 import { DATA_DIR, FRAME_EVENTS, NETWORK } from './config'
 import type { EventRow } from './datasets'
@@ -39,20 +40,6 @@ const SILVER_COLUMNS = [
   'duration_ms',
   'bronze_id',
 ] as const
-
-const GOLD_TABLES = [
-  'gold_conn_second',
-  'gold_conn_minute',
-  'gold_usage_second',
-  'gold_usage_minute',
-  'gold_client_usage_second',
-  'gold_client_usage_minute',
-  'gold_device_type_usage_second',
-  'gold_flow_second',
-  'gold_devices',
-  'gold_clients',
-  'gold_servers',
-]
 
 type Key = (string | number)[]
 
@@ -190,23 +177,7 @@ function span(map: Map<string, [number, number]>, key: string, ts: number): void
   map.set(key, seen ? [Math.min(seen[0], ts), Math.max(seen[1], ts)] : [ts, ts])
 }
 
-interface SilverEvent {
-  event_id: string
-  ts: number
-  type: 'connect' | 'disconnect' | 'usage' | 'flow'
-  server: string | null
-  device: string
-  client: string | null
-  peer: string | null
-  device_type: string | null
-  plan_mbps: number | null
-  ip: string | null
-  bytes_down: number | null
-  bytes_up: number | null
-  bytes: number | null
-  duration_ms: number | null
-  bronze_id: number
-}
+type SilverEvent = Normalized & { bronze_id: number }
 
 /** Writes `events` simulated events into a new database at `path` by the fast path. */
 function build(path: string, events: number): void {

@@ -37,7 +37,8 @@ export interface FileBatch {
 
 // Records per catch-up transaction: larger batches rewrite each hot page (devices, clients) less often.
 const STAGE_BATCH = 50_000
-const GOLD_TABLES = [
+/** Every gold table: what `rebuild` empties (and what a copy of gold is compared on). */
+export const GOLD_TABLES = [
   'gold_conn_second',
   'gold_conn_minute',
   'gold_usage_second',
