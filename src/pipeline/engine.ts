@@ -50,6 +50,9 @@ export const GOLD_TABLES = [
   'gold_devices',
   'gold_clients',
   'gold_servers',
+  'gold_live',
+  'gold_live_devices',
+  'gold_live_connects',
 ]
 
 const emptyOutcome = (): PayloadOutcome => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] })

@@ -66,7 +66,15 @@ function dump(engine: Engine) {
     .all()
     .map((t) => t.name)
   return Object.fromEntries(
-    tables.map((name) => [name, engine.db.prepare(`SELECT * FROM ${name} ORDER BY 1, 2, 3`).all()]),
+    tables.map((name) => [
+      name,
+      engine.db
+        .prepare(`SELECT * FROM ${name}`)
+        .raw()
+        .all()
+        .map((row) => JSON.stringify(row))
+        .sort(),
+    ]),
   )
 }
 

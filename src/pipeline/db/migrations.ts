@@ -1,3 +1,5 @@
+import { REFILL_LIVE_STATE_SQL, REFILL_CLIENT_WINDOWS_SQL } from '../gold/live-state'
+
 // Numbered migrations, applied in order and recorded in PRAGMA user_version. A database whose
 // user_version is newer than this list was written by a newer Vigia: we refuse to touch it.
 export const MIGRATIONS: readonly string[] = [
@@ -247,5 +249,29 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   INSERT INTO gold_client_usage_minute
     SELECT (sec + 59) / 60, client, server, sum(bytes) FROM gold_client_usage_second GROUP BY 1, 2, 3;
+  `,
+  // 4: live state, kept as gold folds, for the overview at "now" (src/pipeline/gold/live-state.ts), counted
+  // once from the gold tables by the same refill the live state is tested against.
+  `
+  CREATE TABLE gold_live (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    newest_sec INTEGER NOT NULL      -- the newest second folded into gold
+  ) STRICT;
+  CREATE TABLE gold_live_devices (   -- devices whose latest status is a connect
+    last_sec INTEGER NOT NULL,       -- the second of their last event
+    server TEXT NOT NULL,
+    device_type TEXT NOT NULL,       -- '' for none
+    devices INTEGER NOT NULL,
+    plan_kbps INTEGER NOT NULL,      -- their plans, in kb/s
+    PRIMARY KEY (last_sec, server, device_type)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE gold_live_connects (  -- devices per second of their latest connect
+    sec INTEGER PRIMARY KEY,
+    devices INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE gold_clients ADD COLUMN live_until INTEGER;  -- last event of its devices whose status is a connect
+  ALTER TABLE gold_clients ADD COLUMN window_bytes INTEGER NOT NULL DEFAULT 0;  -- usage in (N - 300 s, N]
+  ${REFILL_LIVE_STATE_SQL}
+  ${REFILL_CLIENT_WINDOWS_SQL}
   `,
 ]

@@ -27,6 +27,12 @@ interface StateEvent {
   ip: string | null
 }
 
+/** A device's state before and after the events of one flush (before is null for a new device). */
+export interface DeviceChange {
+  before: DeviceState | null
+  after: DeviceState
+}
+
 // Devices kept in memory across batches (the engine is the only writer). A state costs about 450 bytes of
 // heap: past this many, the half read longest ago is dropped (a Map iterates in insertion order), so the
 // engine stays within its memory budget on networks of hundreds of thousands of devices.
@@ -40,6 +46,8 @@ export class DeviceStates {
   private readonly cache = new Map<string, DeviceState>()
   /** Device -> whether more than first_seen / last_seen changed since the last flush. */
   private readonly dirty = new Map<string, boolean>()
+  /** Device -> its state when the flush began, for the devices changed since (what live state moves by). */
+  private readonly before = new Map<string, DeviceState | null>()
   private readonly loadStmt
   private readonly putStmt
   private readonly seenStmt
@@ -78,6 +86,7 @@ export class DeviceStates {
 
   apply(e: StateEvent): void {
     let s = this.get(e.device)
+    if (!this.before.has(e.device)) this.before.set(e.device, s ? { ...s } : null)
     let full = this.dirty.get(e.device) ?? false
     if (!s) {
       s = {
@@ -124,10 +133,15 @@ export class DeviceStates {
     this.dirty.set(e.device, full)
   }
 
-  /** Writes changed states back, in the caller's transaction. */
-  flush(): void {
+  /**
+   * Writes changed states back, in the caller's transaction, and returns each changed device's state before
+   * and after (the states are the cache's own: read them before the next batch).
+   */
+  flush(): DeviceChange[] {
+    const changes: DeviceChange[] = []
     for (const [device, full] of this.dirty) {
       const s = this.cache.get(device)!
+      changes.push({ before: this.before.get(device) ?? null, after: s })
       if (!full) {
         this.seenStmt.run(s.first_seen, s.last_seen, device)
         continue
@@ -147,7 +161,9 @@ export class DeviceStates {
       )
     }
     this.dirty.clear()
+    this.before.clear()
     if (this.cache.size > this.maxCached) this.evictOldest(this.cache.size - Math.floor(this.maxCached / 2))
+    return changes
   }
 
   private evictOldest(count: number): void {
@@ -161,6 +177,7 @@ export class DeviceStates {
   /** Forgets every state: the next reads come from the table. */
   forget(): void {
     this.dirty.clear()
+    this.before.clear()
     this.cache.clear()
   }
 }

@@ -4,6 +4,7 @@ import type { Db } from '../db/open'
 import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
 import { DeviceStates } from './device-states'
+import { LiveState } from './live-state'
 
 /** What gold needs of a silver event. */
 export interface GoldInput {
@@ -44,6 +45,7 @@ export class GoldStage {
   private readonly readStmt
   private readonly upserts
   private readonly devices: DeviceStates
+  private readonly live: LiveState
   private readonly touchClient
   private readonly clientPlan
   private readonly touchServer
@@ -72,6 +74,7 @@ export class GoldStage {
       flowSecond: upsert('gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
     }
     this.devices = new DeviceStates(db)
+    this.live = new LiveState(db)
     this.touchClient = db.prepare(
       `INSERT INTO gold_clients (client, first_seen, last_seen) VALUES (?, ?, ?)
        ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
@@ -119,9 +122,12 @@ export class GoldStage {
       else map.set(key, [Math.min(seen[0], ts), Math.max(seen[1], ts)])
     }
 
+    const anchor = this.live.anchor()
+    let newest = anchor ?? -Infinity
     this.devices.load(rows.map((e) => e.device))
     for (const e of rows) {
       const sec = secondOf(e.ts)
+      newest = Math.max(newest, sec)
       const minute = minuteOf(e.ts)
       const server = e.server ?? UNKNOWN_SERVER
       if (e.server) span(servers, e.server, e.ts)
@@ -146,13 +152,21 @@ export class GoldStage {
       this.devices.apply(e)
     }
 
+    const clientSeconds = [...sums.clientSecond.entries.values()].map(({ key, values }) => ({
+      sec: key[0] as number,
+      client: key[1] as string,
+      bytes: values[0]!,
+    }))
+    const finishWindows = this.live.beginWindow(anchor, newest, clientSeconds)
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
       const stmt = this.upserts[name]
       for (const { key, values } of sum.entries.values()) stmt.run(...key, ...values)
     }
-    this.devices.flush()
+    const changes = this.devices.flush()
     for (const [client, [first, last]] of clients) this.touchClient.run(client, first, last)
     for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
+    finishWindows()
+    this.live.applyDeviceChanges(changes)
     for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
     this.watermarks.set('gold', rows.at(-1)!.id)
   }

@@ -163,3 +163,48 @@ describe('what the overview reads from them', () => {
     expect(heavySeen).toBeGreaterThan(0)
   })
 })
+
+describe('at and after the newest second, from the live state', () => {
+  /** The answers with the live state hidden: the queries that work for any T. */
+  function withoutLiveState<T>(read: () => T): T {
+    engine.db.exec('SAVEPOINT hide; DELETE FROM gold_live')
+    try {
+      return read()
+    } finally {
+      engine.db.exec('ROLLBACK TO hide; RELEASE hide')
+    }
+  }
+
+  it('gives what the queries for any T give: connected groups, distinct devices, heavy clients', () => {
+    const groups = connectedGroupsQuery(engine.db)
+    const distinct = distinctDevicesMetric(engine.db)
+    const heavy = heavyClientsMetric(engine.db)
+    const anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
+    expect(anchor).toBe(Math.ceil(newest / 1000))
+    let connected = 0
+    let heavySeen = 0
+    for (const later of [0, 1, 7, 60, 299, 300, 301, 4 * 60 + 59, 5 * 60, 31 * 60]) {
+      const sec = anchor + later
+      const at = `at N + ${later} s`
+      for (const idle of [IDLE, MIN, 30 * MIN]) {
+        const live = groups(sec * 1000, idle)
+        expect(live, at).toEqual(withoutLiveState(() => groups(sec * 1000, idle)))
+        connected += live.length
+      }
+      for (const windowMin of [1, 10]) {
+        expect(distinct(sec * 1000, windowMin), at).toEqual(
+          withoutLiveState(() => distinct(sec * 1000, windowMin)),
+        )
+      }
+      for (const thresholdMbps of [0.01, 0.5, 2, 1000]) {
+        const live = heavy(sec, IDLE, thresholdMbps)
+        expect(live, `${at}, ${thresholdMbps} Mb/s`).toEqual(
+          withoutLiveState(() => heavy(sec, IDLE, thresholdMbps)),
+        )
+        heavySeen += live.heavyClients
+      }
+    }
+    expect(connected).toBeGreaterThan(0)
+    expect(heavySeen).toBeGreaterThan(0)
+  })
+})

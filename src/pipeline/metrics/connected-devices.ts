@@ -1,4 +1,5 @@
 import type { Db } from '../db/open'
+import { liveAnchorQuery } from './live'
 
 export const DEFINITION =
   'A device is connected at T when its latest connect or disconnect at or before T is a connect (a disconnect wins a tie at equal ts) and it has some event in (T - idle timeout, T]. A client is connected when one of its devices is.'
@@ -53,7 +54,8 @@ export function connectedDevicesQuery(db: Db) {
 
 /**
  * Connected devices at T counted per server and device type, with the sum of their plans: what the overview
- * needs of them, without reading every device into JavaScript.
+ * needs of them, without reading every device into JavaScript. At or after gold's newest second, with T - idle
+ * a whole second, they are the live state's counts of the seconds after T - idle.
  */
 export function connectedGroupsQuery(db: Db) {
   const stmt = db.prepare<
@@ -63,13 +65,29 @@ export function connectedGroupsQuery(db: Db) {
     `SELECT server, device_type, count(*) AS devices, total(plan_mbps) AS plan FROM (${CONNECTED_AT_T})
      GROUP BY server, device_type ORDER BY server, device_type`,
   )
-  return (tMs: number, idleMs: number): ConnectedGroup[] =>
-    stmt.all({ t: tMs, idle: idleMs }).map((g) => ({
+  const live = db.prepare<
+    [number],
+    { server: string; device_type: string | null; devices: number; kbps: number }
+  >(
+    `SELECT server, nullif(device_type, '') AS device_type, sum(devices) AS devices, sum(plan_kbps) AS kbps
+     FROM gold_live_devices WHERE last_sec > ? GROUP BY server, device_type ORDER BY server, device_type`,
+  )
+  const liveAnchor = liveAnchorQuery(db)
+  return (tMs: number, idleMs: number): ConnectedGroup[] => {
+    if ((tMs - idleMs) % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
+      return live.all((tMs - idleMs) / 1000).map((g) => ({
+        server: g.server,
+        deviceType: g.device_type,
+        devices: g.devices,
+        planMbps: g.kbps / 1000,
+      }))
+    return stmt.all({ t: tMs, idle: idleMs }).map((g) => ({
       server: g.server,
       deviceType: g.device_type,
       devices: g.devices,
       planMbps: g.plan,
     }))
+  }
 }
 
 /** Connected devices per server, from the devices or from their groups. */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open'
+import { liveAnchorQuery } from './live'
 
 export const DEFINITION =
   'The number of distinct devices with a connect event in (T - W, T], W = 10 minutes by default (setting distinctWindowMin).'
@@ -14,8 +15,17 @@ export function distinctDevicesMetric(db: Db) {
        WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND +x.type = 'connect'
          AND x.ts > :from AND x.ts <= :t))`,
   )
-  return (tMs: number, windowMin: number): { windowMin: number; count: number } => ({
-    windowMin,
-    count: stmt.get({ from: tMs - windowMin * 60_000, t: tMs })?.n ?? 0,
-  })
+  // At or after gold's newest second, the live state counts devices per second of their latest connect.
+  const live = db.prepare<[number], { n: number }>(
+    'SELECT coalesce(sum(devices), 0) AS n FROM gold_live_connects WHERE sec > ?',
+  )
+  const liveAnchor = liveAnchorQuery(db)
+  return (tMs: number, windowMin: number): { windowMin: number; count: number } => {
+    const from = tMs - windowMin * 60_000
+    const count =
+      from % 1000 === 0 && liveAnchor(tMs / 1000) !== null
+        ? live.get(from / 1000)?.n
+        : stmt.get({ from, t: tMs })?.n
+    return { windowMin, count: count ?? 0 }
+  }
 }

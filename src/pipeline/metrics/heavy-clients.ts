@@ -2,12 +2,14 @@ import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
 import { CONNECTED_AT_T } from './connected-devices'
+import { liveAnchorQuery } from './live'
 import { planClass } from './plan-class'
+import { CLIENT_WINDOW_S } from '../gold/live-state'
 
 export const DEFINITION =
   "Heavy-client share: the connected clients whose throughput over (T - 5 min, T] (bytes * 8 / 300 s, all their devices and servers) is at or above the heavy threshold (default 50 Mb/s), divided by the connected clients. Plan-class share: the connected clients whose plan class is high, divided by the connected clients; a client's plan is the plan_mbps of its latest connect at or before T, classed low (<= 20 Mb/s), medium (> 20 and <= 100) or high (> 100)."
 
-export const HEAVY_WINDOW_S = 300
+export const HEAVY_WINDOW_S = CLIENT_WINDOW_S
 
 /** bit/s per client over (T - 5 min, T]; clients without bytes in the window are left out. */
 export function clientThroughputQuery(db: Db) {
@@ -38,13 +40,36 @@ export function heavyClientsMetric(db: Db) {
        FROM gold_clients g WHERE g.client IN (SELECT client FROM (${CONNECTED_AT_T})))
      GROUP BY plan, heavy`,
   )
-  return (sec: number, idleMs: number, thresholdMbps: number): HeavyClientsMetric => {
+  // At or after gold's newest second N, the live state has each client's bytes in (N - 300 s, N] and when its
+  // connected devices were last seen: the window at T is that less the seconds (N - 300 s, T - 300 s].
+  const live = db.prepare<
+    { anchor: number; edge: number; from: number; bps: number },
+    { plan: number | null; heavy: number; clients: number }
+  >(
+    `SELECT c.plan_mbps AS plan, (c.window_bytes - coalesce(e.bytes, 0)) * 8.0 / ${HEAVY_WINDOW_S} >= :bps AS heavy,
+       count(*) AS clients
+     FROM gold_clients c LEFT JOIN (
+       SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
+       WHERE sec > :anchor - ${HEAVY_WINDOW_S} AND sec <= :edge GROUP BY client) e ON e.client = c.client
+     WHERE c.live_until > :from
+     GROUP BY plan, heavy`,
+  )
+  const liveAnchor = liveAnchorQuery(db)
+  const groups = (sec: number, idleMs: number, bps: number) => {
+    const anchor = liveAnchor(sec)
+    if (anchor !== null) {
+      const edge = Math.min(sec - HEAVY_WINDOW_S, anchor)
+      return live.all({ anchor, edge, from: sec * 1000 - idleMs, bps })
+    }
     // At or above the threshold in bit/s, computed as bytes * 8 / 300 like the throughput itself.
-    const heavyClients = usage.atLeast(sec, HEAVY_WINDOW_S, thresholdMbps * 1e6)
+    const heavyClients = usage.atLeast(sec, HEAVY_WINDOW_S, bps)
+    return clients.all({ t: sec * 1000, idle: idleMs, heavy: JSON.stringify(heavyClients) })
+  }
+  return (sec: number, idleMs: number, thresholdMbps: number): HeavyClientsMetric => {
     const classes = { low: 0, medium: 0, high: 0, unknown: 0 }
     let connected = 0
     let heavy = 0
-    for (const r of clients.all({ t: sec * 1000, idle: idleMs, heavy: JSON.stringify(heavyClients) })) {
+    for (const r of groups(sec, idleMs, thresholdMbps * 1e6)) {
       classes[planClass(r.plan)] += r.clients
       connected += r.clients
       if (r.heavy) heavy += r.clients

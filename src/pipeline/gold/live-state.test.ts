@@ -1,0 +1,145 @@
+// The live state is moved batch by batch by what each batch changed; these tests hold it, after every batch,
+// to the same state counted again from the gold tables (refillLiveState).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Engine } from '../engine'
+import { tempDir } from '../testing/temp-db'
+import { random, randomEvents } from '../metrics/testing/random-network'
+import { refillLiveState } from './live-state'
+
+const START = Date.UTC(2024, 5, 1, 12, 0, 0)
+const MIN = 60_000
+
+const LIVE = [
+  'SELECT * FROM gold_live',
+  'SELECT * FROM gold_live_devices',
+  'SELECT * FROM gold_live_connects',
+  'SELECT client, live_until, window_bytes FROM gold_clients',
+]
+
+let temp: ReturnType<typeof tempDir>
+let engine: Engine
+
+beforeEach(() => {
+  temp = tempDir()
+  engine = Engine.open(temp.path('vigia.db'))
+})
+
+afterEach(() => {
+  engine.close()
+  temp.remove()
+})
+
+function dump(): string[][] {
+  return LIVE.map((sql) =>
+    engine.db
+      .prepare(sql)
+      .raw()
+      .all()
+      .map((r) => JSON.stringify(r))
+      .sort(),
+  )
+}
+
+/** The live state as the engine kept it, and as counted again from gold (in a transaction rolled back). */
+function keptAndCounted(): { kept: string[][]; counted: string[][] } {
+  const kept = dump()
+  engine.db.exec('SAVEPOINT recount')
+  try {
+    refillLiveState(engine.db)
+    return { kept, counted: dump() }
+  } finally {
+    engine.db.exec('ROLLBACK TO recount; RELEASE recount')
+  }
+}
+
+function ingest(events: Record<string, unknown>[]): void {
+  const [result] = engine.ingestFrames([
+    {
+      source: 'test',
+      seq: null,
+      receivedAt: Date.now(),
+      bytes: Buffer.from(events.map((e) => JSON.stringify(e)).join('\n')),
+    },
+  ])
+  expect(result!.rejects).toEqual([])
+}
+
+/** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
+function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: number) {
+  const next = random(seed)
+  const keyed = [...events]
+    .sort((a, b) => (a.ts as number) - (b.ts as number))
+    .map((e, i) => ({ e, k: i + next() * jitter }))
+  return keyed.sort((a, b) => a.k - b.k).map((x) => x.e)
+}
+
+describe('live state', () => {
+  it('is, after every batch, the state counted again from gold: in order, late and out of order', () => {
+    const shape = { seed: 11, start: START, minutes: 40, events: 8000, devices: 80, clients: 25, servers: 3 }
+    const events = nearlyInOrder(randomEvents(shape), 3, 400)
+    let compared = 0
+    for (let i = 0; i < events.length; i += 113) {
+      ingest(events.slice(i, i + 113))
+      const { kept, counted } = keptAndCounted()
+      expect(kept, `after ${i + 113} events`).toEqual(counted)
+      compared++
+    }
+    // The states compared are not empty: devices connected, clients with bytes in the window.
+    const [anchor, devices, connects, clients] = dump()
+    expect(anchor).toHaveLength(1)
+    expect(devices!.length).toBeGreaterThan(10)
+    expect(connects!.length).toBeGreaterThan(10)
+    expect(clients!.some((c) => JSON.parse(c)[2] > 0)).toBe(true)
+    expect(compared).toBeGreaterThan(50)
+  })
+
+  it('is counted again when the newest event jumps past the window, and after a rebuild', () => {
+    const early = randomEvents({
+      seed: 4,
+      start: START,
+      minutes: 10,
+      events: 1500,
+      devices: 30,
+      clients: 10,
+      servers: 2,
+    })
+    const later = randomEvents({
+      seed: 5,
+      start: START + 60 * MIN,
+      minutes: 10,
+      events: 1500,
+      devices: 30,
+      clients: 10,
+      servers: 2,
+    }).map((e) => ({ ...e, id: `later-${e.id as string}` }))
+    ingest(nearlyInOrder(early, 1, 50))
+    ingest(nearlyInOrder(later, 2, 50).slice(0, 700))
+    let { kept, counted } = keptAndCounted()
+    expect(kept).toEqual(counted)
+    // Late: events of the first ten minutes again, now far older than the window.
+    ingest(
+      early.slice(0, 300).map((e) => ({ ...e, id: `again-${e.id as string}`, ts: (e.ts as number) + 1 })),
+    )
+    ingest(nearlyInOrder(later, 2, 50).slice(700))
+    ;({ kept, counted } = keptAndCounted())
+    expect(kept).toEqual(counted)
+    engine.rebuild()
+    ;({ kept, counted } = keptAndCounted())
+    expect(kept).toEqual(counted)
+    expect(kept[0]).toHaveLength(1)
+  })
+
+  it('counts the client windows again when retention takes seconds they held', () => {
+    const shape = { seed: 8, start: START, minutes: 10, events: 2000, devices: 30, clients: 10, servers: 2 }
+    ingest(nearlyInOrder(randomEvents(shape), 1, 50))
+    const before = dump()[3]!
+    expect(before.some((c) => JSON.parse(c)[2] > 0)).toBe(true)
+    // Gold's seconds are kept 7 days by event time: a week and 8 minutes after START, the window's seconds
+    // (the last 5 minutes of the 10) are partly gone.
+    const deleted = engine.applyRetention(START + 7 * 24 * 60 * MIN + 8 * MIN)
+    expect(deleted.gold_client_usage_second).toBeGreaterThan(0)
+    const { kept, counted } = keptAndCounted()
+    expect(kept).toEqual(counted)
+    expect(kept[3]).not.toEqual(before)
+  })
+})

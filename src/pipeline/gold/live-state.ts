@@ -1,0 +1,192 @@
+// Live state: what the overview needs at "now" (T at or after the newest event in gold), kept by the gold
+// stage as it folds, so that "now" reads a few thousand rows instead of a row per device or client.
+//   gold_live            the newest second folded (the anchor N);
+//   gold_live_devices    devices whose latest status is a connect, counted per second of their last event,
+//                        server and device type, with their plans: connected at T = the seconds after T - idle;
+//   gold_live_connects   devices counted per second of their latest connect: distinct devices in a window;
+//   gold_clients         live_until, the last event of the client's devices whose latest status is a
+//                        connect (connected at T = live_until > T - idle), and window_bytes, its usage
+//                        bytes in (N - 300 s, N].
+// Every figure is a sum of integers moved by each device's state before and after a batch, so it is exact
+// and the same as recomputing it (refillLiveState; a test holds the two to each other).
+import type { Db } from '../db/open'
+import { secondOf } from './buckets'
+import type { DeviceChange, DeviceState } from './device-states'
+
+/** The window of window_bytes: the heavy-client window. */
+export const CLIENT_WINDOW_S = 300
+
+// The device type of a device without one, in gold_live_devices' key (device types never are empty).
+const NO_TYPE = ''
+
+/** ceil(x / 1000) in SQL for integer x of either sign (`/` truncates towards zero). */
+const secondSql = (x: string) => `(${x} / 1000 + (${x} % 1000 > 0))`
+
+/** Plans are summed in kb/s, integers, so that adding and taking away never drifts. */
+export const planKbps = (planMbps: number | null): number =>
+  planMbps === null ? 0 : Math.round(planMbps * 1000)
+
+/** Recomputes the live state from gold_devices and gold_client_usage_second. */
+export const REFILL_LIVE_STATE_SQL = `
+  DELETE FROM gold_live;
+  INSERT INTO gold_live (id, newest_sec)
+    SELECT 1, ${secondSql('max(last_seen)')} FROM gold_devices HAVING count(*) > 0;
+  DELETE FROM gold_live_devices;
+  INSERT INTO gold_live_devices (last_sec, server, device_type, devices, plan_kbps)
+    SELECT ${secondSql('last_seen')}, server, coalesce(device_type, '${NO_TYPE}'), count(*),
+      sum(CAST(round(coalesce(plan_mbps, 0) * 1000) AS INTEGER))
+    FROM gold_devices WHERE status = 'connect' GROUP BY 1, 2, 3;
+  DELETE FROM gold_live_connects;
+  INSERT INTO gold_live_connects (sec, devices)
+    SELECT ${secondSql('connect_ts')}, count(*) FROM gold_devices WHERE connect_ts IS NOT NULL GROUP BY 1;
+  UPDATE gold_clients SET live_until = NULL WHERE live_until IS NOT NULL;
+  UPDATE gold_clients SET live_until = d.until
+    FROM (SELECT client, max(last_seen) AS until FROM gold_devices
+          WHERE status = 'connect' AND client IS NOT NULL GROUP BY client) d
+    WHERE gold_clients.client = d.client;
+`
+
+export function refillLiveState(db: Db): void {
+  db.exec(REFILL_LIVE_STATE_SQL)
+  refillClientWindows(db)
+}
+
+/** Counts the client windows again from the seconds there are (retention may have taken some they counted). */
+export const REFILL_CLIENT_WINDOWS_SQL = `
+    UPDATE gold_clients SET window_bytes = 0 WHERE window_bytes <> 0;
+    UPDATE gold_clients SET window_bytes = w.bytes
+      FROM (SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
+            WHERE sec > (SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S} GROUP BY client) w
+      WHERE gold_clients.client = w.client;`
+
+export function refillClientWindows(db: Db): void {
+  db.exec(REFILL_CLIENT_WINDOWS_SQL)
+}
+
+/** Usage bytes per client and second, as the gold stage sums a batch. */
+export interface ClientSecondBytes {
+  sec: number
+  client: string
+  bytes: number
+}
+
+const connected = (s: DeviceState | null): DeviceState | null => (s?.status === 'connect' ? s : null)
+
+export class LiveState {
+  private readonly anchorStmt
+  private readonly setAnchor
+  private readonly fallingOff
+  private readonly moveDevices
+  private readonly dropEmptyDevices
+  private readonly moveConnects
+  private readonly dropEmptyConnects
+  private readonly raiseClient
+  private readonly recomputeClient
+  private readonly moveWindow
+
+  constructor(private readonly db: Db) {
+    this.anchorStmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
+    this.setAnchor = db.prepare(
+      'INSERT INTO gold_live (id, newest_sec) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET newest_sec = excluded.newest_sec',
+    )
+    this.fallingOff = db.prepare<[number, number], { client: string; bytes: number }>(
+      'SELECT client, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?',
+    )
+    this.moveDevices = db.prepare<[number, string, string, number, number], { devices: number }>(
+      `INSERT INTO gold_live_devices (last_sec, server, device_type, devices, plan_kbps) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (last_sec, server, device_type) DO UPDATE SET devices = devices + excluded.devices,
+         plan_kbps = plan_kbps + excluded.plan_kbps
+       RETURNING devices`,
+    )
+    this.dropEmptyDevices = db.prepare(
+      'DELETE FROM gold_live_devices WHERE last_sec = ? AND server = ? AND device_type = ? AND devices = 0',
+    )
+    this.moveConnects = db.prepare<[number, number], { devices: number }>(
+      `INSERT INTO gold_live_connects (sec, devices) VALUES (?, ?)
+       ON CONFLICT (sec) DO UPDATE SET devices = devices + excluded.devices RETURNING devices`,
+    )
+    this.dropEmptyConnects = db.prepare('DELETE FROM gold_live_connects WHERE sec = ? AND devices = 0')
+    this.raiseClient = db.prepare(
+      'UPDATE gold_clients SET live_until = max(coalesce(live_until, :until), :until) WHERE client = :client',
+    )
+    this.recomputeClient = db.prepare(
+      `UPDATE gold_clients SET live_until = (
+         SELECT max(last_seen) FROM gold_devices WHERE client = :client AND status = 'connect')
+       WHERE client = :client`,
+    )
+    this.moveWindow = db.prepare('UPDATE gold_clients SET window_bytes = window_bytes + ? WHERE client = ?')
+  }
+
+  /** The newest second folded into gold, or null when gold is empty. */
+  anchor(): number | null {
+    return this.anchorStmt.get()?.newest_sec ?? null
+  }
+
+  /**
+   * Moves the anchor and the client windows to `newest` for a batch whose usage per client and second is
+   * `added`. Call it before the batch's seconds are written (the seconds leaving the window are read as the
+   * window counted them), and the function it returns once they and the batch's clients are written.
+   */
+  beginWindow(anchor: number | null, newest: number, added: readonly ClientSecondBytes[]): () => void {
+    if (anchor !== null && newest === anchor && added.length === 0) return () => {}
+    if (anchor === null || newest - anchor >= CLIENT_WINDOW_S) {
+      // The whole window is new: counted again once the batch's seconds are in.
+      return () => {
+        this.setAnchor.run(newest)
+        refillClientWindows(this.db)
+      }
+    }
+    const delta = new Map<string, number>()
+    const add = (client: string, bytes: number) => delta.set(client, (delta.get(client) ?? 0) + bytes)
+    for (const r of this.fallingOff.iterate(anchor - CLIENT_WINDOW_S, newest - CLIENT_WINDOW_S))
+      add(r.client, -r.bytes)
+    for (const r of added) if (r.sec > newest - CLIENT_WINDOW_S) add(r.client, r.bytes)
+    return () => {
+      for (const [client, bytes] of delta) if (bytes !== 0) this.moveWindow.run(bytes, client)
+      if (newest !== anchor) this.setAnchor.run(newest)
+    }
+  }
+
+  /** Moves the device counts and client states by what a batch changed, after gold_devices is written. */
+  applyDeviceChanges(changes: readonly DeviceChange[]): void {
+    const devices = new Map<string, { key: [number, string, string]; devices: number; kbps: number }>()
+    const moveDevice = (s: DeviceState, sign: 1 | -1) => {
+      const key: [number, string, string] = [secondOf(s.last_seen), s.server ?? '', s.device_type ?? NO_TYPE]
+      const k = key.join('\u0000')
+      const entry = devices.get(k) ?? { key, devices: 0, kbps: 0 }
+      entry.devices += sign
+      entry.kbps += sign * planKbps(s.plan_mbps)
+      devices.set(k, entry)
+    }
+    const connects = new Map<number, number>()
+    const moveConnect = (ts: number, sign: 1 | -1) =>
+      connects.set(secondOf(ts), (connects.get(secondOf(ts)) ?? 0) + sign)
+    const raised = new Map<string, number>()
+    const recompute = new Set<string>()
+
+    for (const { before, after } of changes) {
+      const was = connected(before)
+      const is = connected(after)
+      if (was) moveDevice(was, -1)
+      if (is) moveDevice(is, 1)
+      if (before?.connect_ts !== after.connect_ts) {
+        if (before?.connect_ts != null) moveConnect(before.connect_ts, -1)
+        if (after.connect_ts !== null) moveConnect(after.connect_ts, 1)
+      }
+      // A device only ever moves its client's live_until forward while it stays connected to that client;
+      // one that leaves (a disconnect, another client) makes the client's other devices count again.
+      if (is?.client) raised.set(is.client, Math.max(raised.get(is.client) ?? is.last_seen, is.last_seen))
+      if (was?.client && was.client !== is?.client) recompute.add(was.client)
+    }
+
+    for (const { key, devices: n, kbps } of devices.values()) {
+      if (n === 0 && kbps === 0) continue
+      if (this.moveDevices.get(...key, n, kbps)?.devices === 0) this.dropEmptyDevices.run(...key)
+    }
+    for (const [sec, n] of connects) {
+      if (n !== 0 && this.moveConnects.get(sec, n)?.devices === 0) this.dropEmptyConnects.run(sec)
+    }
+    for (const [client, until] of raised) if (!recompute.has(client)) this.raiseClient.run({ until, client })
+    for (const client of recompute) this.recomputeClient.run({ client })
+  }
+}
