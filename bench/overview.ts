@@ -25,8 +25,13 @@ const timed = (run: () => unknown): number => {
 
 export interface SilverDbInfo {
   reader: Db
-  /** The newest event's time: "now" for the metrics. */
+  /**
+   * "Now" for the metrics: the first whole second that includes the newest event, as a live dashboard asks
+   * (the live state answers).
+   */
   at: number
+  /** A second earlier: a T in the past, before the newest event, answered without the live state. */
+  pastAt: number
   events: number
   devices: number
   clients: number
@@ -36,9 +41,11 @@ export function openSilverDb(mode: Mode): SilverDbInfo {
   const events = SIZES[mode].silverEvents
   const reader = openDb(silverDb(events).path, { readonly: true })
   const count = (sql: string) => (reader.prepare(sql).get() as { n: number }).n
+  const newest = count('SELECT max(ts) AS n FROM silver_events')
   return {
     reader,
-    at: count('SELECT max(ts) AS n FROM silver_events'),
+    at: Math.ceil(newest / 1000) * 1000,
+    pastAt: Math.ceil(newest / 1000) * 1000 - 1000,
     events,
     devices: count('SELECT count(*) AS n FROM gold_devices'),
     clients: count('SELECT count(*) AS n FROM gold_clients'),
@@ -85,9 +92,12 @@ export async function overviewBench(mode: Mode): Promise<BenchResult> {
   const { queryRuns, queryBudgetS } = SIZES[mode]
   const first = timed(() => overview(db.at, settings))
   const runs = repeat(() => overview(db.at, settings), queryRuns, queryBudgetS * 1000)
+  const past = median([1, 2, 3].map(() => timed(() => overview(db.pastAt, settings))))
   const details = [
     `Overview at ${fmt.int(db.events)} silver events, each metric alone:`,
     ...metricTimes(db.reader, db.at, settings),
+    `The same overview one second earlier, a T in the past that the live state cannot answer: ${fmt.ms(past)} (median of 3); each metric alone:`,
+    ...metricTimes(db.reader, db.pastAt, settings),
   ]
   db.reader.close()
   return {
@@ -97,7 +107,7 @@ export async function overviewBench(mode: Mode): Promise<BenchResult> {
         median(runs),
         50,
         fmt.ms,
-        `${runs.length} runs after a first one, at the newest event, read-only connection; first run ${fmt.ms(first)}, slowest ${fmt.ms(percentile(runs, 1))}; ${fmt.int(db.devices)} devices, ${fmt.int(db.clients)} clients`,
+        `${runs.length} runs after a first one, at the second of the newest event (from the live state), read-only connection; first run ${fmt.ms(first)}, slowest ${fmt.ms(percentile(runs, 1))}; ${fmt.int(db.devices)} devices, ${fmt.int(db.clients)} clients`,
       ),
     ],
     details,

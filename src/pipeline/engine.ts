@@ -53,6 +53,7 @@ export const GOLD_TABLES = [
   'gold_live',
   'gold_live_devices',
   'gold_live_connects',
+  'gold_live_pairs',
 ]
 
 const emptyOutcome = (): PayloadOutcome => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] })

@@ -2,7 +2,7 @@
 // silver and gold by event time (quarantine and duplicates by the time their record was received). Bronze rows go with their landing payload (lineage).
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
-import { refillClientWindows } from './gold/live-state'
+import { refillWindows } from './gold/live-state'
 
 const DAY = 86_400_000
 
@@ -43,8 +43,8 @@ export function applyRetention(
   const deleted: Record<string, number> = {}
   db.transaction(() => {
     for (const [table, sql, cutoff] of deletes) deleted[table] = db.prepare(sql).run(cutoff).changes
-    // The client windows of the live state count seconds: they may have been among those just taken.
-    if (deleted.gold_client_usage_second! > 0) refillClientWindows(db)
+    // The windows of the live state count seconds: they may have been among those just taken.
+    if (deleted.gold_client_usage_second! > 0 || deleted.gold_flow_second! > 0) refillWindows(db)
   })()
   return deleted
 }

@@ -1,4 +1,4 @@
-import { REFILL_LIVE_STATE_SQL, REFILL_CLIENT_WINDOWS_SQL } from '../gold/live-state'
+import { REFILL_CLIENT_WINDOWS_SQL, REFILL_LIVE_STATE_SQL, REFILL_PAIR_WINDOWS_SQL } from '../gold/live-state'
 
 // Numbered migrations, applied in order and recorded in PRAGMA user_version. A database whose
 // user_version is newer than this list was written by a newer Vigia: we refuse to touch it.
@@ -271,7 +271,15 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   ALTER TABLE gold_clients ADD COLUMN live_until INTEGER;  -- last event of its devices whose status is a connect
   ALTER TABLE gold_clients ADD COLUMN window_bytes INTEGER NOT NULL DEFAULT 0;  -- usage in (N - 300 s, N]
+  CREATE TABLE gold_live_pairs (     -- flow bytes per ordered pair in (N - 60 s, N], pairs with some only
+    device TEXT NOT NULL,
+    peer TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (device, peer)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX gold_live_pairs_bytes ON gold_live_pairs(bytes DESC, device, peer);
   ${REFILL_LIVE_STATE_SQL}
   ${REFILL_CLIENT_WINDOWS_SQL}
+  ${REFILL_PAIR_WINDOWS_SQL}
   `,
 ]

@@ -152,12 +152,19 @@ export class GoldStage {
       this.devices.apply(e)
     }
 
-    const clientSeconds = [...sums.clientSecond.entries.values()].map(({ key, values }) => ({
-      sec: key[0] as number,
-      client: key[1] as string,
-      bytes: values[0]!,
-    }))
-    const finishWindows = this.live.beginWindow(anchor, newest, clientSeconds)
+    // Per second, the key after the second, and the bytes.
+    const keyedSeconds = (sum: Sums, keyParts: number) =>
+      [...sum.entries.values()].map(({ key, values }) => ({
+        sec: key[0] as number,
+        key: key.slice(1, 1 + keyParts) as string[],
+        bytes: values[0]!,
+      }))
+    const finishWindows = this.live.beginWindows(
+      anchor,
+      newest,
+      keyedSeconds(sums.clientSecond, 1),
+      keyedSeconds(sums.flowSecond, 2),
+    )
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
       const stmt = this.upserts[name]
       for (const { key, values } of sum.entries.values()) stmt.run(...key, ...values)

@@ -14,6 +14,7 @@ const LIVE = [
   'SELECT * FROM gold_live_devices',
   'SELECT * FROM gold_live_connects',
   'SELECT client, live_until, window_bytes FROM gold_clients',
+  'SELECT * FROM gold_live_pairs',
 ]
 
 let temp: ReturnType<typeof tempDir>
@@ -85,8 +86,9 @@ describe('live state', () => {
       compared++
     }
     // The states compared are not empty: devices connected, clients with bytes in the window.
-    const [anchor, devices, connects, clients] = dump()
+    const [anchor, devices, connects, clients, pairs] = dump()
     expect(anchor).toHaveLength(1)
+    expect(pairs!.length).toBeGreaterThan(10)
     expect(devices!.length).toBeGreaterThan(10)
     expect(connects!.length).toBeGreaterThan(10)
     expect(clients!.some((c) => JSON.parse(c)[2] > 0)).toBe(true)
@@ -141,5 +143,22 @@ describe('live state', () => {
     const { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)
     expect(kept[3]).not.toEqual(before)
+  })
+})
+
+describe('migration 4', () => {
+  it('counts the live state of a database written before it, as the engine would have kept it', () => {
+    const shape = { seed: 9, start: START, minutes: 12, events: 3000, devices: 40, clients: 12, servers: 3 }
+    ingest(nearlyInOrder(randomEvents(shape), 2, 80))
+    const kept = dump()
+    // Back to schema 3, as a database written by the previous version.
+    engine.db.exec(`
+      DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs;
+      ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes;
+      PRAGMA user_version = 3;`)
+    engine.close()
+    engine = Engine.open(temp.path('vigia.db'))
+    expect(engine.db.pragma('user_version', { simple: true })).toBe(4)
+    expect(dump()).toEqual(kept)
   })
 })

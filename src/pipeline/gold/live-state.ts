@@ -6,15 +6,19 @@
 //   gold_live_connects   devices counted per second of their latest connect: distinct devices in a window;
 //   gold_clients         live_until, the last event of the client's devices whose latest status is a
 //                        connect (connected at T = live_until > T - idle), and window_bytes, its usage
-//                        bytes in (N - 300 s, N].
+//                        bytes in (N - 300 s, N];
+//   gold_live_pairs      bytes per ordered device pair in (N - 60 s, N], for the pairs with some.
 // Every figure is a sum of integers moved by each device's state before and after a batch, so it is exact
 // and the same as recomputing it (refillLiveState; a test holds the two to each other).
 import type { Db } from '../db/open'
 import { secondOf } from './buckets'
 import type { DeviceChange, DeviceState } from './device-states'
+import { SlidingSum, type KeyedSecond } from './sliding-sum'
 
 /** The window of window_bytes: the heavy-client window. */
 export const CLIENT_WINDOW_S = 300
+/** The window of gold_live_pairs: the device-pair window. */
+export const PAIR_WINDOW_S = 60
 
 // The device type of a device without one, in gold_live_devices' key (device types never are empty).
 const NO_TYPE = ''
@@ -48,26 +52,26 @@ export const REFILL_LIVE_STATE_SQL = `
 
 export function refillLiveState(db: Db): void {
   db.exec(REFILL_LIVE_STATE_SQL)
-  refillClientWindows(db)
+  refillWindows(db)
 }
 
 /** Counts the client windows again from the seconds there are (retention may have taken some they counted). */
 export const REFILL_CLIENT_WINDOWS_SQL = `
-    UPDATE gold_clients SET window_bytes = 0 WHERE window_bytes <> 0;
-    UPDATE gold_clients SET window_bytes = w.bytes
-      FROM (SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
-            WHERE sec > (SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S} GROUP BY client) w
-      WHERE gold_clients.client = w.client;`
+  UPDATE gold_clients SET window_bytes = 0 WHERE window_bytes <> 0;
+  UPDATE gold_clients SET window_bytes = w.bytes
+    FROM (SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
+          WHERE sec > (SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S} GROUP BY client) w
+    WHERE gold_clients.client = w.client;`
 
-export function refillClientWindows(db: Db): void {
-  db.exec(REFILL_CLIENT_WINDOWS_SQL)
-}
+/** Counts the pair windows again from the seconds there are. */
+export const REFILL_PAIR_WINDOWS_SQL = `
+  DELETE FROM gold_live_pairs;
+  INSERT INTO gold_live_pairs (device, peer, bytes)
+    SELECT device, peer, sum(bytes) FROM gold_flow_second
+    WHERE sec > (SELECT newest_sec FROM gold_live) - ${PAIR_WINDOW_S} GROUP BY device, peer HAVING sum(bytes) > 0;`
 
-/** Usage bytes per client and second, as the gold stage sums a batch. */
-export interface ClientSecondBytes {
-  sec: number
-  client: string
-  bytes: number
+export function refillWindows(db: Db): void {
+  db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_PAIR_WINDOWS_SQL)
 }
 
 const connected = (s: DeviceState | null): DeviceState | null => (s?.status === 'connect' ? s : null)
@@ -75,22 +79,19 @@ const connected = (s: DeviceState | null): DeviceState | null => (s?.status === 
 export class LiveState {
   private readonly anchorStmt
   private readonly setAnchor
-  private readonly fallingOff
+  private readonly clientWindows: SlidingSum
+  private readonly pairWindows: SlidingSum
   private readonly moveDevices
   private readonly dropEmptyDevices
   private readonly moveConnects
   private readonly dropEmptyConnects
   private readonly raiseClient
   private readonly recomputeClient
-  private readonly moveWindow
 
   constructor(private readonly db: Db) {
     this.anchorStmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
     this.setAnchor = db.prepare(
       'INSERT INTO gold_live (id, newest_sec) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET newest_sec = excluded.newest_sec',
-    )
-    this.fallingOff = db.prepare<[number, number], { client: string; bytes: number }>(
-      'SELECT client, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?',
     )
     this.moveDevices = db.prepare<[number, string, string, number, number], { devices: number }>(
       `INSERT INTO gold_live_devices (last_sec, server, device_type, devices, plan_kbps) VALUES (?, ?, ?, ?, ?)
@@ -114,7 +115,26 @@ export class LiveState {
          SELECT max(last_seen) FROM gold_devices WHERE client = :client AND status = 'connect')
        WHERE client = :client`,
     )
-    this.moveWindow = db.prepare('UPDATE gold_clients SET window_bytes = window_bytes + ? WHERE client = ?')
+    const moveClient = db.prepare('UPDATE gold_clients SET window_bytes = window_bytes + ? WHERE client = ?')
+    this.clientWindows = new SlidingSum({
+      seconds: CLIENT_WINDOW_S,
+      stored: db.prepare('SELECT client, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?'),
+      move: ([client], bytes) => moveClient.run(bytes, client),
+      refill: () => db.exec(REFILL_CLIENT_WINDOWS_SQL),
+    })
+    const movePair = db.prepare<[string, string, number], { bytes: number }>(
+      `INSERT INTO gold_live_pairs (device, peer, bytes) VALUES (?, ?, ?)
+       ON CONFLICT (device, peer) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
+    )
+    const dropPair = db.prepare('DELETE FROM gold_live_pairs WHERE device = ? AND peer = ?')
+    this.pairWindows = new SlidingSum({
+      seconds: PAIR_WINDOW_S,
+      stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
+      move: ([device, peer], bytes) => {
+        if (movePair.get(device!, peer!, bytes)?.bytes === 0) dropPair.run(device, peer)
+      },
+      refill: () => db.exec(REFILL_PAIR_WINDOWS_SQL),
+    })
   }
 
   /** The newest second folded into gold, or null when gold is empty. */
@@ -123,27 +143,25 @@ export class LiveState {
   }
 
   /**
-   * Moves the anchor and the client windows to `newest` for a batch whose usage per client and second is
-   * `added`. Call it before the batch's seconds are written (the seconds leaving the window are read as the
-   * window counted them), and the function it returns once they and the batch's clients are written.
+   * Moves the anchor and the windows to `newest` for a batch that adds usage per client and second and flow
+   * bytes per pair and second. Call it before the batch's seconds are written (the seconds leaving a window
+   * are read as it counted them), and the function it returns once they and the batch's clients are.
    */
-  beginWindow(anchor: number | null, newest: number, added: readonly ClientSecondBytes[]): () => void {
-    if (anchor !== null && newest === anchor && added.length === 0) return () => {}
-    if (anchor === null || newest - anchor >= CLIENT_WINDOW_S) {
-      // The whole window is new: counted again once the batch's seconds are in.
-      return () => {
-        this.setAnchor.run(newest)
-        refillClientWindows(this.db)
-      }
-    }
-    const delta = new Map<string, number>()
-    const add = (client: string, bytes: number) => delta.set(client, (delta.get(client) ?? 0) + bytes)
-    for (const r of this.fallingOff.iterate(anchor - CLIENT_WINDOW_S, newest - CLIENT_WINDOW_S))
-      add(r.client, -r.bytes)
-    for (const r of added) if (r.sec > newest - CLIENT_WINDOW_S) add(r.client, r.bytes)
+  beginWindows(
+    anchor: number | null,
+    newest: number,
+    clientSeconds: readonly KeyedSecond[],
+    pairSeconds: readonly KeyedSecond[],
+  ): () => void {
+    if (anchor !== null && newest === anchor && clientSeconds.length === 0 && pairSeconds.length === 0)
+      return () => {}
+    const clients = this.clientWindows.begin(anchor, newest, clientSeconds)
+    const pairs = this.pairWindows.begin(anchor, newest, pairSeconds)
     return () => {
-      for (const [client, bytes] of delta) if (bytes !== 0) this.moveWindow.run(bytes, client)
+      // First: a window counted again reads the new anchor.
       if (newest !== anchor) this.setAnchor.run(newest)
+      clients()
+      pairs()
     }
   }
 

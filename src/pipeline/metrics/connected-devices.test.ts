@@ -6,6 +6,7 @@ import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { connectedDevicesQuery, connectedGroupsQuery, type ConnectedDevice } from './connected-devices'
+import { devicePairsMetric } from './device-pairs'
 import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
 import { planClass } from './plan-class'
@@ -175,15 +176,17 @@ describe('at and after the newest second, from the live state', () => {
     }
   }
 
-  it('gives what the queries for any T give: connected groups, distinct devices, heavy clients', () => {
+  it('gives what the queries for any T give: connected groups, distinct devices, heavy clients, pairs', () => {
     const groups = connectedGroupsQuery(engine.db)
+    const pairs = devicePairsMetric(engine.db)
     const distinct = distinctDevicesMetric(engine.db)
     const heavy = heavyClientsMetric(engine.db)
     const anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
     expect(anchor).toBe(Math.ceil(newest / 1000))
     let connected = 0
     let heavySeen = 0
-    for (const later of [0, 1, 7, 60, 299, 300, 301, 4 * 60 + 59, 5 * 60, 31 * 60]) {
+    let pairsSeen = 0
+    for (const later of [0, 1, 7, 30, 59, 60, 61, 299, 300, 301, 4 * 60 + 59, 5 * 60, 31 * 60]) {
       const sec = anchor + later
       const at = `at N + ${later} s`
       for (const idle of [IDLE, MIN, 30 * MIN]) {
@@ -203,8 +206,14 @@ describe('at and after the newest second, from the live state', () => {
         )
         heavySeen += live.heavyClients
       }
+      for (const limit of [1, 5, 20, 1000]) {
+        const live = pairs(sec, limit)
+        expect(live, `${at}, ${limit} pairs`).toEqual(withoutLiveState(() => pairs(sec, limit)))
+        pairsSeen += live.length
+      }
     }
     expect(connected).toBeGreaterThan(0)
     expect(heavySeen).toBeGreaterThan(0)
+    expect(pairsSeen).toBeGreaterThan(0)
   })
 })
