@@ -3,7 +3,7 @@ import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
 import { CONNECTED_AT_T } from './connected-devices'
 import { liveAnchorQuery } from './live'
-import { planClass } from './plan-class'
+import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 
 export const DEFINITION =
@@ -41,39 +41,57 @@ export function heavyClientsMetric(db: Db) {
      GROUP BY plan, heavy`,
   )
   // At or after gold's newest second N, the live state has each client's bytes in (N - 300 s, N] and when its
-  // connected devices were last seen: the window at T is that less the seconds (N - 300 s, T - 300 s].
-  const live = db.prepare<
-    { anchor: number; edge: number; from: number; bps: number },
-    { plan: number | null; heavy: number; clients: number }
-  >(
-    `SELECT c.plan_mbps AS plan, (c.window_bytes - coalesce(e.bytes, 0)) * 8.0 / ${HEAVY_WINDOW_S} >= :bps AS heavy,
-       count(*) AS clients
-     FROM gold_clients c LEFT JOIN (
-       SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
-       WHERE sec > :anchor - ${HEAVY_WINDOW_S} AND sec <= :edge GROUP BY client) e ON e.client = c.client
-     WHERE c.live_until > :from
-     GROUP BY plan, heavy`,
-  )
+  // connected devices were last seen: the window at T is that less the edge, the seconds (N - 300 s, T - 300 s].
+  // Counted in one pass over gold_clients, without grouping (sorting 100,000 rows costs more than the pass).
+  const liveCounts = (edge: string) =>
+    db.prepare<{ anchor: number; edge: number; from: number; bps: number }, LiveCounts>(
+      `WITH edge AS MATERIALIZED (
+         SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
+         WHERE sec > :anchor - ${HEAVY_WINDOW_S} AND sec <= :edge GROUP BY client)
+       SELECT count(*) AS connected,
+         total((c.window_bytes - ${edge}) * 8.0 / ${HEAVY_WINDOW_S} >= :bps) AS heavy,
+         total(c.plan_mbps IS NULL) AS unknown,
+         total(c.plan_mbps <= ${LOW_MAX_MBPS}) AS low,
+         total(c.plan_mbps > ${LOW_MAX_MBPS} AND c.plan_mbps <= ${MEDIUM_MAX_MBPS}) AS medium,
+         total(c.plan_mbps > ${MEDIUM_MAX_MBPS}) AS high
+       FROM gold_clients c ${edge === '0' ? '' : 'LEFT JOIN edge e ON e.client = c.client'}
+       WHERE c.live_until > :from`,
+    )
+  const liveAtAnchor = liveCounts('0')
+  const liveAfterAnchor = liveCounts('coalesce(e.bytes, 0)')
   const liveAnchor = liveAnchorQuery(db)
-  const groups = (sec: number, idleMs: number, bps: number) => {
+
+  const fromLiveState = (sec: number, idleMs: number, bps: number): HeavyCounts | null => {
     const anchor = liveAnchor(sec)
-    if (anchor !== null) {
-      const edge = Math.min(sec - HEAVY_WINDOW_S, anchor)
-      return live.all({ anchor, edge, from: sec * 1000 - idleMs, bps })
+    if (anchor === null) return null
+    const edge = Math.min(sec - HEAVY_WINDOW_S, anchor)
+    const stmt = edge <= anchor - HEAVY_WINDOW_S ? liveAtAnchor : liveAfterAnchor
+    const r = stmt.get({ anchor, edge, from: sec * 1000 - idleMs, bps })!
+    return {
+      connected: r.connected,
+      heavy: r.heavy,
+      classes: { low: r.low, medium: r.medium, high: r.high, unknown: r.unknown },
     }
+  }
+  const fromGold = (sec: number, idleMs: number, bps: number): HeavyCounts => {
     // At or above the threshold in bit/s, computed as bytes * 8 / 300 like the throughput itself.
     const heavyClients = usage.atLeast(sec, HEAVY_WINDOW_S, bps)
-    return clients.all({ t: sec * 1000, idle: idleMs, heavy: JSON.stringify(heavyClients) })
-  }
-  return (sec: number, idleMs: number, thresholdMbps: number): HeavyClientsMetric => {
-    const classes = { low: 0, medium: 0, high: 0, unknown: 0 }
-    let connected = 0
-    let heavy = 0
-    for (const r of groups(sec, idleMs, thresholdMbps * 1e6)) {
-      classes[planClass(r.plan)] += r.clients
-      connected += r.clients
-      if (r.heavy) heavy += r.clients
+    const counts: HeavyCounts = {
+      connected: 0,
+      heavy: 0,
+      classes: { low: 0, medium: 0, high: 0, unknown: 0 },
     }
+    for (const r of clients.all({ t: sec * 1000, idle: idleMs, heavy: JSON.stringify(heavyClients) })) {
+      counts.classes[planClass(r.plan)] += r.clients
+      counts.connected += r.clients
+      if (r.heavy) counts.heavy += r.clients
+    }
+    return counts
+  }
+
+  return (sec: number, idleMs: number, thresholdMbps: number): HeavyClientsMetric => {
+    const bps = thresholdMbps * 1e6
+    const { connected, heavy, classes } = fromLiveState(sec, idleMs, bps) ?? fromGold(sec, idleMs, bps)
     const share = (n: number) => (connected === 0 ? null : n / connected)
     return {
       thresholdMbps,
@@ -84,4 +102,19 @@ export function heavyClientsMetric(db: Db) {
       highPlanShare: share(classes.high),
     }
   }
+}
+
+interface HeavyCounts {
+  connected: number
+  heavy: number
+  classes: Record<PlanClass, number>
+}
+
+interface LiveCounts {
+  connected: number
+  heavy: number
+  low: number
+  medium: number
+  high: number
+  unknown: number
 }

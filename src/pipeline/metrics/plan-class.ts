@@ -1,8 +1,8 @@
 export type PlanClass = 'low' | 'medium' | 'high' | 'unknown'
 
 /** The seed project's classes: low up to 20 Mb/s, medium above 20 up to 100, high above 100. */
-const LOW_MAX_MBPS = 20
-const MEDIUM_MAX_MBPS = 100
+export const LOW_MAX_MBPS = 20
+export const MEDIUM_MAX_MBPS = 100
 
 export function planClass(planMbps: number | null): PlanClass {
   if (planMbps === null) return 'unknown'
@@ -10,8 +10,3 @@ export function planClass(planMbps: number | null): PlanClass {
   if (planMbps <= MEDIUM_MAX_MBPS) return 'medium'
   return 'high'
 }
-
-/** planClass in SQL, of the column or expression `plan`. */
-export const planClassSql = (plan: string): string =>
-  `CASE WHEN ${plan} IS NULL THEN 'unknown' WHEN ${plan} <= ${LOW_MAX_MBPS} THEN 'low'
-     WHEN ${plan} <= ${MEDIUM_MAX_MBPS} THEN 'medium' ELSE 'high' END`
