@@ -4,6 +4,8 @@ import { AlertEvaluator } from '../src/pipeline/alerts/evaluator'
 import { Engine } from '../src/pipeline/engine'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { GoldStage } from '../src/pipeline/gold/gold-stage'
+import { LiveState } from '../src/pipeline/gold/live-state'
+import { SlidingSum } from '../src/pipeline/gold/sliding-sum'
 import { SilverStage } from '../src/pipeline/silver/silver-stage'
 
 type Method = (...args: unknown[]) => unknown
@@ -16,6 +18,9 @@ const STAGES: [label: string, proto: object, method: string][] = [
   ['  gold: sum, upsert gold', GoldStage.prototype, 'fold'],
   ['    gold_devices: read states', DeviceStates.prototype, 'load'],
   ['    gold_devices: write states', DeviceStates.prototype, 'flush'],
+  ['    live state: read the seconds leaving the windows', SlidingSum.prototype, 'moves'],
+  ['    live state: move device counts', LiveState.prototype, 'moveDevices'],
+  ['    live state: write the rest', LiveState.prototype, 'finish'],
   ['  alerts: judge new minutes', AlertEvaluator.prototype, 'run'],
 ]
 
@@ -47,7 +52,7 @@ export function stageReport(totalMs: number): string[] {
   const lines = STAGES.filter(([label]) => spent.has(label)).map(([label]) => line(label, spent.get(label)!))
   const call = spent.get(STAGES[0]![0]) ?? spent.get(STAGES[1]![0])
   if (call !== undefined) {
-    const staged = [3, 4, 7].reduce((sum, i) => sum + (spent.get(STAGES[i]![0]) ?? 0), 0)
+    const staged = [3, 4, 9].reduce((sum, i) => sum + (spent.get(STAGES[i]![0]) ?? 0), 0)
     lines.splice(1, 0, line('  landing + bronze, and the commit (the rest)', call - staged))
   }
   return lines

@@ -75,10 +75,13 @@ export class GoldStage {
     }
     this.devices = new DeviceStates(db)
     this.live = new LiveState(db)
+    // With the client's move of the live state: live_until only forward, window bytes added.
     this.touchClient = db.prepare(
-      `INSERT INTO gold_clients (client, first_seen, last_seen) VALUES (?, ?, ?)
+      `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-         last_seen = max(last_seen, excluded.last_seen)`,
+         last_seen = max(last_seen, excluded.last_seen),
+         live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
+         window_bytes = window_bytes + excluded.window_bytes`,
     )
     this.clientPlan = db.prepare(
       `UPDATE gold_clients SET plan_mbps = ?, plan_ts = ? WHERE client = ? AND (plan_ts IS NULL OR plan_ts <= ?)`,
@@ -159,7 +162,7 @@ export class GoldStage {
         key: key.slice(1, 1 + keyParts) as string[],
         bytes: values[0]!,
       }))
-    const finishWindows = this.live.beginWindows(
+    const live = this.live.begin(
       anchor,
       newest,
       keyedSeconds(sums.clientSecond, 1),
@@ -169,11 +172,13 @@ export class GoldStage {
       const stmt = this.upserts[name]
       for (const { key, values } of sum.entries.values()) stmt.run(...key, ...values)
     }
-    const changes = this.devices.flush()
-    for (const [client, [first, last]] of clients) this.touchClient.run(client, first, last)
+    this.live.moveDevices(live, this.devices.flush())
+    for (const [client, [first, last]] of clients) {
+      const { until, bytes } = this.live.takeClient(live, client)
+      this.touchClient.run(client, first, last, until, bytes)
+    }
     for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
-    finishWindows()
-    this.live.applyDeviceChanges(changes)
+    this.live.finish(live)
     for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
     this.watermarks.set('gold', rows.at(-1)!.id)
   }

@@ -13,7 +13,7 @@
 import type { Db } from '../db/open'
 import { secondOf } from './buckets'
 import type { DeviceChange, DeviceState } from './device-states'
-import { SlidingSum, type KeyedSecond } from './sliding-sum'
+import { SlidingSum, type KeyedSecond, type Moves } from './sliding-sum'
 
 /** The window of window_bytes: the heavy-client window. */
 export const CLIENT_WINDOW_S = 300
@@ -76,24 +76,45 @@ export function refillWindows(db: Db): void {
 
 const connected = (s: DeviceState | null): DeviceState | null => (s?.status === 'connect' ? s : null)
 
+/** What a batch moves in a client's row: a later live_until, and bytes into or out of its window. */
+export interface ClientMove {
+  until: number | null
+  bytes: number
+}
+
+/** One batch's moves of the live state, from `LiveState.begin` to `LiveState.finish`. */
+export interface LiveBatch {
+  anchor: number | null
+  newest: number
+  /** Per client; taken (`takeClient`) by the clients written with the batch's other columns. */
+  clients: Map<string, ClientMove>
+  /** Clients a device left (disconnected, or moved to another client): their live_until is counted again. */
+  recompute: Set<string>
+  /** Null when the window is counted again. */
+  clientWindows: Moves | null
+  pairWindows: Moves | null
+}
+
 export class LiveState {
   private readonly anchorStmt
   private readonly setAnchor
   private readonly clientWindows: SlidingSum
   private readonly pairWindows: SlidingSum
-  private readonly moveDevices
+  private readonly moveDeviceCounts
   private readonly dropEmptyDevices
   private readonly moveConnects
   private readonly dropEmptyConnects
-  private readonly raiseClient
+  private readonly moveClient
   private readonly recomputeClient
+  private readonly movePair
+  private readonly dropPair
 
   constructor(private readonly db: Db) {
     this.anchorStmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
     this.setAnchor = db.prepare(
       'INSERT INTO gold_live (id, newest_sec) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET newest_sec = excluded.newest_sec',
     )
-    this.moveDevices = db.prepare<[number, string, string, number, number], { devices: number }>(
+    this.moveDeviceCounts = db.prepare<[number, string, string, number, number], { devices: number }>(
       `INSERT INTO gold_live_devices (last_sec, server, device_type, devices, plan_kbps) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (last_sec, server, device_type) DO UPDATE SET devices = devices + excluded.devices,
          plan_kbps = plan_kbps + excluded.plan_kbps
@@ -107,33 +128,29 @@ export class LiveState {
        ON CONFLICT (sec) DO UPDATE SET devices = devices + excluded.devices RETURNING devices`,
     )
     this.dropEmptyConnects = db.prepare('DELETE FROM gold_live_connects WHERE sec = ? AND devices = 0')
-    this.raiseClient = db.prepare(
-      'UPDATE gold_clients SET live_until = max(coalesce(live_until, :until), :until) WHERE client = :client',
+    // As the gold stage's upsert of the batch's clients moves them: live_until only forward, bytes added.
+    this.moveClient = db.prepare(
+      `UPDATE gold_clients SET live_until = coalesce(max(live_until, :until), live_until, :until),
+         window_bytes = window_bytes + :bytes
+       WHERE client = :client`,
     )
     this.recomputeClient = db.prepare(
       `UPDATE gold_clients SET live_until = (
          SELECT max(last_seen) FROM gold_devices WHERE client = :client AND status = 'connect')
        WHERE client = :client`,
     )
-    const moveClient = db.prepare('UPDATE gold_clients SET window_bytes = window_bytes + ? WHERE client = ?')
     this.clientWindows = new SlidingSum({
       seconds: CLIENT_WINDOW_S,
       stored: db.prepare('SELECT client, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?'),
-      move: ([client], bytes) => moveClient.run(bytes, client),
-      refill: () => db.exec(REFILL_CLIENT_WINDOWS_SQL),
     })
-    const movePair = db.prepare<[string, string, number], { bytes: number }>(
+    this.movePair = db.prepare<[string, string, number], { bytes: number }>(
       `INSERT INTO gold_live_pairs (device, peer, bytes) VALUES (?, ?, ?)
        ON CONFLICT (device, peer) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
     )
-    const dropPair = db.prepare('DELETE FROM gold_live_pairs WHERE device = ? AND peer = ?')
+    this.dropPair = db.prepare('DELETE FROM gold_live_pairs WHERE device = ? AND peer = ?')
     this.pairWindows = new SlidingSum({
       seconds: PAIR_WINDOW_S,
       stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
-      move: ([device, peer], bytes) => {
-        if (movePair.get(device!, peer!, bytes)?.bytes === 0) dropPair.run(device, peer)
-      },
-      refill: () => db.exec(REFILL_PAIR_WINDOWS_SQL),
     })
   }
 
@@ -143,30 +160,35 @@ export class LiveState {
   }
 
   /**
-   * Moves the anchor and the windows to `newest` for a batch that adds usage per client and second and flow
-   * bytes per pair and second. Call it before the batch's seconds are written (the seconds leaving a window
-   * are read as it counted them), and the function it returns once they and the batch's clients are.
+   * Begins a batch that moves gold's newest second from `anchor` to `newest` and adds usage per client and
+   * second and flow bytes per pair and second: reads the seconds leaving the windows, before the batch's
+   * seconds are written.
    */
-  beginWindows(
+  begin(
     anchor: number | null,
     newest: number,
     clientSeconds: readonly KeyedSecond[],
     pairSeconds: readonly KeyedSecond[],
-  ): () => void {
-    if (anchor !== null && newest === anchor && clientSeconds.length === 0 && pairSeconds.length === 0)
-      return () => {}
-    const clients = this.clientWindows.begin(anchor, newest, clientSeconds)
-    const pairs = this.pairWindows.begin(anchor, newest, pairSeconds)
-    return () => {
-      // First: a window counted again reads the new anchor.
-      if (newest !== anchor) this.setAnchor.run(newest)
-      clients()
-      pairs()
+  ): LiveBatch {
+    const clientWindows = this.clientWindows.moves(anchor, newest, clientSeconds)
+    const clients = new Map<string, ClientMove>()
+    for (const { key, bytes } of clientWindows?.values() ?? [])
+      if (bytes !== 0) clients.set(key[0]!, { until: null, bytes })
+    return {
+      anchor,
+      newest,
+      clients,
+      recompute: new Set(),
+      clientWindows,
+      pairWindows: this.pairWindows.moves(anchor, newest, pairSeconds),
     }
   }
 
-  /** Moves the device counts and client states by what a batch changed, after gold_devices is written. */
-  applyDeviceChanges(changes: readonly DeviceChange[]): void {
+  /**
+   * Moves the device counts by what the batch changed, and gathers the clients' later live_until: after
+   * gold_devices is written.
+   */
+  moveDevices(batch: LiveBatch, changes: readonly DeviceChange[]): void {
     const devices = new Map<string, { key: [number, string, string]; devices: number; kbps: number }>()
     const moveDevice = (s: DeviceState, sign: 1 | -1) => {
       const key: [number, string, string] = [secondOf(s.last_seen), s.server ?? '', s.device_type ?? NO_TYPE]
@@ -179,8 +201,6 @@ export class LiveState {
     const connects = new Map<number, number>()
     const moveConnect = (ts: number, sign: 1 | -1) =>
       connects.set(secondOf(ts), (connects.get(secondOf(ts)) ?? 0) + sign)
-    const raised = new Map<string, number>()
-    const recompute = new Set<string>()
 
     for (const { before, after } of changes) {
       const was = connected(before)
@@ -193,18 +213,41 @@ export class LiveState {
       }
       // A device only ever moves its client's live_until forward while it stays connected to that client;
       // one that leaves (a disconnect, another client) makes the client's other devices count again.
-      if (is?.client) raised.set(is.client, Math.max(raised.get(is.client) ?? is.last_seen, is.last_seen))
-      if (was?.client && was.client !== is?.client) recompute.add(was.client)
+      if (is?.client) {
+        const move = batch.clients.get(is.client) ?? { until: null, bytes: 0 }
+        move.until = Math.max(move.until ?? is.last_seen, is.last_seen)
+        batch.clients.set(is.client, move)
+      }
+      if (was?.client && was.client !== is?.client) batch.recompute.add(was.client)
     }
 
     for (const { key, devices: n, kbps } of devices.values()) {
       if (n === 0 && kbps === 0) continue
-      if (this.moveDevices.get(...key, n, kbps)?.devices === 0) this.dropEmptyDevices.run(...key)
+      if (this.moveDeviceCounts.get(...key, n, kbps)?.devices === 0) this.dropEmptyDevices.run(...key)
     }
     for (const [sec, n] of connects) {
       if (n !== 0 && this.moveConnects.get(sec, n)?.devices === 0) this.dropEmptyConnects.run(sec)
     }
-    for (const [client, until] of raised) if (!recompute.has(client)) this.raiseClient.run({ until, client })
-    for (const client of recompute) this.recomputeClient.run({ client })
+  }
+
+  /** A client's move, taken out of the batch to be written with the client's other columns. */
+  takeClient(batch: LiveBatch, client: string): ClientMove {
+    const move = batch.clients.get(client)
+    batch.clients.delete(client)
+    return move ?? { until: null, bytes: 0 }
+  }
+
+  /** Writes what is left of the batch: after its clients are written. */
+  finish(batch: LiveBatch): void {
+    // First: a window counted again reads the new anchor.
+    if (batch.newest !== batch.anchor) this.setAnchor.run(batch.newest)
+    for (const [client, { until, bytes }] of batch.clients) this.moveClient.run({ client, until, bytes })
+    for (const client of batch.recompute) this.recomputeClient.run({ client })
+    if (batch.clientWindows === null) this.db.exec(REFILL_CLIENT_WINDOWS_SQL)
+    if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)
+    for (const { key, bytes } of batch.pairWindows?.values() ?? []) {
+      const [device, peer] = key as [string, string]
+      if (bytes !== 0 && this.movePair.get(device, peer, bytes)?.bytes === 0) this.dropPair.run(device, peer)
+    }
   }
 }

@@ -9,34 +9,33 @@ export interface KeyedSecond {
   bytes: number
 }
 
+/** How much each key's sum moves, by the key's parts joined with NUL. */
+export type Moves = Map<string, { key: readonly string[]; bytes: number }>
+
 export interface SlidingSumSpec {
   /** The window's length W, in seconds. */
   seconds: number
   /** The stored bytes per key of the seconds `from < sec <= to`, as rows of [...key, bytes]. */
   stored: Statement<[number, number], unknown[]>
-  /** Moves one key's sum by `bytes`. */
-  move: (key: readonly string[], bytes: number) => void
-  /** Counts every sum again from the stored seconds, with the new N already recorded. */
-  refill: () => void
 }
 
 export class SlidingSum {
   constructor(private readonly spec: SlidingSumSpec) {}
 
   /**
-   * Moves the window from `anchor` (null when gold was empty) to `newest` for a batch that adds `added`. Call
-   * it before the batch's seconds are stored, and the function it returns once they are and N is recorded;
-   * a window that moved by its whole length is counted again instead.
+   * How the window moves from `anchor` (null when gold was empty) to `newest` for a batch that adds `added`:
+   * read before the batch's seconds are stored. Null when the window moved by its whole length or more: it
+   * is counted again instead.
    */
-  begin(anchor: number | null, newest: number, added: readonly KeyedSecond[]): () => void {
-    const { seconds, stored, move, refill } = this.spec
-    if (anchor === null || newest - anchor >= seconds) return refill
-    const delta = new Map<string, { key: readonly string[]; bytes: number }>()
+  moves(anchor: number | null, newest: number, added: readonly KeyedSecond[]): Moves | null {
+    const { seconds, stored } = this.spec
+    if (anchor === null || newest - anchor >= seconds) return null
+    const moves: Moves = new Map()
     const add = (key: readonly string[], bytes: number) => {
       const k = key.join('\u0000')
-      const entry = delta.get(k)
+      const entry = moves.get(k)
       if (entry) entry.bytes += bytes
-      else delta.set(k, { key, bytes })
+      else moves.set(k, { key, bytes })
     }
     if (newest > anchor)
       for (const row of stored.raw().iterate(anchor - seconds, newest - seconds)) {
@@ -44,8 +43,6 @@ export class SlidingSum {
         add(values.slice(0, -1) as string[], -(values.at(-1) as number))
       }
     for (const r of added) if (r.sec > newest - seconds) add(r.key, r.bytes)
-    return () => {
-      for (const { key, bytes } of delta.values()) if (bytes !== 0) move(key, bytes)
-    }
+    return moves
   }
 }
