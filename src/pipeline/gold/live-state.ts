@@ -30,6 +30,9 @@ const secondSql = (x: string) => `(${x} / 1000 + (${x} % 1000 > 0))`
 export const planKbps = (planMbps: number | null): number =>
   planMbps === null ? 0 : Math.round(planMbps * 1000)
 
+/** planKbps in SQL, of a row's plan_mbps. */
+export const PLAN_KBPS_SQL = 'CAST(round(coalesce(plan_mbps, 0) * 1000) AS INTEGER)'
+
 /** Recomputes the live state from gold_devices and gold_client_usage_second. */
 export const REFILL_LIVE_STATE_SQL = `
   DELETE FROM gold_live;
@@ -38,7 +41,7 @@ export const REFILL_LIVE_STATE_SQL = `
   DELETE FROM gold_live_devices;
   INSERT INTO gold_live_devices (last_sec, server, device_type, devices, plan_kbps)
     SELECT ${secondSql('last_seen')}, server, coalesce(device_type, '${NO_TYPE}'), count(*),
-      sum(CAST(round(coalesce(plan_mbps, 0) * 1000) AS INTEGER))
+      sum(${PLAN_KBPS_SQL})
     FROM gold_devices WHERE status = 'connect' GROUP BY 1, 2, 3;
   DELETE FROM gold_live_connects;
   INSERT INTO gold_live_connects (sec, devices)

@@ -165,7 +165,8 @@ describe('what the overview reads from them', () => {
   })
 })
 
-describe('at and after the newest second, from the live state', () => {
+/** Holds what the live state answers near and after the newest second to what the queries for any T answer. */
+function compareLiveWithFull(engine: Engine) {
   /** The answers with the live state hidden: the queries that work for any T. */
   function withoutLiveState<T>(read: () => T): T {
     engine.db.exec('SAVEPOINT hide; DELETE FROM gold_live')
@@ -175,18 +176,34 @@ describe('at and after the newest second, from the live state', () => {
       engine.db.exec('ROLLBACK TO hide; RELEASE hide')
     }
   }
-
-  it('gives what the queries for any T give: connected groups, distinct devices, heavy clients, pairs', () => {
+  {
     const groups = connectedGroupsQuery(engine.db)
     const pairs = devicePairsMetric(engine.db)
     const distinct = distinctDevicesMetric(engine.db)
     const heavy = heavyClientsMetric(engine.db)
     const anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
-    expect(anchor).toBe(Math.ceil(newest / 1000))
     let connected = 0
     let heavySeen = 0
     let pairsSeen = 0
-    for (const later of [0, 1, 7, 30, 59, 60, 61, 299, 300, 301, 4 * 60 + 59, 5 * 60, 31 * 60]) {
+    for (const later of [
+      -6,
+      -5,
+      -3,
+      -1,
+      0,
+      1,
+      7,
+      30,
+      59,
+      60,
+      61,
+      299,
+      300,
+      301,
+      4 * 60 + 59,
+      5 * 60,
+      31 * 60,
+    ]) {
       const sec = anchor + later
       const at = `at N + ${later} s`
       for (const idle of [IDLE, MIN, 30 * MIN]) {
@@ -215,5 +232,32 @@ describe('at and after the newest second, from the live state', () => {
     expect(connected).toBeGreaterThan(0)
     expect(heavySeen).toBeGreaterThan(0)
     expect(pairsSeen).toBeGreaterThan(0)
+  }
+}
+
+describe('near and after the newest second, from the live state', () => {
+  it('gives what the queries for any T give: connected groups, distinct devices, heavy clients, pairs', () => {
+    const anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
+    expect(anchor).toBe(Math.ceil(newest / 1000))
+    compareLiveWithFull(engine)
+  })
+
+  it('gives the same on a busy network, where most devices sent something in the newest seconds', () => {
+    const busy = tempDir()
+    const busyEngine = Engine.open(busy.path('busy.db'))
+    try {
+      const shape = { seed: 12, start: START, minutes: 2, events: 5000, devices: 50, clients: 15, servers: 3 }
+      ingestShuffled(busyEngine, randomEvents(shape), 61)
+      const recent = busyEngine.db
+        .prepare(
+          'SELECT count(DISTINCT device) AS n FROM silver_events WHERE ts > (SELECT max(ts) FROM silver_events) - 3000',
+        )
+        .get() as { n: number }
+      expect(recent.n).toBeGreaterThan(25)
+      compareLiveWithFull(busyEngine)
+    } finally {
+      busyEngine.close()
+      busy.remove()
+    }
   })
 })

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open'
-import { liveAnchorQuery } from './live'
+import { PLAN_KBPS_SQL } from '../gold/live-state'
+import { DEVICES_AFTER_T, liveAnchorQuery } from './live'
 
 export const DEFINITION =
   'A device is connected at T when its latest connect or disconnect at or before T is a connect (a disconnect wins a tie at equal ts) and it has some event in (T - idle timeout, T]. A client is connected when one of its devices is.'
@@ -28,9 +29,10 @@ export interface ConnectedGroup {
  * the window. Silver is read only for what gold cannot tell: a device whose status changed after T (its
  * status at T), and one whose status is older than the window and that sent events after T (an event in
  * the window). At the newest event, that is the few devices that sent something in T's second after T.
+ * `devices` is the table (or subquery) of gold_devices rows to consider: all of them by default.
  */
-export const CONNECTED_AT_T = `
-  SELECT d.device, d.server, d.client, d.device_type, d.plan_mbps FROM gold_devices d
+export const connectedAtT = (devices = 'gold_devices') => `
+  SELECT d.device, d.server, d.client, d.device_type, d.plan_mbps FROM ${devices} d
   WHERE d.status = 'connect' AND d.status_ts <= :t
     AND CASE
       WHEN d.last_seen <= :t THEN d.last_seen > :t - :idle
@@ -38,13 +40,18 @@ export const CONNECTED_AT_T = `
       ELSE EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)
     END
   UNION ALL
-  SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM gold_devices d
+  SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM ${devices} d
   JOIN silver_events s ON s.id = (
     SELECT x.id FROM silver_events x
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
   WHERE d.status_ts > :t AND s.type = 'connect'
     AND EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)`
+
+export const CONNECTED_AT_T = connectedAtT()
+
+/** gold_devices rows of the devices with an event after T: the live state cannot tell their state at T. */
+export const AFTER_T = `(SELECT g.* FROM (${DEVICES_AFTER_T}) a JOIN gold_devices g ON g.device = a.device)`
 
 /** Connected devices at T, with the server, client, type and plan of their latest connect. */
 export function connectedDevicesQuery(db: Db) {
@@ -54,8 +61,8 @@ export function connectedDevicesQuery(db: Db) {
 
 /**
  * Connected devices at T counted per server and device type, with the sum of their plans: what the overview
- * needs of them, without reading every device into JavaScript. At or after gold's newest second, with T - idle
- * a whole second, they are the live state's counts of the seconds after T - idle.
+ * needs of them, without reading every device into JavaScript. Near or after gold's newest second, with
+ * T - idle a whole second, they come from the live state.
  */
 export function connectedGroupsQuery(db: Db) {
   const stmt = db.prepare<
@@ -65,17 +72,23 @@ export function connectedGroupsQuery(db: Db) {
     `SELECT server, device_type, count(*) AS devices, total(plan_mbps) AS plan FROM (${CONNECTED_AT_T})
      GROUP BY server, device_type ORDER BY server, device_type`,
   )
+  // Near or after gold's newest second: the live state's devices whose last event is at or before T and in
+  // the idle window, and the devices with an event after T as the query above finds them. Plans in kb/s.
   const live = db.prepare<
-    [number],
+    { from: number; t: number; idle: number },
     { server: string; device_type: string | null; devices: number; kbps: number }
   >(
-    `SELECT server, nullif(device_type, '') AS device_type, sum(devices) AS devices, sum(plan_kbps) AS kbps
-     FROM gold_live_devices WHERE last_sec > ? GROUP BY server, device_type ORDER BY server, device_type`,
+    `SELECT server, device_type, sum(devices) AS devices, sum(kbps) AS kbps FROM (
+       SELECT server, nullif(device_type, '') AS device_type, devices, plan_kbps AS kbps
+       FROM gold_live_devices WHERE last_sec > :from / 1000 AND last_sec <= :t / 1000
+       UNION ALL
+       SELECT server, device_type, 1, ${PLAN_KBPS_SQL} FROM (${connectedAtT(AFTER_T)}))
+     GROUP BY server, device_type ORDER BY server, device_type`,
   )
   const liveAnchor = liveAnchorQuery(db)
   return (tMs: number, idleMs: number): ConnectedGroup[] => {
-    if ((tMs - idleMs) % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
-      return live.all((tMs - idleMs) / 1000).map((g) => ({
+    if ((tMs - idleMs) % 1000 === 0 && tMs % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
+      return live.all({ from: tMs - idleMs, t: tMs, idle: idleMs }).map((g) => ({
         server: g.server,
         deviceType: g.device_type,
         devices: g.devices,

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open'
+import { AFTER_T } from './connected-devices'
 import { liveAnchorQuery } from './live'
 
 export const DEFINITION =
@@ -15,16 +16,21 @@ export function distinctDevicesMetric(db: Db) {
        WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND +x.type = 'connect'
          AND x.ts > :from AND x.ts <= :t))`,
   )
-  // At or after gold's newest second, the live state counts devices per second of their latest connect.
-  const live = db.prepare<[number], { n: number }>(
-    'SELECT coalesce(sum(devices), 0) AS n FROM gold_live_connects WHERE sec > ?',
+  // Near or after gold's newest second: the live state counts devices per second of their latest connect,
+  // those at or before T; a device whose latest connect is after T is looked for in silver as above.
+  const live = db.prepare<{ from: number; t: number }, { n: number }>(
+    `SELECT (SELECT coalesce(sum(devices), 0) FROM gold_live_connects WHERE sec > :from / 1000 AND sec <= :t / 1000)
+       + (SELECT count(*) FROM ${AFTER_T} d WHERE d.connect_ts > :t AND EXISTS (
+            SELECT 1 FROM silver_events x
+            WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND +x.type = 'connect'
+              AND x.ts > :from AND x.ts <= :t)) AS n`,
   )
   const liveAnchor = liveAnchorQuery(db)
   return (tMs: number, windowMin: number): { windowMin: number; count: number } => {
     const from = tMs - windowMin * 60_000
     const count =
-      from % 1000 === 0 && liveAnchor(tMs / 1000) !== null
-        ? live.get(from / 1000)?.n
+      from % 1000 === 0 && tMs % 1000 === 0 && liveAnchor(tMs / 1000) !== null
+        ? live.get({ from, t: tMs })?.n
         : stmt.get({ from, t: tMs })?.n
     return { windowMin, count: count ?? 0 }
   }

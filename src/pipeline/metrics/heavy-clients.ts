@@ -1,7 +1,7 @@
 import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
-import { CONNECTED_AT_T } from './connected-devices'
+import { AFTER_T, CONNECTED_AT_T, connectedAtT } from './connected-devices'
 import { liveAnchorQuery } from './live'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
@@ -40,38 +40,85 @@ export function heavyClientsMetric(db: Db) {
        FROM gold_clients g WHERE g.client IN (SELECT client FROM (${CONNECTED_AT_T})))
      GROUP BY plan, heavy`,
   )
-  // At or after gold's newest second N, the live state has each client's bytes in (N - 300 s, N] and when its
-  // connected devices were last seen: the window at T is that less the edge, the seconds (N - 300 s, T - 300 s].
-  // Counted in one pass over gold_clients, without grouping (sorting 100,000 rows costs more than the pass).
-  const liveCounts = (edge: string) =>
-    db.prepare<{ anchor: number; edge: number; from: number; bps: number }, LiveCounts>(
-      `WITH edge AS MATERIALIZED (
-         SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
-         WHERE sec > :anchor - ${HEAVY_WINDOW_S} AND sec <= :edge GROUP BY client)
+  // Near or after gold's newest second N, the live state has each client's bytes in (N - 300 s, N] and when
+  // its connected devices were last seen. The window at T is that less the seconds (N - 300 s, T - 300 s] and
+  // (T, N]. A client none of whose devices has an event after T is connected at T when its live_until is in
+  // the idle window; the others (few: the newest seconds' devices) are found as the full query finds them.
+  const windowParams = (sec: number, anchor: number) => ({ anchor, sec })
+  // What to take from the window at N to get the window at T, per client: the seconds (N - 300 s, T - 300 s]
+  // when T is after N; when T is before N, the seconds (T, N], less the seconds (T - 300 s, N - 300 s] that
+  // the window at N has already left.
+  const taken = `SELECT client, bytes FROM gold_client_usage_second
+       WHERE sec > :anchor - ${HEAVY_WINDOW_S} AND sec <= :sec - ${HEAVY_WINDOW_S}
+     UNION ALL SELECT client, -bytes FROM gold_client_usage_second
+       WHERE sec > :sec - ${HEAVY_WINDOW_S} AND sec <= :anchor - ${HEAVY_WINDOW_S}
+     UNION ALL SELECT client, bytes FROM gold_client_usage_second WHERE sec > :sec AND sec <= :anchor`
+  const liveCounts = (withTaken: boolean) =>
+    db.prepare<{ anchor: number; sec: number; from: number; bps: number; excluded: string }, LiveCounts>(
+      `WITH taken AS MATERIALIZED (SELECT client, sum(bytes) AS bytes FROM (${taken}) GROUP BY client)
        SELECT count(*) AS connected,
-         total((c.window_bytes - ${edge}) * 8.0 / ${HEAVY_WINDOW_S} >= :bps) AS heavy,
+         total((c.window_bytes - ${withTaken ? 'coalesce(e.bytes, 0)' : '0'}) * 8.0 / ${HEAVY_WINDOW_S} >= :bps) AS heavy,
          total(c.plan_mbps IS NULL) AS unknown,
          total(c.plan_mbps <= ${LOW_MAX_MBPS}) AS low,
          total(c.plan_mbps > ${LOW_MAX_MBPS} AND c.plan_mbps <= ${MEDIUM_MAX_MBPS}) AS medium,
          total(c.plan_mbps > ${MEDIUM_MAX_MBPS}) AS high
-       FROM gold_clients c ${edge === '0' ? '' : 'LEFT JOIN edge e ON e.client = c.client'}
-       WHERE c.live_until > :from`,
+       FROM gold_clients c ${withTaken ? 'LEFT JOIN taken e ON e.client = c.client' : ''}
+       WHERE c.live_until > :from AND c.client NOT IN (SELECT value FROM json_each(:excluded))`,
     )
-  const liveAtAnchor = liveCounts('0')
-  const liveAfterAnchor = liveCounts('coalesce(e.bytes, 0)')
+  const liveAtAnchor = liveCounts(false)
+  const liveNearAnchor = liveCounts(true)
+  // The devices with an event after T: their clients now, and the clients they were connected to at T.
+  const recentClients = db.prepare<{ t: number; idle: number }, { now: string | null; atT: string | null }>(
+    `SELECT a.client AS now, c.client AS atT FROM ${AFTER_T} a
+     LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device`,
+  )
+  // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
+  const keptConnected = db.prepare<{ t: number; idle: number; clients: string }, { client: string }>(
+    `SELECT DISTINCT d.client FROM json_each(:clients) j JOIN gold_devices d ON d.client = j.value
+     WHERE d.status = 'connect' AND d.last_seen > :t - :idle AND d.last_seen <= :t`,
+  )
+  const exactClients = db.prepare<
+    { anchor: number; sec: number; t: number; clients: string },
+    { plan: number | null; bytes: number }
+  >(
+    `WITH taken AS MATERIALIZED (SELECT client, sum(bytes) AS bytes FROM (${taken}) GROUP BY client)
+     SELECT ${PLAN_AT_T} AS plan, g.window_bytes - coalesce(e.bytes, 0) AS bytes
+     FROM json_each(:clients) j JOIN gold_clients g ON g.client = j.value
+     LEFT JOIN taken e ON e.client = g.client`,
+  )
   const liveAnchor = liveAnchorQuery(db)
 
   const fromLiveState = (sec: number, idleMs: number, bps: number): HeavyCounts | null => {
     const anchor = liveAnchor(sec)
     if (anchor === null) return null
-    const edge = Math.min(sec - HEAVY_WINDOW_S, anchor)
-    const stmt = edge <= anchor - HEAVY_WINDOW_S ? liveAtAnchor : liveAfterAnchor
-    const r = stmt.get({ anchor, edge, from: sec * 1000 - idleMs, bps })!
-    return {
+    const t = sec * 1000
+    const window = windowParams(sec, anchor)
+    const changed = new Set<string>()
+    const connectedAtT = new Set<string>()
+    for (const r of recentClients.all({ t, idle: idleMs })) {
+      if (r.now !== null) changed.add(r.now)
+      if (r.atT !== null) connectedAtT.add(r.atT)
+    }
+    for (const r of keptConnected.all({ t, idle: idleMs, clients: JSON.stringify([...changed]) }))
+      connectedAtT.add(r.client)
+    const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
+    const r = stmt.get({
+      ...window,
+      from: t - idleMs,
+      bps,
+      excluded: JSON.stringify([...changed, ...connectedAtT]),
+    })!
+    const counts: HeavyCounts = {
       connected: r.connected,
       heavy: r.heavy,
       classes: { low: r.low, medium: r.medium, high: r.high, unknown: r.unknown },
     }
+    for (const c of exactClients.all({ ...window, t, clients: JSON.stringify([...connectedAtT]) })) {
+      counts.connected++
+      if ((c.bytes * 8) / HEAVY_WINDOW_S >= bps) counts.heavy++
+      counts.classes[planClass(c.plan)]++
+    }
+    return counts
   }
   const fromGold = (sec: number, idleMs: number, bps: number): HeavyCounts => {
     // At or above the threshold in bit/s, computed as bytes * 8 / 300 like the throughput itself.
