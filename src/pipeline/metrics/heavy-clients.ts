@@ -44,7 +44,6 @@ export function heavyClientsMetric(db: Db) {
   // its connected devices were last seen. The window at T is that less the seconds (N - 300 s, T - 300 s] and
   // (T, N]. A client none of whose devices has an event after T is connected at T when its live_until is in
   // the idle window; the others (few: the newest seconds' devices) are found as the full query finds them.
-  const windowParams = (sec: number, anchor: number) => ({ anchor, sec })
   // What to take from the window at N to get the window at T, per client: the seconds (N - 300 s, T - 300 s]
   // when T is after N; when T is before N, the seconds (T, N], less the seconds (T - 300 s, N - 300 s] that
   // the window at N has already left.
@@ -92,28 +91,28 @@ export function heavyClientsMetric(db: Db) {
     const anchor = liveAnchor(sec)
     if (anchor === null) return null
     const t = sec * 1000
-    const window = windowParams(sec, anchor)
+    const window = { anchor, sec }
     const changed = new Set<string>()
-    const connectedAtT = new Set<string>()
+    const connectedThen = new Set<string>()
     for (const r of recentClients.all({ t, idle: idleMs })) {
       if (r.now !== null) changed.add(r.now)
-      if (r.atT !== null) connectedAtT.add(r.atT)
+      if (r.atT !== null) connectedThen.add(r.atT)
     }
     for (const r of keptConnected.all({ t, idle: idleMs, clients: JSON.stringify([...changed]) }))
-      connectedAtT.add(r.client)
+      connectedThen.add(r.client)
     const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
     const r = stmt.get({
       ...window,
       from: t - idleMs,
       bps,
-      excluded: JSON.stringify([...changed, ...connectedAtT]),
+      excluded: JSON.stringify([...changed, ...connectedThen]),
     })!
     const counts: HeavyCounts = {
       connected: r.connected,
       heavy: r.heavy,
       classes: { low: r.low, medium: r.medium, high: r.high, unknown: r.unknown },
     }
-    for (const c of exactClients.all({ ...window, t, clients: JSON.stringify([...connectedAtT]) })) {
+    for (const c of exactClients.all({ ...window, t, clients: JSON.stringify([...connectedThen]) })) {
       counts.connected++
       if ((c.bytes * 8) / HEAVY_WINDOW_S >= bps) counts.heavy++
       counts.classes[planClass(c.plan)]++
