@@ -128,7 +128,7 @@ export async function overviewBench(mode: Mode): Promise<BenchResult> {
         median(busy),
         50,
         fmt.ms,
-        `${busy.length} runs at the whole second before the newest event, as a live dashboard asks while the newest second fills: ${fmt.int(eventsAfter)} events after T, more than the live state takes back from silver (${fmt.int(RECENT_EVENTS)}), so the queries for any T answer`,
+        `${busy.length} runs at the whole second before the newest event, as a live dashboard asks while the newest second fills: ${fmt.int(eventsAfter)} events after T, more than the live state takes back from silver (${fmt.int(RECENT_EVENTS)}), so the states are read as of the newest second (Overview.statesAt), the rates at T`,
       ),
     ],
     details,

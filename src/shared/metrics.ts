@@ -66,6 +66,11 @@ export interface ServerUtilisation {
 export interface Overview {
   /** T, epoch ms rounded down to a whole second. */
   at: number
+  /**
+   * The time of the connected devices and clients, distinct devices, heavy share and top pairs: T, or in a
+   * busy live feed the newest second in gold, at most 5 s after T (docs/metrics.md, Common rules).
+   */
+  statesAt: number
   connections: ConnectionsMetric
   distinctDevices: { windowMin: number; count: number }
   throughput: ThroughputMetric

@@ -28,3 +28,19 @@ export function liveAnchorQuery(db: Db) {
 
 /** The devices with an event after T (`:t`, epoch ms), as SQL: their state at T is read from silver. */
 export const DEVICES_AFTER_T = `SELECT DISTINCT device FROM silver_events INDEXED BY silver_events_ts WHERE ts > :t`
+
+/**
+ * The second the overview reads its states at (connected devices and clients, distinct devices, heavy share,
+ * top pairs) for T's second: T's own, unless the newest events in gold are at most RECENT_S seconds after T
+ * but too many for the live state to take back (a busy live feed, the newest second still filling): then
+ * the newest second, read from the live state in milliseconds rather than from silver in hundreds of them.
+ */
+export function statesSecondQuery(db: Db) {
+  const stmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
+  const liveAnchor = liveAnchorQuery(db)
+  return (sec: number): number => {
+    if (liveAnchor(sec) !== null) return sec
+    const anchor = stmt.get()?.newest_sec
+    return anchor !== undefined && sec < anchor && sec >= anchor - RECENT_S ? anchor : sec
+  }
+}

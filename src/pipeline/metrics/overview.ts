@@ -1,4 +1,6 @@
-// The five answers at one time T, read from gold (and from silver for what changed after T).
+// The five answers at one time T, read from gold (and from silver for what changed after T). In a busy live
+// feed the states (connected, distinct, heavy, pairs) are as of the newest second, a few seconds at most
+// after T (statesSecondQuery); the rates and series are at T.
 import type { Db } from '../db/open'
 import type { Overview } from '../../shared/metrics'
 import type { PipelineSettings } from '../../shared/settings'
@@ -9,6 +11,7 @@ import { devicePairsMetric } from './device-pairs'
 import { deviceTypesMetric } from './device-types'
 import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
+import { statesSecondQuery } from './live'
 import { serverUtilisationMetric } from './server-utilisation'
 import { throughputMetric } from './throughput'
 
@@ -23,20 +26,23 @@ export function overviewQuery(db: Db) {
   const pairs = devicePairsMetric(db)
   const deviceTypes = deviceTypesMetric(db)
   const servers = serverUtilisationMetric(db)
+  const statesSecond = statesSecondQuery(db)
 
   return (at: number, settings: PipelineSettings): Overview => {
     const { tMs, sec } = asOf(at)
     // One read transaction so every figure comes from the same snapshot.
     return db.transaction(() => {
       const idleMs = settings.idleTimeoutMin * 60_000
-      const connected = connectedGroups(tMs, idleMs)
+      const statesSec = statesSecond(sec)
+      const connected = connectedGroups(statesSec * 1000, idleMs)
       return {
         at: tMs,
+        statesAt: statesSec * 1000,
         connections: connections(sec, connected),
-        distinctDevices: distinct(tMs, settings.distinctWindowMin),
+        distinctDevices: distinct(statesSec * 1000, settings.distinctWindowMin),
         throughput: throughput(sec, connected),
-        heavyClients: heavy(sec, idleMs, settings.heavyThresholdMbps),
-        topPairs: pairs(sec, TOP_PAIRS),
+        heavyClients: heavy(statesSec, idleMs, settings.heavyThresholdMbps),
+        topPairs: pairs(statesSec, TOP_PAIRS),
         deviceTypes: deviceTypes(sec, connected),
         servers: servers(sec, connected, settings),
       }
