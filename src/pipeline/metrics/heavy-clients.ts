@@ -40,23 +40,30 @@ export function heavyClientsMetric(db: Db) {
        FROM gold_clients g WHERE g.client IN (SELECT client FROM (${CONNECTED_AT_T})))
      GROUP BY plan, heavy`,
   )
-  // Near or after gold's newest second N, the live state has each client's bytes in (N - 300 s, N] and when
-  // its connected devices were last seen. The window at T is that less the seconds (N - 300 s, T - 300 s] and
-  // (T, N]. A client none of whose devices has an event after T is connected at T when its live_until is in
-  // the idle window; the others (few: the newest seconds' devices) are found as the full query finds them.
-  // What to take from the window at N to get the window at T, per client: the seconds (N - 300 s, T - 300 s]
-  // when T is after N; when T is before N, the seconds (T, N], less the seconds (T - 300 s, N - 300 s] that
-  // the window at N has already left.
+  // Near or after gold's newest second N, the live state has each client's bytes in (N - 300 s, N] and the
+  // last event of its connected devices (live_until). Every connected client at T is counted once:
+  // - a client that nothing after T touched (no device of it now has an event after T, no connect after T
+  //   names it) is as gold_clients says: connected at T when live_until is in the idle window, with its plan
+  //   of now (its latest connect is at or before T); counted in one pass over gold_clients;
+  // - the others ("changed": the clients now of the devices with an event after T, and the clients named by
+  //   a connect after T) are left out of that pass, as are the clients those devices were connected to at T;
+  //   a client is connected at T when one of those devices was (the full query says, from silver) or one of
+  //   its other devices, untouched since T, is; each is counted with its plan at T.
+  // The window at T is the window at N less what `taken` says, per client.
   const taken = `SELECT client, bytes FROM gold_client_usage_second
        WHERE sec > :anchor - ${HEAVY_WINDOW_S} AND sec <= :sec - ${HEAVY_WINDOW_S}
      UNION ALL SELECT client, -bytes FROM gold_client_usage_second
        WHERE sec > :sec - ${HEAVY_WINDOW_S} AND sec <= :anchor - ${HEAVY_WINDOW_S}
      UNION ALL SELECT client, bytes FROM gold_client_usage_second WHERE sec > :sec AND sec <= :anchor`
-  const liveCounts = (withTaken: boolean) =>
-    db.prepare<{ anchor: number; sec: number; from: number; bps: number; excluded: string }, LiveCounts>(
+  const liveCounts = (withTaken: boolean) => {
+    const windowAtT = withTaken ? '(c.window_bytes - coalesce(e.bytes, 0))' : 'c.window_bytes'
+    return db.prepare<
+      { anchor: number; sec: number; from: number; bps: number; excluded: string },
+      LiveCounts
+    >(
       `WITH taken AS MATERIALIZED (SELECT client, sum(bytes) AS bytes FROM (${taken}) GROUP BY client)
        SELECT count(*) AS connected,
-         total((c.window_bytes - ${withTaken ? 'coalesce(e.bytes, 0)' : '0'}) * 8.0 / ${HEAVY_WINDOW_S} >= :bps) AS heavy,
+         total(${windowAtT} > 0 AND ${windowAtT} * 8.0 / ${HEAVY_WINDOW_S} >= :bps) AS heavy,
          total(c.plan_mbps IS NULL) AS unknown,
          total(c.plan_mbps <= ${LOW_MAX_MBPS}) AS low,
          total(c.plan_mbps > ${LOW_MAX_MBPS} AND c.plan_mbps <= ${MEDIUM_MAX_MBPS}) AS medium,
@@ -64,12 +71,16 @@ export function heavyClientsMetric(db: Db) {
        FROM gold_clients c ${withTaken ? 'LEFT JOIN taken e ON e.client = c.client' : ''}
        WHERE c.live_until > :from AND c.client NOT IN (SELECT value FROM json_each(:excluded))`,
     )
+  }
   const liveAtAnchor = liveCounts(false)
   const liveNearAnchor = liveCounts(true)
-  // The devices with an event after T: their clients now, and the clients they were connected to at T.
+  // The devices with an event after T: their clients now, and the clients they were connected to at T; and
+  // the clients a connect after T names (their plan at T is not the plan of now).
   const recentClients = db.prepare<{ t: number; idle: number }, { now: string | null; atT: string | null }>(
     `SELECT a.client AS now, c.client AS atT FROM ${AFTER_T} a
-     LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device`,
+     LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device
+     UNION ALL
+     SELECT client, NULL FROM silver_events INDEXED BY silver_events_ts WHERE ts > :t AND type = 'connect'`,
   )
   // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
   const keptConnected = db.prepare<{ t: number; idle: number; clients: string }, { client: string }>(
@@ -87,7 +98,8 @@ export function heavyClientsMetric(db: Db) {
   )
   const liveAnchor = liveAnchorQuery(db)
 
-  const fromLiveState = (sec: number, idleMs: number, bps: number): HeavyCounts | null => {
+  // Several statements: one read transaction, so they see the same snapshot when called alone.
+  const fromLiveState = db.transaction((sec: number, idleMs: number, bps: number): HeavyCounts | null => {
     const anchor = liveAnchor(sec)
     if (anchor === null) return null
     const t = sec * 1000
@@ -114,11 +126,11 @@ export function heavyClientsMetric(db: Db) {
     }
     for (const c of exactClients.all({ ...window, t, clients: JSON.stringify([...connectedThen]) })) {
       counts.connected++
-      if ((c.bytes * 8) / HEAVY_WINDOW_S >= bps) counts.heavy++
+      if (c.bytes > 0 && (c.bytes * 8) / HEAVY_WINDOW_S >= bps) counts.heavy++
       counts.classes[planClass(c.plan)]++
     }
     return counts
-  }
+  })
   const fromGold = (sec: number, idleMs: number, bps: number): HeavyCounts => {
     // At or above the threshold in bit/s, computed as bytes * 8 / 300 like the throughput itself.
     const heavyClients = usage.atLeast(sec, HEAVY_WINDOW_S, bps)

@@ -4,6 +4,7 @@
 // RECENT_S seconds and RECENT_EVENTS events, taken back from silver (about 35 us per device). Past that, the
 // queries for any T cost less.
 import type { Db } from '../db/open'
+import { secondOf } from '../gold/buckets'
 
 /** How far before the newest second the live state still answers, in seconds. */
 export const RECENT_S = 5
@@ -11,18 +12,26 @@ export const RECENT_S = 5
 /** How many events after T the live state still takes back from silver. */
 export const RECENT_EVENTS = 1000
 
-/** The newest second in gold when the live state answers at T's second, else null. */
+/**
+ * The newest second in gold when the live state answers at T's second, else null. Metrics that read more
+ * than one statement call it inside their read transaction.
+ */
 export function liveAnchorQuery(db: Db) {
   const stmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
   const eventsAfter = db.prepare<[number], { n: number }>(
     `SELECT count(*) AS n FROM (
        SELECT 1 FROM silver_events INDEXED BY silver_events_ts WHERE ts > ? LIMIT ${RECENT_EVENTS + 1})`,
   )
+  // Silver must still hold the events after T (its retention, 30 days by default, may have taken them from a
+  // file of old events while gold kept their devices' states).
+  const silverNewest = db.prepare<[], { ts: number | null }>('SELECT max(ts) AS ts FROM silver_events')
   return (sec: number): number | null => {
     const anchor = stmt.get()?.newest_sec
     if (anchor === undefined || sec < anchor - RECENT_S) return null
-    if (sec < anchor && eventsAfter.get(sec * 1000)!.n > RECENT_EVENTS) return null
-    return anchor
+    if (sec >= anchor) return anchor
+    if (eventsAfter.get(sec * 1000)!.n > RECENT_EVENTS) return null
+    const newest = silverNewest.get()?.ts ?? null
+    return newest !== null && secondOf(newest) === anchor ? anchor : null
   }
 }
 

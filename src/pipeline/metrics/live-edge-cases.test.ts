@@ -1,0 +1,70 @@
+// Cases where the live state near the newest second must still give what the queries for any T give,
+// found in review: a client's plan changed after T by a device that then moved on, and a silver that no
+// longer holds the events after T (its retention is shorter than gold's memory of devices).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Engine } from '../engine'
+import { tempDir } from '../testing/temp-db'
+import { connectedGroupsQuery } from './connected-devices'
+import { heavyClientsMetric } from './heavy-clients'
+
+const T = Date.UTC(2024, 5, 1, 12, 10, 0)
+const IDLE = 5 * 60_000
+
+let temp: ReturnType<typeof tempDir>
+let engine: Engine
+let ids = 0
+
+beforeEach(() => {
+  temp = tempDir()
+  engine = Engine.open(temp.path('vigia.db'))
+})
+
+afterEach(() => {
+  engine.close()
+  temp.remove()
+})
+
+function ingest(events: Record<string, unknown>[]): void {
+  const lines = events.map((e) => JSON.stringify({ id: `e${ids++}`, server: 's', ...e }))
+  const [result] = engine.ingestFrames([
+    { source: 'test', seq: null, receivedAt: Date.now(), bytes: Buffer.from(lines.join('\n')) },
+  ])
+  expect(result!.rejects).toEqual([])
+}
+
+/** The answer with the live state hidden: the queries for any T. */
+function withoutLiveState<R>(read: () => R): R {
+  engine.db.exec('SAVEPOINT hide; DELETE FROM gold_live')
+  try {
+    return read()
+  } finally {
+    engine.db.exec('ROLLBACK TO hide; RELEASE hide')
+  }
+}
+
+describe('the live state a second before the newest', () => {
+  it('classes a client by its plan at T when a connect after T changed it, from a device since moved on', () => {
+    ingest([
+      { type: 'connect', ts: T - 10_000, device: 'E', client: 'A', plan_mbps: 10 },
+      { type: 'usage', ts: T - 1000, device: 'E', client: 'A', bytes_down: 1, bytes_up: 0 },
+      { type: 'connect', ts: T + 300, device: 'D', client: 'A', plan_mbps: 200 },
+      { type: 'connect', ts: T + 600, device: 'D', client: 'B', plan_mbps: 5 },
+    ])
+    const heavy = heavyClientsMetric(engine.db)
+    const live = heavy(T / 1000, IDLE, 50)
+    expect(live.planClasses).toEqual({ low: 1, medium: 0, high: 0, unknown: 0 })
+    expect(live).toEqual(withoutLiveState(() => heavy(T / 1000, IDLE, 50)))
+  })
+
+  it('counts a device connected at T whose later events silver no longer holds', () => {
+    ingest([
+      { type: 'connect', ts: T - 500, device: 'D', client: 'A' },
+      { type: 'usage', ts: T + 500, device: 'D', client: 'A', bytes_down: 1, bytes_up: 0 },
+    ])
+    engine.applyRetention(T + 31 * 86_400_000)
+    const groups = connectedGroupsQuery(engine.db)
+    const live = groups(T, IDLE)
+    expect(live).toEqual([{ server: 's', deviceType: null, devices: 1, planMbps: 0 }])
+    expect(live).toEqual(withoutLiveState(() => groups(T, IDLE)))
+  })
+})
