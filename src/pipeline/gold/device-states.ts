@@ -27,9 +27,25 @@ interface StateEvent {
   ip: string | null
 }
 
+/** What the live state reads of a device's state (kept for each device a flush changes, so kept small). */
+export type DeviceSnapshot = Pick<
+  DeviceState,
+  'server' | 'client' | 'device_type' | 'plan_mbps' | 'connect_ts' | 'status' | 'last_seen'
+>
+
+const snapshot = (s: DeviceState): DeviceSnapshot => ({
+  server: s.server,
+  client: s.client,
+  device_type: s.device_type,
+  plan_mbps: s.plan_mbps,
+  connect_ts: s.connect_ts,
+  status: s.status,
+  last_seen: s.last_seen,
+})
+
 /** A device's state before and after the events of one flush (before is null for a new device). */
 export interface DeviceChange {
-  before: DeviceState | null
+  before: DeviceSnapshot | null
   after: DeviceState
 }
 
@@ -47,7 +63,7 @@ export class DeviceStates {
   /** Device -> whether more than first_seen / last_seen changed since the last flush. */
   private readonly dirty = new Map<string, boolean>()
   /** Device -> its state when the flush began, for the devices changed since (what live state moves by). */
-  private readonly before = new Map<string, DeviceState | null>()
+  private readonly before = new Map<string, DeviceSnapshot | null>()
   private readonly loadStmt
   private readonly putStmt
   private readonly seenStmt
@@ -86,7 +102,7 @@ export class DeviceStates {
 
   apply(e: StateEvent): void {
     let s = this.get(e.device)
-    if (!this.before.has(e.device)) this.before.set(e.device, s ? { ...s } : null)
+    if (!this.before.has(e.device)) this.before.set(e.device, s ? snapshot(s) : null)
     let full = this.dirty.get(e.device) ?? false
     if (!s) {
       s = {

@@ -156,12 +156,10 @@ export class GoldStage {
     }
 
     // Per second, the key after the second, and the bytes.
-    const keyedSeconds = (sum: Sums, keyParts: number) =>
-      [...sum.entries.values()].map(({ key, values }) => ({
-        sec: key[0] as number,
-        key: key.slice(1, 1 + keyParts) as string[],
-        bytes: values[0]!,
-      }))
+    function* keyedSeconds(sum: Sums, keyParts: number) {
+      for (const { key, values } of sum.entries.values())
+        yield { sec: key[0] as number, key: key.slice(1, 1 + keyParts) as string[], bytes: values[0]! }
+    }
     const live = this.live.begin(
       anchor,
       newest,

@@ -12,7 +12,7 @@
 // and the same as recomputing it (refillLiveState; a test holds the two to each other).
 import type { Db } from '../db/open'
 import { secondOf } from './buckets'
-import type { DeviceChange, DeviceState } from './device-states'
+import type { DeviceChange, DeviceSnapshot } from './device-states'
 import { SlidingSum, type KeyedSecond, type Moves } from './sliding-sum'
 
 /** The window of window_bytes: the heavy-client window. */
@@ -77,7 +77,7 @@ export function refillWindows(db: Db): void {
   db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_PAIR_WINDOWS_SQL)
 }
 
-const connected = (s: DeviceState | null): DeviceState | null => (s?.status === 'connect' ? s : null)
+const connected = <S extends DeviceSnapshot>(s: S | null): S | null => (s?.status === 'connect' ? s : null)
 
 /** What a batch moves in a client's row: a later live_until, and bytes into or out of its window. */
 export interface ClientMove {
@@ -170,8 +170,8 @@ export class LiveState {
   begin(
     anchor: number | null,
     newest: number,
-    clientSeconds: readonly KeyedSecond[],
-    pairSeconds: readonly KeyedSecond[],
+    clientSeconds: Iterable<KeyedSecond>,
+    pairSeconds: Iterable<KeyedSecond>,
   ): LiveBatch {
     const clientWindows = this.clientWindows.moves(anchor, newest, clientSeconds)
     const clients = new Map<string, ClientMove>()
@@ -193,7 +193,7 @@ export class LiveState {
    */
   moveDevices(batch: LiveBatch, changes: readonly DeviceChange[]): void {
     const devices = new Map<string, { key: [number, string, string]; devices: number; kbps: number }>()
-    const moveDevice = (s: DeviceState, sign: 1 | -1) => {
+    const moveDevice = (s: DeviceSnapshot, sign: 1 | -1) => {
       const key: [number, string, string] = [secondOf(s.last_seen), s.server ?? '', s.device_type ?? NO_TYPE]
       const k = key.join('\u0000')
       const entry = devices.get(k) ?? { key, devices: 0, kbps: 0 }

@@ -27,7 +27,7 @@ export class SlidingSum {
    * read before the batch's seconds are stored. Null when the window moved by its whole length or more: it
    * is counted again instead.
    */
-  moves(anchor: number | null, newest: number, added: readonly KeyedSecond[]): Moves | null {
+  moves(anchor: number | null, newest: number, added: Iterable<KeyedSecond>): Moves | null {
     const { seconds, stored } = this.spec
     if (anchor === null || newest - anchor >= seconds) return null
     const moves: Moves = new Map()
