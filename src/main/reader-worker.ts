@@ -6,7 +6,9 @@ import { alertQueries } from '../pipeline/alerts/alert-store'
 import { openDb } from '../pipeline/db/open'
 import { ImportHistory } from '../pipeline/importers/import-history'
 import { listInventory } from '../pipeline/inventory'
+import { liveClientPageQuery } from '../pipeline/metrics/client-page-live'
 import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
+import { statesSecondQuery } from '../pipeline/metrics/live'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { seriesQuery } from '../pipeline/metrics/series'
 import { layerSizes } from '../pipeline/retention'
@@ -24,6 +26,8 @@ const db = openOrExit(() => openDb((workerData as { dbPath: string }).dbPath, { 
 const overviewAt = overviewQuery(db)
 const seriesOf = seriesQuery(db)
 const clientRowsAt = clientRowsQuery(db)
+const liveClientPage = liveClientPageQuery(db)
+const statesSecond = statesSecondQuery(db)
 const history = new ImportHistory(db)
 const alerts = alertQueries(db)
 const hasDemo = db.prepare<[], { yes: number }>(
@@ -65,6 +69,10 @@ serveRequests<ReaderRequests>({
   overview: (at, settings) => overviewAt(at, settings),
   series: (from, to, server) => seriesOf(from, to, server),
   clientPage: (args, thresholdMbps) => {
+    // At the newest second (or, in a busy live feed, as of it) the live state pages the table in SQL.
+    const sec = statesSecond(Math.floor((args.at ?? Date.now()) / 1000))
+    const live = liveClientPage(sec, thresholdMbps, viewOf(args), args.offset, args.limit)
+    if (live) return { at: sec * 1000, thresholdMbps, ...live }
     const rows = clientRows(args.at, thresholdMbps)
     const page = pageOf(rows.rows, viewOf(args), args.offset, args.limit)
     return { at: rows.sec * 1000, thresholdMbps: rows.thresholdMbps, ...page }

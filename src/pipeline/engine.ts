@@ -54,6 +54,7 @@ export const GOLD_TABLES = [
   'gold_live_devices',
   'gold_live_connects',
   'gold_live_pairs',
+  'gold_live_client_servers',
 ]
 
 const emptyOutcome = (): PayloadOutcome => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] })

@@ -271,6 +271,13 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   ALTER TABLE gold_clients ADD COLUMN live_until INTEGER;  -- last event of its devices whose status is a connect
   ALTER TABLE gold_clients ADD COLUMN window_bytes INTEGER NOT NULL DEFAULT 0;  -- usage in (N - 300 s, N]
+  ALTER TABLE gold_clients ADD COLUMN devices INTEGER NOT NULL DEFAULT 0;  -- devices naming it as their client
+  CREATE TABLE gold_live_client_servers (  -- usage bytes per client and server in (N - 300 s, N], if any
+    client TEXT NOT NULL,
+    server TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (client, server)
+  ) STRICT, WITHOUT ROWID;
   CREATE TABLE gold_live_pairs (     -- flow bytes per ordered pair in (N - 60 s, N], pairs with some only
     device TEXT NOT NULL,
     peer TEXT NOT NULL,

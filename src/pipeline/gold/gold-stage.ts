@@ -75,13 +75,14 @@ export class GoldStage {
     }
     this.devices = new DeviceStates(db)
     this.live = new LiveState(db)
-    // With the client's move of the live state: live_until only forward, window bytes added.
+    // With the client's move of the live state: live_until only forward, window bytes and devices added.
     this.touchClient = db.prepare(
-      `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes, devices)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
          last_seen = max(last_seen, excluded.last_seen),
          live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
-         window_bytes = window_bytes + excluded.window_bytes`,
+         window_bytes = window_bytes + excluded.window_bytes, devices = devices + excluded.devices`,
     )
     this.clientPlan = db.prepare(
       `UPDATE gold_clients SET plan_mbps = ?, plan_ts = ? WHERE client = ? AND (plan_ts IS NULL OR plan_ts <= ?)`,
@@ -163,7 +164,7 @@ export class GoldStage {
     const live = this.live.begin(
       anchor,
       newest,
-      keyedSeconds(sums.clientSecond, 1),
+      keyedSeconds(sums.clientSecond, 2),
       keyedSeconds(sums.flowSecond, 2),
     )
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
@@ -172,8 +173,8 @@ export class GoldStage {
     }
     this.live.moveDevices(live, this.devices.flush())
     for (const [client, [first, last]] of clients) {
-      const { until, bytes } = this.live.takeClient(live, client)
-      this.touchClient.run(client, first, last, until, bytes)
+      const { until, bytes, devices } = this.live.takeClient(live, client)
+      this.touchClient.run(client, first, last, until, bytes, devices)
     }
     for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
     this.live.finish(live)

@@ -13,8 +13,9 @@ const LIVE = [
   'SELECT * FROM gold_live',
   'SELECT * FROM gold_live_devices',
   'SELECT * FROM gold_live_connects',
-  'SELECT client, live_until, window_bytes FROM gold_clients',
+  'SELECT client, live_until, window_bytes, devices FROM gold_clients',
   'SELECT * FROM gold_live_pairs',
+  'SELECT * FROM gold_live_client_servers',
 ]
 
 let temp: ReturnType<typeof tempDir>
@@ -153,8 +154,8 @@ describe('migration 4', () => {
     const kept = dump()
     // Back to schema 3, as a database written by the previous version.
     engine.db.exec(`
-      DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs;
-      ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes;
+      DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs; DROP TABLE gold_live_client_servers;
+      ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
       PRAGMA user_version = 3;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))

@@ -6,7 +6,9 @@
 //   gold_live_connects   devices counted per second of their latest connect: distinct devices in a window;
 //   gold_clients         live_until, the last event of the client's devices whose latest status is a
 //                        connect (connected at T = live_until > T - idle), and window_bytes, its usage
-//                        bytes in (N - 300 s, N];
+//                        bytes in (N - 300 s, N], and devices, how many devices name it as their client;
+//   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the pairs with some
+//                        (the server carrying most of a client's traffic, for the heavy-user table);
 //   gold_live_pairs      bytes per ordered device pair in (N - 60 s, N], for the pairs with some.
 // Every figure is a sum of integers moved by each device's state before and after a batch, so it is exact
 // and the same as recomputing it (refillLiveState; a test holds the two to each other).
@@ -46,7 +48,10 @@ export const REFILL_LIVE_STATE_SQL = `
   DELETE FROM gold_live_connects;
   INSERT INTO gold_live_connects (sec, devices)
     SELECT ${secondSql('connect_ts')}, count(*) FROM gold_devices WHERE connect_ts IS NOT NULL GROUP BY 1;
-  UPDATE gold_clients SET live_until = NULL WHERE live_until IS NOT NULL;
+  UPDATE gold_clients SET live_until = NULL, devices = 0 WHERE live_until IS NOT NULL OR devices <> 0;
+  UPDATE gold_clients SET devices = d.devices
+    FROM (SELECT client, count(*) AS devices FROM gold_devices WHERE client IS NOT NULL GROUP BY client) d
+    WHERE gold_clients.client = d.client;
   UPDATE gold_clients SET live_until = d.until
     FROM (SELECT client, max(last_seen) AS until FROM gold_devices
           WHERE status = 'connect' AND client IS NOT NULL GROUP BY client) d
@@ -60,10 +65,14 @@ export function refillLiveState(db: Db): void {
 
 /** Counts the client windows again from the seconds there are (retention may have taken some they counted). */
 export const REFILL_CLIENT_WINDOWS_SQL = `
+  DELETE FROM gold_live_client_servers;
+  INSERT INTO gold_live_client_servers (client, server, bytes)
+    SELECT client, server, sum(bytes) FROM gold_client_usage_second
+    WHERE sec > (SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S}
+    GROUP BY client, server HAVING sum(bytes) > 0;
   UPDATE gold_clients SET window_bytes = 0 WHERE window_bytes <> 0;
   UPDATE gold_clients SET window_bytes = w.bytes
-    FROM (SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
-          WHERE sec > (SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S} GROUP BY client) w
+    FROM (SELECT client, sum(bytes) AS bytes FROM gold_live_client_servers GROUP BY client) w
     WHERE gold_clients.client = w.client;`
 
 /** Counts the pair windows again from the seconds there are. */
@@ -79,10 +88,11 @@ export function refillWindows(db: Db): void {
 
 const connected = <S extends DeviceSnapshot>(s: S | null): S | null => (s?.status === 'connect' ? s : null)
 
-/** What a batch moves in a client's row: a later live_until, and bytes into or out of its window. */
+/** What a batch moves in a client's row: a later live_until, bytes into or out of its window, devices. */
 export interface ClientMove {
   until: number | null
   bytes: number
+  devices: number
 }
 
 /** One batch's moves of the live state, from `LiveState.begin` to `LiveState.finish`. */
@@ -111,6 +121,8 @@ export class LiveState {
   private readonly recomputeClient
   private readonly movePair
   private readonly dropPair
+  private readonly moveClientServer
+  private readonly dropClientServer
 
   constructor(private readonly db: Db) {
     this.anchorStmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
@@ -134,7 +146,7 @@ export class LiveState {
     // As the gold stage's upsert of the batch's clients moves them: live_until only forward, bytes added.
     this.moveClient = db.prepare(
       `UPDATE gold_clients SET live_until = coalesce(max(live_until, :until), live_until, :until),
-         window_bytes = window_bytes + :bytes
+         window_bytes = window_bytes + :bytes, devices = devices + :devices
        WHERE client = :client`,
     )
     this.recomputeClient = db.prepare(
@@ -144,13 +156,20 @@ export class LiveState {
     )
     this.clientWindows = new SlidingSum({
       seconds: CLIENT_WINDOW_S,
-      stored: db.prepare('SELECT client, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?'),
+      stored: db.prepare(
+        'SELECT client, server, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?',
+      ),
     })
     this.movePair = db.prepare<[string, string, number], { bytes: number }>(
       `INSERT INTO gold_live_pairs (device, peer, bytes) VALUES (?, ?, ?)
        ON CONFLICT (device, peer) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
     )
     this.dropPair = db.prepare('DELETE FROM gold_live_pairs WHERE device = ? AND peer = ?')
+    this.moveClientServer = db.prepare<[string, string, number], { bytes: number }>(
+      `INSERT INTO gold_live_client_servers (client, server, bytes) VALUES (?, ?, ?)
+       ON CONFLICT (client, server) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
+    )
+    this.dropClientServer = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ? AND server = ?')
     this.pairWindows = new SlidingSum({
       seconds: PAIR_WINDOW_S,
       stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
@@ -175,8 +194,12 @@ export class LiveState {
   ): LiveBatch {
     const clientWindows = this.clientWindows.moves(anchor, newest, clientSeconds)
     const clients = new Map<string, ClientMove>()
-    for (const { key, bytes } of clientWindows?.values() ?? [])
-      if (bytes !== 0) clients.set(key[0]!, { until: null, bytes })
+    for (const { key, bytes } of clientWindows?.values() ?? []) {
+      if (bytes === 0) continue
+      const move = clients.get(key[0]!) ?? { until: null, bytes: 0, devices: 0 }
+      move.bytes += bytes
+      clients.set(key[0]!, move)
+    }
     return {
       anchor,
       newest,
@@ -201,6 +224,11 @@ export class LiveState {
       entry.kbps += sign * planKbps(s.plan_mbps)
       devices.set(k, entry)
     }
+    const moveClient = (client: string) => {
+      const move = batch.clients.get(client) ?? { until: null, bytes: 0, devices: 0 }
+      batch.clients.set(client, move)
+      return move
+    }
     const connects = new Map<number, number>()
     const moveConnect = (ts: number, sign: 1 | -1) =>
       connects.set(secondOf(ts), (connects.get(secondOf(ts)) ?? 0) + sign)
@@ -216,10 +244,13 @@ export class LiveState {
       }
       // A device only ever moves its client's live_until forward while it stays connected to that client;
       // one that leaves (a disconnect, another client) makes the client's other devices count again.
+      if (before?.client !== after.client) {
+        if (before?.client) moveClient(before.client).devices--
+        if (after.client) moveClient(after.client).devices++
+      }
       if (is?.client) {
-        const move = batch.clients.get(is.client) ?? { until: null, bytes: 0 }
+        const move = moveClient(is.client)
         move.until = Math.max(move.until ?? is.last_seen, is.last_seen)
-        batch.clients.set(is.client, move)
       }
       if (was?.client && was.client !== is?.client) batch.recompute.add(was.client)
     }
@@ -237,17 +268,23 @@ export class LiveState {
   takeClient(batch: LiveBatch, client: string): ClientMove {
     const move = batch.clients.get(client)
     batch.clients.delete(client)
-    return move ?? { until: null, bytes: 0 }
+    return move ?? { until: null, bytes: 0, devices: 0 }
   }
 
   /** Writes what is left of the batch: after its clients are written. */
   finish(batch: LiveBatch): void {
     // First: a window counted again reads the new anchor.
     if (batch.newest !== batch.anchor) this.setAnchor.run(batch.newest)
-    for (const [client, { until, bytes }] of batch.clients) this.moveClient.run({ client, until, bytes })
+    for (const [client, { until, bytes, devices }] of batch.clients)
+      this.moveClient.run({ client, until, bytes, devices })
     for (const client of batch.recompute) this.recomputeClient.run({ client })
     if (batch.clientWindows === null) this.db.exec(REFILL_CLIENT_WINDOWS_SQL)
     if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)
+    for (const { key, bytes } of batch.clientWindows?.values() ?? []) {
+      const [client, server] = key as [string, string]
+      if (bytes !== 0 && this.moveClientServer.get(client, server, bytes)?.bytes === 0)
+        this.dropClientServer.run(client, server)
+    }
     for (const { key, bytes } of batch.pairWindows?.values() ?? []) {
       const [device, peer] = key as [string, string]
       if (bytes !== 0 && this.movePair.get(device, peer, bytes)?.bytes === 0) this.dropPair.run(device, peer)

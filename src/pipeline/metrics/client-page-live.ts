@@ -1,0 +1,184 @@
+// The heavy-user table at or after gold's newest second N, paged in SQL from the live state: each client's
+// devices and window bytes in gold_clients, its bytes per server in gold_live_client_servers. One statement
+// filters, sorts and pages 100,000 clients; only the page's rows reach JavaScript. The rows and their order
+// are those of clientRowsQuery + pageOf (a test holds the two to each other); a search is left to pageOf,
+// whose case-insensitive match is JavaScript's.
+import type { Db } from '../db/open'
+import type { ClientPage, ClientRow, ClientSortColumn, ClientView } from '../../shared/api'
+import { CLIENT_WINDOW_S } from '../gold/live-state'
+import { liveAnchorQuery } from './live'
+import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
+
+export type LivePageView = Required<Pick<ClientView, 'sort' | 'search' | 'heavyOnly'>> &
+  Pick<ClientView, 'server' | 'planClass'>
+
+const PLAN_CLASS = `CASE WHEN plan_mbps IS NULL THEN 'unknown' WHEN plan_mbps <= ${LOW_MAX_MBPS} THEN 'low'
+  WHEN plan_mbps <= ${MEDIUM_MAX_MBPS} THEN 'medium' ELSE 'high' END`
+
+// The sort columns, as the rows below name them.
+const SORT_SQL: Record<ClientSortColumn, string> = {
+  client: 'client',
+  server: 'server',
+  bps: 'bps',
+  shareOfServer: 'share',
+  devices: 'devices',
+  planMbps: 'plan_mbps',
+  lastSeen: 'last_seen',
+}
+
+// The rows at T (:sec) for N (:anchor): the window at T is the window at N less the seconds
+// (N - 300 s, T - 300 s]. A client's server is the one carrying most of its bytes in the window (the first by
+// id at a tie), else that of its devices' latest connect; its share is its bytes there over all the server's.
+// `only` limits them to the clients of a JSON array (:clients).
+const rowsSql = (only: boolean) => {
+  const ofPage = (column: string) =>
+    only ? `WHERE ${column} IN (SELECT value FROM json_each(:clients))` : ''
+  return `
+  WITH taken AS MATERIALIZED (
+    SELECT client, server, sum(bytes) AS bytes FROM gold_client_usage_second
+    WHERE sec > :anchor - ${CLIENT_WINDOW_S} AND sec <= :sec - ${CLIENT_WINDOW_S} GROUP BY client, server),
+  usage AS (
+    SELECT u.client, u.server, u.bytes - coalesce(t.bytes, 0) AS bytes
+    FROM gold_live_client_servers u LEFT JOIN taken t ON t.client = u.client AND t.server = u.server
+    ${ofPage('u.client')}),
+  main AS (
+    SELECT client, server, max(bytes) AS bytes, sum(bytes) AS total FROM usage WHERE bytes > 0 GROUP BY client),
+  servers AS (
+    SELECT server, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second
+    WHERE sec > :sec - ${CLIENT_WINDOW_S} AND sec <= :sec GROUP BY server),
+  rows AS (
+    SELECT c.client,
+      CASE WHEN m.client IS NOT NULL THEN m.server WHEN c.devices > 0 THEN (
+        SELECT server FROM (SELECT server, max(connect_ts) FROM gold_devices WHERE client = c.client)) END AS server,
+      coalesce(m.total, 0) * 8.0 / ${CLIENT_WINDOW_S} AS bps,
+      CASE WHEN s.bytes > 0 THEN m.bytes * 1.0 / s.bytes END AS share,
+      c.devices, c.plan_mbps, min(c.last_seen, :sec * 1000) AS last_seen
+    FROM gold_clients c LEFT JOIN main m ON m.client = c.client LEFT JOIN servers s ON s.server = m.server
+    ${ofPage('c.client')})`
+}
+
+// The same rows without their server and share, from gold_clients alone: its window bytes less the seconds
+// taken are the sum over servers. Enough to filter, sort and page by any other column.
+const PLAIN_ROWS = `
+  WITH taken AS MATERIALIZED (
+    SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
+    WHERE sec > :anchor - ${CLIENT_WINDOW_S} AND sec <= :sec - ${CLIENT_WINDOW_S} GROUP BY client),
+  rows AS (
+    SELECT c.client, (c.window_bytes - coalesce(t.bytes, 0)) * 8.0 / ${CLIENT_WINDOW_S} AS bps, c.devices,
+      c.plan_mbps, min(c.last_seen, :sec * 1000) AS last_seen
+    FROM gold_clients c LEFT JOIN taken t ON t.client = c.client)`
+
+interface LiveRow {
+  client: string
+  server: string | null
+  bps: number
+  share: number | null
+  devices: number
+  plan_mbps: number | null
+  last_seen: number
+  total: number
+}
+
+interface PageParams {
+  anchor: number
+  sec: number
+  bps: number | null
+  server: string | null
+  planClass: PlanClass | null
+  limit: number
+  offset: number
+}
+
+export function liveClientPageQuery(db: Db) {
+  const liveAnchor = liveAnchorQuery(db)
+  const pages = new Map<string, ReturnType<typeof prepare>>()
+  // Sorted and filtered by server or share, every client's server is needed; otherwise only the page's.
+  const needsServers = (view: LivePageView) =>
+    view.sort.column === 'server' || view.sort.column === 'shareOfServer' || view.server !== undefined
+  const prepare = (column: ClientSortColumn, desc: boolean, plain: boolean) => {
+    const c = SORT_SQL[column]
+    // Nulls last whichever the direction, ties by client, as pageOf sorts.
+    const order =
+      column === 'client'
+        ? `client ${desc ? 'DESC' : ''}`
+        : `${c} IS NULL, ${c} ${desc ? 'DESC' : ''}, client`
+    return db.prepare<PageParams, LiveRow>(
+      `${plain ? PLAIN_ROWS : rowsSql(false)}
+       SELECT *, count(*) OVER () AS total FROM rows
+       WHERE (:bps IS NULL OR bps >= :bps) AND ${plain ? '' : '(:server IS NULL OR server = :server) AND'}
+         (:planClass IS NULL OR ${PLAN_CLASS} = :planClass)
+       ORDER BY ${order} LIMIT :limit OFFSET :offset`,
+    )
+  }
+  const pageRows = db.prepare<{ anchor: number; sec: number; clients: string }, LiveRow>(
+    `${rowsSql(true)} SELECT * FROM rows`,
+  )
+  const statement = (column: ClientSortColumn, desc: boolean, plain: boolean) => {
+    const key = `${column}:${desc}:${plain}`
+    let stmt = pages.get(key)
+    if (!stmt) pages.set(key, (stmt = prepare(column, desc, plain)))
+    return stmt
+  }
+
+  /**
+   * A page of the table at T's second `sec`, or null when the live state cannot give it (T before N, or a
+   * search): then clientRowsQuery and pageOf do.
+   */
+  const pageAt = db.transaction(
+    (
+      sec: number,
+      thresholdMbps: number,
+      view: LivePageView,
+      offset: number,
+      limit: number,
+    ): Omit<ClientPage, 'at' | 'thresholdMbps'> | null => {
+      const anchor = liveAnchor(sec)
+      if (anchor === null || sec < anchor || view.search.trim() !== '') return null
+      const heavyBps = thresholdMbps * 1e6
+      const plain = !needsServers(view)
+      const stmt = statement(view.sort.column, view.sort.desc, plain)
+      const params = {
+        anchor,
+        sec,
+        bps: view.heavyOnly ? heavyBps : null,
+        server: plain ? null : (view.server ?? null),
+        planClass: view.planClass ?? null,
+        limit,
+        offset,
+      }
+      let rows = stmt.all(params)
+      // Past the end no row says the total: counted from the first row.
+      const total =
+        rows[0]?.total ?? (offset === 0 ? 0 : (stmt.get({ ...params, offset: 0, limit: 1 })?.total ?? 0))
+      if (plain && rows.length > 0) {
+        const full = new Map(
+          pageRows
+            .all({ anchor, sec, clients: JSON.stringify(rows.map((r) => r.client)) })
+            .map((r) => [r.client, r]),
+        )
+        rows = rows.map((r) => full.get(r.client)!)
+      }
+      return {
+        total,
+        rows: rows.map((r): ClientRow => ({
+          client: r.client,
+          server: r.server,
+          bps: r.bps,
+          shareOfServer: r.share,
+          devices: r.devices,
+          planMbps: r.plan_mbps,
+          planClass: planClass(r.plan_mbps),
+          lastSeen: r.last_seen,
+          heavy: r.bps >= heavyBps,
+        })),
+      }
+    },
+  )
+  return (
+    sec: number,
+    thresholdMbps: number,
+    view: LivePageView,
+    offset: number,
+    limit: number,
+  ): Omit<ClientPage, 'at' | 'thresholdMbps'> | null => pageAt(sec, thresholdMbps, view, offset, limit)
+}
