@@ -156,16 +156,16 @@ export class GoldStage {
       this.devices.apply(e)
     }
 
-    // Per second, the key after the second, and the bytes.
-    function* keyedSeconds(sum: Sums, keyParts: number) {
+    // Per second, the key after the second (client and server, or device and peer), and the bytes.
+    function* keyedSeconds(sum: Sums) {
       for (const { key, values } of sum.entries.values())
-        yield { sec: key[0] as number, key: key.slice(1, 1 + keyParts) as string[], bytes: values[0]! }
+        yield { sec: key[0] as number, key: key.slice(1) as string[], bytes: values[0]! }
     }
     const live = this.live.begin(
       anchor,
       newest,
-      keyedSeconds(sums.clientSecond, 2),
-      keyedSeconds(sums.flowSecond, 2),
+      keyedSeconds(sums.clientSecond),
+      keyedSeconds(sums.flowSecond),
     )
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
       const stmt = this.upserts[name]

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
-import { random, randomEvents } from '../metrics/testing/random-network'
+import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { refillLiveState } from './live-state'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
@@ -54,17 +54,7 @@ function keptAndCounted(): { kept: string[][]; counted: string[][] } {
   }
 }
 
-function ingest(events: Record<string, unknown>[]): void {
-  const [result] = engine.ingestFrames([
-    {
-      source: 'test',
-      seq: null,
-      receivedAt: Date.now(),
-      bytes: Buffer.from(events.map((e) => JSON.stringify(e)).join('\n')),
-    },
-  ])
-  expect(result!.rejects).toEqual([])
-}
+const ingest = (events: Record<string, unknown>[]) => ingestFrame(engine, events)
 
 /** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
 function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: number) {

@@ -6,6 +6,7 @@ import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
 import { connectedGroupsQuery } from './connected-devices'
 import { heavyClientsMetric } from './heavy-clients'
+import { ingestFrame } from './testing/random-network'
 
 const T = Date.UTC(2024, 5, 1, 12, 10, 0)
 const IDLE = 5 * 60_000
@@ -24,13 +25,11 @@ afterEach(() => {
   temp.remove()
 })
 
-function ingest(events: Record<string, unknown>[]): void {
-  const lines = events.map((e) => JSON.stringify({ id: `e${ids++}`, server: 's', ...e }))
-  const [result] = engine.ingestFrames([
-    { source: 'test', seq: null, receivedAt: Date.now(), bytes: Buffer.from(lines.join('\n')) },
-  ])
-  expect(result!.rejects).toEqual([])
-}
+const ingest = (events: Record<string, unknown>[]) =>
+  ingestFrame(
+    engine,
+    events.map((e) => ({ id: `e${ids++}`, server: 's', ...e })),
+  )
 
 /** The answer with the live state hidden: the queries for any T. */
 function withoutLiveState<R>(read: () => R): R {

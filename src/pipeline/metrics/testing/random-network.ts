@@ -87,17 +87,20 @@ export function ingestShuffled(
     const j = Math.floor(next() * (i + 1))
     ;[shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!]
   }
-  for (let i = 0; i < shuffled.length; i += frameEvents) {
-    const part = shuffled.slice(i, i + frameEvents)
-    const [result] = engine.ingestFrames([
-      {
-        source: 'test',
-        seq: null,
-        receivedAt: Date.now(),
-        bytes: Buffer.from(part.map((e) => JSON.stringify(e)).join('\n')),
-      },
-    ])
-    expect(result!.rejects).toEqual([])
-    expect(result!.accepted).toBe(part.length)
-  }
+  for (let i = 0; i < shuffled.length; i += frameEvents)
+    ingestFrame(engine, shuffled.slice(i, i + frameEvents))
+}
+
+/** Ingests the events as one frame, and checks every one was accepted. */
+export function ingestFrame(engine: Engine, events: Record<string, unknown>[]) {
+  const [result] = engine.ingestFrames([
+    {
+      source: 'test',
+      seq: null,
+      receivedAt: Date.now(),
+      bytes: Buffer.from(events.map((e) => JSON.stringify(e)).join('\n')),
+    },
+  ])
+  expect(result!.rejects).toEqual([])
+  expect(result!.accepted).toBe(events.length)
 }
