@@ -45,6 +45,7 @@ describe('the heavy-user table from the live state', () => {
         { server: servers[0]! },
         { planClass: 'high' },
         { planClass: 'unknown', heavyOnly: true },
+        { server: '' },
       ]
       for (const column of clientSortColumns) {
         for (const desc of [false, true]) {

@@ -94,7 +94,7 @@ export function liveClientPageQuery(db: Db) {
   const pages = new Map<string, ReturnType<typeof prepare>>()
   // Sorted and filtered by server or share, every client's server is needed; otherwise only the page's.
   const needsServers = (view: LivePageView) =>
-    view.sort.column === 'server' || view.sort.column === 'shareOfServer' || view.server !== undefined
+    view.sort.column === 'server' || view.sort.column === 'shareOfServer' || Boolean(view.server)
   const prepare = (column: ClientSortColumn, desc: boolean, plain: boolean) => {
     const c = SORT_SQL[column]
     // Nulls last whichever the direction, ties by client, as pageOf sorts.
@@ -141,8 +141,9 @@ export function liveClientPageQuery(db: Db) {
         anchor,
         sec,
         bps: view.heavyOnly ? heavyBps : null,
-        server: plain ? null : (view.server ?? null),
-        planClass: view.planClass ?? null,
+        // As pageOf: an empty server or plan class filters nothing.
+        server: plain ? null : view.server || null,
+        planClass: view.planClass || null,
         limit,
         offset,
       }
