@@ -10,7 +10,7 @@ import { devicePairsMetric } from './device-pairs'
 import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
 import { planClass } from './plan-class'
-import { ingestShuffled, randomEvents } from './testing/random-network'
+import { ingestShuffled, randomEvents, withoutLiveState } from './testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
@@ -167,15 +167,7 @@ describe('what the overview reads from them', () => {
 
 /** Holds what the live state answers near and after the newest second to what the queries for any T answer. */
 function compareLiveWithFull(engine: Engine) {
-  /** The answers with the live state hidden: the queries that work for any T. */
-  function withoutLiveState<T>(read: () => T): T {
-    engine.db.exec('SAVEPOINT hide; DELETE FROM gold_live')
-    try {
-      return read()
-    } finally {
-      engine.db.exec('ROLLBACK TO hide; RELEASE hide')
-    }
-  }
+  const full = <R>(read: () => R): R => withoutLiveState(engine, read)
   {
     const groups = connectedGroupsQuery(engine.db)
     const pairs = devicePairsMetric(engine.db)
@@ -208,24 +200,20 @@ function compareLiveWithFull(engine: Engine) {
       const at = `at N + ${later} s`
       for (const idle of [IDLE, MIN, 30 * MIN]) {
         const live = groups(sec * 1000, idle)
-        expect(live, at).toEqual(withoutLiveState(() => groups(sec * 1000, idle)))
+        expect(live, at).toEqual(full(() => groups(sec * 1000, idle)))
         connected += live.length
       }
       for (const windowMin of [1, 10]) {
-        expect(distinct(sec * 1000, windowMin), at).toEqual(
-          withoutLiveState(() => distinct(sec * 1000, windowMin)),
-        )
+        expect(distinct(sec * 1000, windowMin), at).toEqual(full(() => distinct(sec * 1000, windowMin)))
       }
       for (const thresholdMbps of [0.01, 0.5, 2, 1000]) {
         const live = heavy(sec, IDLE, thresholdMbps)
-        expect(live, `${at}, ${thresholdMbps} Mb/s`).toEqual(
-          withoutLiveState(() => heavy(sec, IDLE, thresholdMbps)),
-        )
+        expect(live, `${at}, ${thresholdMbps} Mb/s`).toEqual(full(() => heavy(sec, IDLE, thresholdMbps)))
         heavySeen += live.heavyClients
       }
       for (const limit of [1, 5, 20, 1000]) {
         const live = pairs(sec, limit)
-        expect(live, `${at}, ${limit} pairs`).toEqual(withoutLiveState(() => pairs(sec, limit)))
+        expect(live, `${at}, ${limit} pairs`).toEqual(full(() => pairs(sec, limit)))
         pairsSeen += live.length
       }
     }

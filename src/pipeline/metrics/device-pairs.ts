@@ -1,7 +1,7 @@
 import type { Db } from '../db/open'
 import type { DevicePair } from '../../shared/metrics'
 import { PAIR_WINDOW_S } from '../gold/live-state'
-import { liveAnchorQuery } from './live'
+import { liveAnchorQuery, takenSql } from './live'
 
 export const DEFINITION =
   'Bandwidth between devices: bytes * 8 / 60 s of the flow events in (T - 60 s, T] per ordered pair (device -> peer), largest first; pairs without bytes in the window are left out.'
@@ -14,19 +14,10 @@ export function devicePairsMetric(db: Db) {
      GROUP BY device, peer HAVING sum(bytes) > 0 ORDER BY bytes DESC, device, peer LIMIT ?`,
   )
   // Near or after gold's newest second N, the live state has each pair's bytes in (N - 60 s, N]; the window at
-  // T is that less what `taken` says: the seconds (N - 60 s, T - 60 s] when T is after N; when T is before
-  // N, the seconds (T, N], less the seconds (T - 60 s, N - 60 s] the window at N has already left. The
-  // largest pairs at T are among the largest at N that `taken` does not touch, and the pairs it touches: the
+  // T is that less what `taken` says (takenSql). The largest pairs at T are among the largest at N that `taken` does not touch, and the pairs it touches: the
   // first `limit` plus as many as it touches, and those.
   const live = db.prepare<{ anchor: number; sec: number; limit: number }, PairBytes>(
-    `WITH taken AS MATERIALIZED (
-       SELECT device, peer, sum(bytes) AS bytes FROM (
-         SELECT device, peer, bytes FROM gold_flow_second
-           WHERE sec > :anchor - ${PAIR_WINDOW_S} AND sec <= :sec - ${PAIR_WINDOW_S}
-         UNION ALL SELECT device, peer, -bytes FROM gold_flow_second
-           WHERE sec > :sec - ${PAIR_WINDOW_S} AND sec <= :anchor - ${PAIR_WINDOW_S}
-         UNION ALL SELECT device, peer, bytes FROM gold_flow_second WHERE sec > :sec AND sec <= :anchor)
-       GROUP BY device, peer),
+    `WITH taken AS MATERIALIZED (${takenSql('gold_flow_second', ['device', 'peer'], PAIR_WINDOW_S)}),
      candidates AS (
        SELECT device, peer FROM (SELECT device, peer FROM gold_live_pairs ORDER BY bytes DESC, device, peer
                                  LIMIT :limit + (SELECT count(*) FROM taken))

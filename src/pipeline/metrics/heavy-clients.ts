@@ -2,7 +2,7 @@ import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
 import { AFTER_T, CONNECTED_AT_T, connectedAtT } from './connected-devices'
-import { liveAnchorQuery } from './live'
+import { liveAnchorQuery, takenSql } from './live'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 
@@ -50,18 +50,14 @@ export function heavyClientsMetric(db: Db) {
   //   a client is connected at T when one of those devices was (the full query says, from silver) or one of
   //   its other devices, untouched since T, is; each is counted with its plan at T.
   // The window at T is the window at N less what `taken` says, per client.
-  const taken = `SELECT client, bytes FROM gold_client_usage_second
-       WHERE sec > :anchor - ${HEAVY_WINDOW_S} AND sec <= :sec - ${HEAVY_WINDOW_S}
-     UNION ALL SELECT client, -bytes FROM gold_client_usage_second
-       WHERE sec > :sec - ${HEAVY_WINDOW_S} AND sec <= :anchor - ${HEAVY_WINDOW_S}
-     UNION ALL SELECT client, bytes FROM gold_client_usage_second WHERE sec > :sec AND sec <= :anchor`
+  const taken = takenSql('gold_client_usage_second', ['client'], HEAVY_WINDOW_S)
   const liveCounts = (withTaken: boolean) => {
     const windowAtT = withTaken ? '(c.window_bytes - coalesce(e.bytes, 0))' : 'c.window_bytes'
     return db.prepare<
       { anchor: number; sec: number; from: number; bps: number; excluded: string },
       LiveCounts
     >(
-      `WITH taken AS MATERIALIZED (SELECT client, sum(bytes) AS bytes FROM (${taken}) GROUP BY client)
+      `WITH taken AS MATERIALIZED (${taken})
        SELECT count(*) AS connected,
          total(${windowAtT} > 0 AND ${windowAtT} * 8.0 / ${HEAVY_WINDOW_S} >= :bps) AS heavy,
          total(c.plan_mbps IS NULL) AS unknown,
@@ -91,7 +87,7 @@ export function heavyClientsMetric(db: Db) {
     { anchor: number; sec: number; t: number; clients: string },
     { plan: number | null; bytes: number }
   >(
-    `WITH taken AS MATERIALIZED (SELECT client, sum(bytes) AS bytes FROM (${taken}) GROUP BY client)
+    `WITH taken AS MATERIALIZED (${taken})
      SELECT ${PLAN_AT_T} AS plan, g.window_bytes - coalesce(e.bytes, 0) AS bytes
      FROM json_each(:clients) j JOIN gold_clients g ON g.client = j.value
      LEFT JOIN taken e ON e.client = g.client`,

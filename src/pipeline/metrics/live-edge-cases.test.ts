@@ -6,7 +6,7 @@ import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
 import { connectedGroupsQuery } from './connected-devices'
 import { heavyClientsMetric } from './heavy-clients'
-import { ingestFrame } from './testing/random-network'
+import { ingestFrame, withoutLiveState } from './testing/random-network'
 
 const T = Date.UTC(2024, 5, 1, 12, 10, 0)
 const IDLE = 5 * 60_000
@@ -31,16 +31,6 @@ const ingest = (events: Record<string, unknown>[]) =>
     events.map((e) => ({ id: `e${ids++}`, server: 's', ...e })),
   )
 
-/** The answer with the live state hidden: the queries for any T. */
-function withoutLiveState<R>(read: () => R): R {
-  engine.db.exec('SAVEPOINT hide; DELETE FROM gold_live')
-  try {
-    return read()
-  } finally {
-    engine.db.exec('ROLLBACK TO hide; RELEASE hide')
-  }
-}
-
 describe('the live state a second before the newest', () => {
   it('classes a client by its plan at T when a connect after T changed it, from a device since moved on', () => {
     ingest([
@@ -52,7 +42,7 @@ describe('the live state a second before the newest', () => {
     const heavy = heavyClientsMetric(engine.db)
     const live = heavy(T / 1000, IDLE, 50)
     expect(live.planClasses).toEqual({ low: 1, medium: 0, high: 0, unknown: 0 })
-    expect(live).toEqual(withoutLiveState(() => heavy(T / 1000, IDLE, 50)))
+    expect(live).toEqual(withoutLiveState(engine, () => heavy(T / 1000, IDLE, 50)))
   })
 
   it('counts a device connected at T whose later events silver no longer holds', () => {
@@ -64,6 +54,6 @@ describe('the live state a second before the newest', () => {
     const groups = connectedGroupsQuery(engine.db)
     const live = groups(T, IDLE)
     expect(live).toEqual([{ server: 's', deviceType: null, devices: 1, planMbps: 0 }])
-    expect(live).toEqual(withoutLiveState(() => groups(T, IDLE)))
+    expect(live).toEqual(withoutLiveState(engine, () => groups(T, IDLE)))
   })
 })

@@ -53,3 +53,17 @@ export function statesSecondQuery(db: Db) {
     return anchor !== undefined && sec < anchor && sec >= anchor - RECENT_S ? anchor : sec
   }
 }
+
+/**
+ * What to take from a window's sums at N to get them at T (:sec), per key, as SQL over a per-second gold
+ * table: the seconds (N - W, T - W] when T is after N; when T is before N, the seconds (T, N], less the
+ * seconds (T - W, N - W] that the window at N has already left. :anchor is N.
+ */
+export function takenSql(table: string, keys: readonly string[], windowS: number): string {
+  const k = keys.join(', ')
+  return `SELECT ${k}, sum(bytes) AS bytes FROM (
+      SELECT ${k}, bytes FROM ${table} WHERE sec > :anchor - ${windowS} AND sec <= :sec - ${windowS}
+      UNION ALL SELECT ${k}, -bytes FROM ${table} WHERE sec > :sec - ${windowS} AND sec <= :anchor - ${windowS}
+      UNION ALL SELECT ${k}, bytes FROM ${table} WHERE sec > :sec AND sec <= :anchor)
+    GROUP BY ${k}`
+}

@@ -104,3 +104,13 @@ export function ingestFrame(engine: Engine, events: Record<string, unknown>[]) {
   expect(result!.rejects).toEqual([])
   expect(result!.accepted).toBe(events.length)
 }
+
+/** What `read` answers with the live state hidden (rolled back after): the queries that work for any T. */
+export function withoutLiveState<R>(engine: Engine, read: () => R): R {
+  engine.db.exec('SAVEPOINT hide; DELETE FROM gold_live')
+  try {
+    return read()
+  } finally {
+    engine.db.exec('ROLLBACK TO hide; RELEASE hide')
+  }
+}
