@@ -6,12 +6,13 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The engine (the writer) and the reader (the UI's reads) run in worker threads of their own, each
-        // built as a file of its own next to the main entry.
+        // The engine (the writer), the reader (the UI's reads) and the engine's checkpointer run in worker
+        // threads of their own, each built as a file of its own next to the main entry.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'engine-worker': resolve(__dirname, 'src/main/engine-worker.ts'),
           'reader-worker': resolve(__dirname, 'src/main/reader-worker.ts'),
+          'checkpoint-worker': resolve(__dirname, 'src/main/checkpoint-worker.ts'),
         },
       },
     },

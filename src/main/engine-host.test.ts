@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs'
+import { statSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb } from '../pipeline/db/open'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
@@ -37,6 +37,26 @@ describe('the engine in its worker thread', () => {
     const reader = openDb(path, { readonly: true })
     expect(reader.prepare('SELECT count(*) AS n FROM silver_events').get()).toEqual({ n: 2 })
     expect(() => reader.prepare(`DELETE FROM silver_events`).run()).toThrow(/readonly/)
+    reader.close()
+  })
+
+  it("copies the engine's commits into the database file from a thread of its own", async () => {
+    const path = dir.path('vigia.db')
+    host = await EngineHost.start(path)
+    const now = Date.now()
+    const events = Array.from({ length: 2000 }, (_, i) =>
+      frame({ id: `u${i}`, ts: now, type: 'flow', device: `d${i}`, peer: 'p', bytes: 10 }),
+    )
+    await host.call('ingestFrames', events)
+    // The engine only checkpoints past tens of megabytes of log; these pages reach the file because the
+    // checkpointer copies them, within a few of its rounds.
+    const reader = openDb(path, { readonly: true })
+    const pages = () => {
+      const count = reader.pragma('page_count', { simple: true }) as number
+      return count * (reader.pragma('page_size', { simple: true }) as number)
+    }
+    expect(pages()).toBeGreaterThan(500 * 1024)
+    await expect.poll(() => statSync(path).size, { timeout: 5000 }).toBe(pages())
     reader.close()
   })
 

@@ -1,5 +1,6 @@
 // Runs the engine in a worker thread and gives the host a typed, promise-based handle on it.
 import { EventEmitter } from 'node:events'
+import type { Worker } from 'node:worker_threads'
 import type { ImportProgress } from '../pipeline/importers/import-file'
 import type { EngineEvent, EngineMethod, EngineRequests } from './engine-protocol'
 import { WorkerClient, WorkerStoppedError, spawnWorker } from './worker-client'
@@ -15,7 +16,10 @@ export interface EngineHostEvents {
 export class EngineStoppedError extends WorkerStoppedError {}
 
 export class EngineHost extends EventEmitter<EngineHostEvents> {
-  private constructor(private readonly client: WorkerClient<EngineRequests, EngineEvent>) {
+  private constructor(
+    private readonly client: WorkerClient<EngineRequests, EngineEvent>,
+    private readonly checkpointer: Worker,
+  ) {
     super()
     client.on('event', (event) => {
       if (event.kind === 'import-progress') this.emit('import-progress', event.importId, event.progress)
@@ -24,13 +28,21 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     client.on('exit', (code) => this.emit('exit', code))
   }
 
-  /** Starts the worker and waits until the database is open and migrated. */
+  /**
+   * Starts the worker and waits until the database is open and migrated; then the thread that checkpoints
+   * the engine's write-ahead log (if that one fails, the engine checkpoints itself).
+   */
   static async start(dbPath: string): Promise<EngineHost> {
     const client = await WorkerClient.start<EngineRequests, EngineEvent>(
       spawnWorker('engine-worker', { dbPath }),
       { name: 'the engine', stopped: (message) => new EngineStoppedError(message) },
     )
-    return new EngineHost(client)
+    const checkpointer = spawnWorker('checkpoint-worker', { dbPath })
+    checkpointer.on('error', (error) =>
+      console.error(`vigia checkpointer stopped: ${error.message}; the engine checkpoints itself`),
+    )
+    checkpointer.unref()
+    return new EngineHost(client, checkpointer)
   }
 
   call<M extends EngineMethod>(
@@ -40,7 +52,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     return this.client.call(method, ...args)
   }
 
-  stop(): Promise<void> {
-    return this.client.stop()
+  async stop(): Promise<void> {
+    await Promise.all([this.client.stop(), this.checkpointer.terminate()])
   }
 }

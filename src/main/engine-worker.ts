@@ -3,6 +3,7 @@
 import { workerData } from 'node:worker_threads'
 import { Engine } from '../pipeline/engine'
 import { AlertActions } from '../pipeline/alerts/alert-store'
+import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { importFile } from '../pipeline/importers/import-file'
 import { deleteInventory, upsertInventory } from '../pipeline/inventory'
 import type { EngineEvent, EngineRequests } from './engine-protocol'
@@ -10,7 +11,10 @@ import { openOrExit, postEvent, serveRequests } from './worker-dispatcher'
 
 const post = (event: EngineEvent) => postEvent(event)
 
-const engine = openOrExit(() => Engine.open((workerData as { dbPath: string }).dbPath))
+const { dbPath } = workerData as { dbPath: string }
+const engine = openOrExit(() => Engine.open(dbPath))
+// The host runs a checkpointer thread beside this one, so a commit here returns as soon as it is logged.
+leaveCheckpointsToOthers(engine.db)
 
 /**
  * Background work must never take the engine down: a busy database (another writer, such as a CLI import)

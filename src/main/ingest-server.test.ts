@@ -233,4 +233,34 @@ describe('the WebSocket ingestion endpoint', () => {
     expect(silverCount()).toBe(total)
     expect(maxBatch).toBeLessThanOrEqual(2000)
   })
+  it('hands the engine at most 8 MiB of frames per call, however much is queued', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const batchBytes: number[] = []
+    await start(
+      {},
+      {
+        ingestFrames: async (frames) => {
+          batchBytes.push(frames.reduce((n, f) => n + f.bytes.length, 0))
+          await gate
+          return engine.ingestFrames(frames)
+        },
+      },
+    )
+    // Two senders of 60 KB frames (not JSON: the engine lands them and answers with an error, cheaply)
+    // queue about 16 MiB while the engine holds its first call.
+    const frame = 'x'.repeat(60_000)
+    const senders = [await connect(), await connect()]
+    const perSender = 200
+    for (const sender of senders) for (let i = 0; i < perSender; i++) sender.ws.send(frame)
+    await expect
+      .poll(() => server!.status().filter((c) => c.paused).length, { timeout: 10_000 })
+      .toBe(senders.length)
+    release()
+    for (const sender of senders) await sender.reply(perSender)
+    const total = batchBytes.reduce((a, b) => a + b, 0)
+    expect(total).toBe(senders.length * perSender * frame.length)
+    expect(Math.max(...batchBytes)).toBeLessThanOrEqual(8 << 20)
+    expect(Math.max(...batchBytes)).toBeGreaterThan(4 << 20)
+  })
 })

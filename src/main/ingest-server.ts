@@ -35,9 +35,10 @@ export const DEFAULT_INGEST: IngestServerOptions = {
 const MAX_UNACKED_BYTES = 8 << 20
 const MAX_UNACKED_FRAMES = 256
 const MAX_UNREAD_REPLY_BYTES = 4 << 20
-// Batching: one engine call per this many frames or bytes, or after this long.
+// Batching: one engine call per this many frames or bytes, or after this long. The bytes bound what the
+// engine holds at once (its heap is limited, see worker-client.ts): about 45,000 events of 180 bytes.
 const BATCH_FRAMES = 2000
-const BATCH_BYTES = 16 << 20
+const BATCH_BYTES = 8 << 20
 const BATCH_WAIT_MS = 2
 const RATE_WINDOW_S = 10
 
@@ -225,13 +226,26 @@ export class IngestServer {
     }
     while (this.flushing) await this.flushing
     if (this.queue.length === 0) return
-    const batch = this.queue.splice(0, BATCH_FRAMES)
-    this.queuedBytes -= batch.reduce((n, p) => n + p.frame.bytes.length, 0)
+    const batch = this.takeBatch()
     this.flushing = this.commit(batch).finally(() => {
       this.flushing = null
       if (this.queue.length > 0) this.schedule()
     })
     await this.flushing
+  }
+
+  /** The queue's first frames, up to a batch's frames or bytes (always at least one frame). */
+  private takeBatch(): Pending[] {
+    let frames = 0
+    let bytes = 0
+    while (frames < this.queue.length && frames < BATCH_FRAMES) {
+      const next = this.queue[frames]!.frame.bytes.length
+      if (frames > 0 && bytes + next > BATCH_BYTES) break
+      bytes += next
+      frames++
+    }
+    this.queuedBytes -= bytes
+    return this.queue.splice(0, frames)
   }
 
   private async commit(batch: Pending[]): Promise<void> {
