@@ -1,4 +1,9 @@
-import { REFILL_CLIENT_WINDOWS_SQL, REFILL_LIVE_STATE_SQL, REFILL_PAIR_WINDOWS_SQL } from '../gold/live-state'
+import {
+  REFILL_CLIENT_WINDOWS_SQL,
+  REFILL_LIVE_STATE_SQL,
+  REFILL_MAIN_SERVERS_SQL,
+  REFILL_PAIR_WINDOWS_SQL,
+} from '../gold/live-state'
 
 // Numbered migrations, applied in order and recorded in PRAGMA user_version. A database whose
 // user_version is newer than this list was written by a newer Vigia: we refuse to touch it.
@@ -288,5 +293,12 @@ export const MIGRATIONS: readonly string[] = [
   ${REFILL_LIVE_STATE_SQL}
   ${REFILL_CLIENT_WINDOWS_SQL}
   ${REFILL_PAIR_WINDOWS_SQL}
+  `,
+  // 5: each client's main server at N, kept with its window, so that the heavy-user table sorts and filters
+  // 100,000 clients by server or share of server on gold_clients alone.
+  `
+  ALTER TABLE gold_clients ADD COLUMN main_server TEXT;  -- the server carrying most of its usage in (N - 300 s, N]
+  ALTER TABLE gold_clients ADD COLUMN main_bytes INTEGER NOT NULL DEFAULT 0;  -- its usage there in that window
+  ${REFILL_MAIN_SERVERS_SQL}
   `,
 ]

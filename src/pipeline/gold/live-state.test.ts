@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
+import { MIGRATIONS } from '../db/migrations'
 import { refillLiveState } from './live-state'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
@@ -13,7 +14,7 @@ const LIVE = [
   'SELECT * FROM gold_live',
   'SELECT * FROM gold_live_devices',
   'SELECT * FROM gold_live_connects',
-  'SELECT client, live_until, window_bytes, devices FROM gold_clients',
+  'SELECT client, live_until, window_bytes, devices, main_server, main_bytes FROM gold_clients',
   'SELECT * FROM gold_live_pairs',
   'SELECT * FROM gold_live_client_servers',
 ]
@@ -137,7 +138,7 @@ describe('live state', () => {
   })
 })
 
-describe('migration 4', () => {
+describe('migrations 4 and 5', () => {
   it('counts the live state of a database written before it, as the engine would have kept it', () => {
     const shape = { seed: 9, start: START, minutes: 12, events: 3000, devices: 40, clients: 12, servers: 3 }
     ingest(nearlyInOrder(randomEvents(shape), 2, 80))
@@ -146,10 +147,11 @@ describe('migration 4', () => {
     engine.db.exec(`
       DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs; DROP TABLE gold_live_client_servers;
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
+      ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes;
       PRAGMA user_version = 3;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))
-    expect(engine.db.pragma('user_version', { simple: true })).toBe(4)
+    expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(dump()).toEqual(kept)
   })
 })

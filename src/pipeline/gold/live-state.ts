@@ -7,8 +7,10 @@
 //   gold_clients         live_until, the last event of the client's devices whose latest status is a
 //                        connect (connected at T = live_until > T - idle), and window_bytes, its usage
 //                        bytes in (N - 300 s, N], and devices, how many devices name it as their client;
-//   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the pairs with some
-//                        (the server carrying most of a client's traffic, for the heavy-user table);
+//   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the pairs with some;
+//   gold_clients         main_server and main_bytes: the server carrying most of the client's usage in
+//                        that window (the first by name at a tie) and its bytes there, for the heavy-user
+//                        table;
 //   gold_live_pairs      bytes per ordered device pair in (N - 60 s, N], for the pairs with some.
 // Every figure is a sum of integers moved by each device's state before and after a batch, so it is exact
 // and the same as recomputing it (refillLiveState; a test holds the two to each other).
@@ -82,8 +84,18 @@ export const REFILL_PAIR_WINDOWS_SQL = `
     SELECT device, peer, sum(bytes) FROM gold_flow_second
     WHERE sec > (SELECT newest_sec FROM gold_live) - ${PAIR_WINDOW_S} GROUP BY device, peer HAVING sum(bytes) > 0;`
 
+/**
+ * Each client's main server from gold_live_client_servers. With max(), SQLite takes the bare `server` from
+ * the first row with the most bytes, in the table's (client, server) order: the first server by name.
+ */
+export const REFILL_MAIN_SERVERS_SQL = `
+  UPDATE gold_clients SET main_server = NULL, main_bytes = 0 WHERE main_server IS NOT NULL OR main_bytes <> 0;
+  UPDATE gold_clients SET main_server = m.server, main_bytes = m.bytes
+    FROM (SELECT client, server, max(bytes) AS bytes FROM gold_live_client_servers GROUP BY client) m
+    WHERE gold_clients.client = m.client;`
+
 export function refillWindows(db: Db): void {
-  db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_PAIR_WINDOWS_SQL)
+  db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL + REFILL_PAIR_WINDOWS_SQL)
 }
 
 const connected = <S extends DeviceSnapshot>(s: S | null): S | null => (s?.status === 'connect' ? s : null)
@@ -123,6 +135,7 @@ export class LiveState {
   private readonly dropPair
   private readonly moveClientServer
   private readonly dropClientServer
+  private readonly mainServers
 
   constructor(private readonly db: Db) {
     this.anchorStmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
@@ -170,6 +183,12 @@ export class LiveState {
        ON CONFLICT (client, server) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
     )
     this.dropClientServer = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ? AND server = ?')
+    // The main server of the clients of a JSON array, as REFILL_MAIN_SERVERS_SQL counts it.
+    this.mainServers = db.prepare<[string]>(
+      `UPDATE gold_clients SET (main_server, main_bytes) = (
+         SELECT server, coalesce(max(bytes), 0) FROM gold_live_client_servers u WHERE u.client = gold_clients.client)
+       WHERE client IN (SELECT value FROM json_each(?))`,
+    )
     this.pairWindows = new SlidingSum({
       seconds: PAIR_WINDOW_S,
       stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
@@ -278,13 +297,17 @@ export class LiveState {
     for (const [client, { until, bytes, devices }] of batch.clients)
       this.moveClient.run({ client, until, bytes, devices })
     for (const client of batch.recompute) this.recomputeClient.run({ client })
-    if (batch.clientWindows === null) this.db.exec(REFILL_CLIENT_WINDOWS_SQL)
+    if (batch.clientWindows === null) this.db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL)
     if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)
+    const moved = new Set<string>()
     for (const { key, bytes } of batch.clientWindows?.values() ?? []) {
       const [client, server] = key as [string, string]
-      if (bytes !== 0 && this.moveClientServer.get(client, server, bytes)?.bytes === 0)
+      if (bytes === 0) continue
+      moved.add(client)
+      if (this.moveClientServer.get(client, server, bytes)?.bytes === 0)
         this.dropClientServer.run(client, server)
     }
+    if (moved.size > 0) this.mainServers.run(JSON.stringify([...moved]))
     for (const { key, bytes } of batch.pairWindows?.values() ?? []) {
       const [device, peer] = key as [string, string]
       if (bytes !== 0 && this.movePair.get(device, peer, bytes)?.bytes === 0) this.dropPair.run(device, peer)
