@@ -1,8 +1,9 @@
 // The figures at T, the same figures a minute before (for trends) and the series of the chart range, in one
 // query that follows the time, so the live page refreshes every second without flashing.
+import { useRef } from 'react'
 import type { Overview, Series } from '../../../shared/api'
 import { useApi } from '../app/api-context'
-import { TREND_MS } from '../lib/trend'
+import { trendTime } from '../lib/trend'
 import { usePacedQuery } from './usePacedQuery'
 
 export interface OverviewData {
@@ -13,10 +14,24 @@ export interface OverviewData {
 
 export function useOverviewData(server?: string) {
   const api = useApi()
+  // The figures a minute back, kept while the trend's T stays on the same step of its grid.
+  const trend = useRef<{ at: number; overview: Promise<Overview> } | null>(null)
+  const previousAt = (at: number): Promise<Overview> => {
+    const t = trendTime(at)
+    if (trend.current?.at !== t) {
+      const overview = api.call('metrics:overview', { at: t })
+      trend.current = { at: t, overview }
+      // A failed answer is asked again at the next refresh.
+      overview.catch(() => {
+        if (trend.current?.overview === overview) trend.current = null
+      })
+    }
+    return trend.current.overview
+  }
   return usePacedQuery<OverviewData>(`overview:${server ?? '*'}`, async ({ at, from, to }) => {
     const [now, previous, series] = await Promise.all([
       api.call('metrics:overview', { at }),
-      api.call('metrics:overview', { at: Math.max(0, at - TREND_MS) }),
+      previousAt(at),
       api.call('metrics:series', { from, to, server }),
     ])
     return { now, previous, series }
