@@ -2,7 +2,9 @@ import { statSync, writeFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb } from '../pipeline/db/open'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
-import { EngineHost } from './engine-host'
+import type { Worker } from 'node:worker_threads'
+import { EngineHost, EngineStoppedError } from './engine-host'
+import { spawnWorker } from './worker-client'
 
 describe('the engine in its worker thread', () => {
   let dir: ReturnType<typeof tempDir>
@@ -58,6 +60,38 @@ describe('the engine in its worker thread', () => {
     expect(pages()).toBeGreaterThan(500 * 1024)
     await expect.poll(() => statSync(path).size, { timeout: 5000 }).toBe(pages())
     reader.close()
+  })
+
+  it('starts an engine that died again, with what it had committed, unless it dies right after starting', async () => {
+    const path = dir.path('vigia.db')
+    const workers: Worker[] = []
+    const log: string[] = []
+    const spawn = (dbPath: string) => {
+      const worker = spawnWorker('engine-worker', { dbPath })
+      workers.push(worker)
+      return worker
+    }
+    host = await EngineHost.start(path, { spawn, log: (m) => log.push(m), crashLoopMs: 0 })
+    const now = Date.now()
+    const flow = (id: string) => frame({ id, ts: now, type: 'flow', device: 'a', peer: 'b', bytes: 10 })
+    expect((await host.call('ingestFrames', [flow('f1')]))[0]?.accepted).toBe(1)
+
+    await workers[0]!.terminate()
+    expect(log).toEqual([expect.stringMatching(/engine worker stopped \(exit code 1\); starting it again/)])
+    const [again, resent] = await host.call('ingestFrames', [flow('f2'), flow('f1')])
+    expect([again?.accepted, resent?.duplicates]).toEqual([1, 1])
+    expect(workers).toHaveLength(2)
+    await host.stop()
+
+    // Dying within the crash-loop window: it stays down, and calls fail as the endpoint expects.
+    const exits: number[] = []
+    host = await EngineHost.start(path, { spawn, log: (m) => log.push(m), crashLoopMs: 60_000 })
+    host.on('exit', (code) => exits.push(code))
+    await workers[2]!.terminate()
+    await expect.poll(() => exits).toEqual([1])
+    expect(log.at(-1)).toMatch(/fail until Vigia restarts/)
+    await expect(host.call('getSettings')).rejects.toBeInstanceOf(EngineStoppedError)
+    expect(workers).toHaveLength(3)
   })
 
   it('rejects a call with the error the engine raised, and keeps serving', async () => {

@@ -1,4 +1,6 @@
-// Runs the engine in a worker thread and gives the host a typed, promise-based handle on it.
+// Runs the engine in a worker thread and gives the host a typed, promise-based handle on it. An engine that
+// dies (out of its heap on a huge import, say) is started again: everything it committed is in the
+// database, and what it had not answered is rejected, so the ingestion endpoint asks its clients to resend.
 import { EventEmitter } from 'node:events'
 import type { Worker } from 'node:worker_threads'
 import type { ImportProgress } from '../pipeline/importers/import-file'
@@ -9,50 +11,105 @@ export interface EngineHostEvents {
   /** Something was committed: readers may refresh. */
   committed: []
   'import-progress': [importId: string, progress: ImportProgress]
+  /** The engine stopped and will not be started again. */
   exit: [code: number]
 }
 
 /** The worker is gone: nothing sent to it is known to be committed. */
 export class EngineStoppedError extends WorkerStoppedError {}
 
+export interface EngineHostOptions {
+  /** Starts the engine's worker thread; tests pass their own to get hold of it. */
+  spawn?: (dbPath: string) => Worker
+  /** Where the host says that the engine stopped; console.error by default. */
+  log?: (message: string) => void
+  /** An engine that dies this soon after it started stays down: it would most likely die again. */
+  crashLoopMs?: number
+}
+
+type Client = WorkerClient<EngineRequests, EngineEvent>
+
+const CRASH_LOOP_MS = 30_000
+
 export class EngineHost extends EventEmitter<EngineHostEvents> {
+  private client: Promise<Client>
+  private startedAt = Date.now()
+  private stopping = false
+
   private constructor(
-    private readonly client: WorkerClient<EngineRequests, EngineEvent>,
+    private readonly dbPath: string,
+    private readonly spawn: (dbPath: string) => Worker,
+    private readonly log: (message: string) => void,
+    private readonly crashLoopMs: number,
     private readonly checkpointer: Worker,
+    first: Client,
   ) {
     super()
-    client.on('event', (event) => {
-      if (event.kind === 'import-progress') this.emit('import-progress', event.importId, event.progress)
-      else this.emit('committed')
-    })
-    client.on('exit', (code) => this.emit('exit', code))
+    this.client = Promise.resolve(first)
+    this.watch(first)
   }
 
   /**
    * Starts the worker and waits until the database is open and migrated; then the thread that checkpoints
    * the engine's write-ahead log (if that one fails, the engine checkpoints itself).
    */
-  static async start(dbPath: string): Promise<EngineHost> {
-    const client = await WorkerClient.start<EngineRequests, EngineEvent>(
-      spawnWorker('engine-worker', { dbPath }),
-      { name: 'the engine', stopped: (message) => new EngineStoppedError(message) },
-    )
+  static async start(dbPath: string, options: EngineHostOptions = {}): Promise<EngineHost> {
+    const spawn = options.spawn ?? ((path: string) => spawnWorker('engine-worker', { dbPath: path }))
+    const log = options.log ?? ((message: string) => console.error(message))
+    const client = await EngineHost.launch(spawn(dbPath))
     const checkpointer = spawnWorker('checkpoint-worker', { dbPath })
     checkpointer.on('error', (error) =>
-      console.error(`vigia checkpointer stopped: ${error.message}; the engine checkpoints itself`),
+      log(`vigia: the checkpointer stopped: ${error.message}; the engine checkpoints itself`),
     )
     checkpointer.unref()
-    return new EngineHost(client, checkpointer)
+    return new EngineHost(dbPath, spawn, log, options.crashLoopMs ?? CRASH_LOOP_MS, checkpointer, client)
   }
 
-  call<M extends EngineMethod>(
+  async call<M extends EngineMethod>(
     method: M,
     ...args: EngineRequests[M]['args']
   ): Promise<EngineRequests[M]['result']> {
-    return this.client.call(method, ...args)
+    return (await this.client).call(method, ...args)
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.client.stop(), this.checkpointer.terminate()])
+    this.stopping = true
+    const client = await this.client.catch(() => null)
+    await Promise.all([client?.stop(), this.checkpointer.terminate()])
+  }
+
+  private static launch(worker: Worker): Promise<Client> {
+    return WorkerClient.start<EngineRequests, EngineEvent>(worker, {
+      name: 'the engine',
+      stopped: (message) => new EngineStoppedError(message),
+    })
+  }
+
+  private watch(client: Client): void {
+    client.on('event', (event) => {
+      if (event.kind === 'import-progress') this.emit('import-progress', event.importId, event.progress)
+      else this.emit('committed')
+    })
+    client.once('exit', (code) => {
+      if (this.stopping) return
+      if (Date.now() - this.startedAt < this.crashLoopMs) {
+        this.log(
+          `vigia: the engine worker stopped (exit code ${code}) less than ${this.crashLoopMs / 1000} s after it started; ingestion and imports fail until Vigia restarts`,
+        )
+        this.emit('exit', code)
+        return
+      }
+      this.log(`vigia: the engine worker stopped (exit code ${code}); starting it again`)
+      this.startedAt = Date.now()
+      const next = EngineHost.launch(this.spawn(this.dbPath))
+      next.then(
+        (started) => this.watch(started),
+        (error: Error) => {
+          this.log(`vigia: the engine worker could not start again: ${error.message}`)
+          this.emit('exit', code)
+        },
+      )
+      this.client = next
+    })
   }
 }

@@ -1,5 +1,6 @@
 import {
   REFILL_CLIENT_WINDOWS_SQL,
+  REFILL_LATEST_SERVERS_SQL,
   REFILL_LIVE_STATE_SQL,
   REFILL_MAIN_SERVERS_SQL,
   REFILL_PAIR_WINDOWS_SQL,
@@ -294,11 +295,13 @@ export const MIGRATIONS: readonly string[] = [
   ${REFILL_CLIENT_WINDOWS_SQL}
   ${REFILL_PAIR_WINDOWS_SQL}
   `,
-  // 5: each client's main server at N, kept with its window, so that the heavy-user table sorts and filters
-  // 100,000 clients by server or share of server on gold_clients alone.
+  // 5: each client's main server at N, kept with its window, and the server of its latest connect, so that
+  // the heavy-user table sorts and filters 100,000 clients by server or share of server on gold_clients alone.
   `
   ALTER TABLE gold_clients ADD COLUMN main_server TEXT;  -- the server carrying most of its usage in (N - 300 s, N]
   ALTER TABLE gold_clients ADD COLUMN main_bytes INTEGER NOT NULL DEFAULT 0;  -- its usage there in that window
+  ALTER TABLE gold_clients ADD COLUMN latest_server TEXT;  -- the server of its devices' latest connect
   ${REFILL_MAIN_SERVERS_SQL}
+  ${REFILL_LATEST_SERVERS_SQL}
   `,
 ]

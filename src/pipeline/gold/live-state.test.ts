@@ -14,7 +14,7 @@ const LIVE = [
   'SELECT * FROM gold_live',
   'SELECT * FROM gold_live_devices',
   'SELECT * FROM gold_live_connects',
-  'SELECT client, live_until, window_bytes, devices, main_server, main_bytes FROM gold_clients',
+  'SELECT client, live_until, window_bytes, devices, main_server, main_bytes, latest_server FROM gold_clients',
   'SELECT * FROM gold_live_pairs',
   'SELECT * FROM gold_live_client_servers',
 ]
@@ -147,7 +147,7 @@ describe('migrations 4 and 5', () => {
     engine.db.exec(`
       DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs; DROP TABLE gold_live_client_servers;
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
-      ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes;
+      ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes; ALTER TABLE gold_clients DROP COLUMN latest_server;
       PRAGMA user_version = 3;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))

@@ -9,8 +9,8 @@
 //                        bytes in (N - 300 s, N], and devices, how many devices name it as their client;
 //   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the pairs with some;
 //   gold_clients         main_server and main_bytes: the server carrying most of the client's usage in
-//                        that window (the first by name at a tie) and its bytes there, for the heavy-user
-//                        table;
+//                        that window (the first by name at a tie) and its bytes there, and latest_server,
+//                        the server of its devices' latest connect, for the heavy-user table;
 //   gold_live_pairs      bytes per ordered device pair in (N - 60 s, N], for the pairs with some.
 // Every figure is a sum of integers moved by each device's state before and after a batch, so it is exact
 // and the same as recomputing it (refillLiveState; a test holds the two to each other).
@@ -60,8 +60,18 @@ export const REFILL_LIVE_STATE_SQL = `
     WHERE gold_clients.client = d.client;
 `
 
+/**
+ * Each client's latest-connect server: with max(), SQLite takes the bare `server` from the device whose
+ * connect is the latest (the heavy-user table's server for a client without usage in its window).
+ */
+export const LATEST_SERVER_SQL = (client: string) =>
+  `(SELECT server FROM (SELECT server, max(connect_ts) FROM gold_devices WHERE client = ${client}))`
+
+export const REFILL_LATEST_SERVERS_SQL = `
+  UPDATE gold_clients SET latest_server = ${LATEST_SERVER_SQL('gold_clients.client')};`
+
 export function refillLiveState(db: Db): void {
-  db.exec(REFILL_LIVE_STATE_SQL)
+  db.exec(REFILL_LIVE_STATE_SQL + REFILL_LATEST_SERVERS_SQL)
   refillWindows(db)
 }
 
@@ -115,6 +125,8 @@ export interface LiveBatch {
   clients: Map<string, ClientMove>
   /** Clients a device left (disconnected, or moved to another client): their live_until is counted again. */
   recompute: Set<string>
+  /** Clients a device joined, left, or connected to or on another server: latest_server is read again. */
+  latestServers: Set<string>
   /** Null when the window is counted again. */
   clientWindows: Moves | null
   pairWindows: Moves | null
@@ -136,6 +148,7 @@ export class LiveState {
   private readonly moveClientServer
   private readonly dropClientServer
   private readonly mainServers
+  private readonly latestServers
 
   constructor(private readonly db: Db) {
     this.anchorStmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
@@ -183,6 +196,10 @@ export class LiveState {
        ON CONFLICT (client, server) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
     )
     this.dropClientServer = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ? AND server = ?')
+    this.latestServers = db.prepare<[string]>(
+      `UPDATE gold_clients SET latest_server = ${LATEST_SERVER_SQL('gold_clients.client')}
+       WHERE client IN (SELECT value FROM json_each(?))`,
+    )
     // The main server of the clients of a JSON array, as REFILL_MAIN_SERVERS_SQL counts it.
     this.mainServers = db.prepare<[string]>(
       `UPDATE gold_clients SET (main_server, main_bytes) = (
@@ -224,6 +241,7 @@ export class LiveState {
       newest,
       clients,
       recompute: new Set(),
+      latestServers: new Set(),
       clientWindows,
       pairWindows: this.pairWindows.moves(anchor, newest, pairSeconds),
     }
@@ -272,6 +290,14 @@ export class LiveState {
         move.until = Math.max(move.until ?? is.last_seen, is.last_seen)
       }
       if (was?.client && was.client !== is?.client) batch.recompute.add(was.client)
+      if (
+        before?.client !== after.client ||
+        before.connect_ts !== after.connect_ts ||
+        before.server !== after.server
+      ) {
+        if (before?.client) batch.latestServers.add(before.client)
+        if (after.client) batch.latestServers.add(after.client)
+      }
     }
 
     for (const { key, devices: n, kbps } of devices.values()) {
@@ -297,6 +323,7 @@ export class LiveState {
     for (const [client, { until, bytes, devices }] of batch.clients)
       this.moveClient.run({ client, until, bytes, devices })
     for (const client of batch.recompute) this.recomputeClient.run({ client })
+    if (batch.latestServers.size > 0) this.latestServers.run(JSON.stringify([...batch.latestServers]))
     if (batch.clientWindows === null) this.db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL)
     if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)
     const moved = new Set<string>()

@@ -1,5 +1,5 @@
 // The heavy-user table at or after gold's newest second N, paged in SQL from the live state: each client's
-// devices, window bytes and main server at N in gold_clients, its bytes per server in
+// devices, window bytes, main and latest-connect servers at N in gold_clients, its bytes per server in
 // gold_live_client_servers (for a T in the few seconds before N). One statement
 // filters, sorts and pages 100,000 clients; only the page's rows reach JavaScript. The rows and their order
 // are those of clientRowsQuery + pageOf (a test holds the two to each other); a search is left to pageOf,
@@ -31,12 +31,10 @@ const SORT_SQL: Record<ClientSortColumn, string> = {
 const SERVER_BYTES_SQL = `SELECT server, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second
   WHERE sec > :sec - ${CLIENT_WINDOW_S} AND sec <= :sec GROUP BY server`
 
-// A client's server: its main one when it has usage in the window, else that of its devices' latest connect.
-const serverSql = (
-  hasUsage: string,
-  main: string,
-) => `CASE WHEN ${hasUsage} THEN ${main} WHEN c.devices > 0 THEN (
-  SELECT server FROM (SELECT server, max(connect_ts) FROM gold_devices WHERE client = c.client)) END`
+// A client's server: its main one when it has usage in the window, else that of its devices' latest connect
+// (kept in gold_clients: no device connects after N).
+const serverSql = (hasUsage: string, main: string) =>
+  `CASE WHEN ${hasUsage} THEN ${main} WHEN c.devices > 0 THEN c.latest_server END`
 
 // The rows at T (:sec) for N (:anchor): the window at T is the window at N less the seconds
 // (N - 300 s, T - 300 s]. A client's server is the one carrying most of its bytes in the window (the first by
