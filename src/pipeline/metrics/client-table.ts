@@ -7,16 +7,12 @@ import { HEAVY_WINDOW_S } from './heavy-clients'
 import { planClass } from './plan-class'
 
 export function clientRowsQuery(db: Db) {
-  // Each client's devices are counted on the client index alone (no device row read); the devices first
+  // Each client's devices are counted in gold_clients (the live state keeps the count); the devices first
   // seen after T are few, and taken away afterwards.
   const clients = db.prepare<
     [number],
     { client: string; plan_mbps: number | null; last_seen: number; devices: number }
-  >(
-    `SELECT c.client, c.plan_mbps, c.last_seen,
-       (SELECT count(*) FROM gold_devices d WHERE d.client = c.client) AS devices
-     FROM gold_clients c WHERE c.first_seen <= ?`,
-  )
+  >(`SELECT client, plan_mbps, last_seen, devices FROM gold_clients WHERE first_seen <= ?`)
   const firstSeenAfter = db.prepare<[number], { client: string | null }>(
     `SELECT client FROM gold_devices WHERE first_seen > ?`,
   )
