@@ -12,8 +12,14 @@ export interface ClientOptions {
   /** Frames in flight per connection. */
   window: number
   frameEvents: number
-  /** Events of a file (after its first `skip`) as NDJSON frames, or live events at a rate as envelopes. */
-  source: { file: string; skip: number; events: number } | { rate: number; durationS: number }
+  /**
+   * Events of a file (after its first `skip`) as NDJSON frames, or live events at a rate as envelopes, after
+   * the simulation's first `warmEvents` sent as fast as the acks allow (not counted in the result); the
+   * replies of a live source are awaited `drainS` at most after the last frame is sent.
+   */
+  source:
+    | { file: string; skip: number; events: number }
+    | { rate: number; durationS: number; warmEvents: number; drainS: number }
 }
 
 export interface ClientResult {
@@ -96,6 +102,7 @@ async function run(options: ClientOptions): Promise<ClientResult> {
   let frames = 0
   let events = 0
   let started: number
+  let drainUntil = new Promise<void>(() => {})
   if ('file' in options.source) {
     const all: Buffer[] = []
     const { file, events: count, skip } = options.source
@@ -105,9 +112,16 @@ async function run(options: ClientOptions): Promise<ClientResult> {
     frames = all.length
     events = options.source.events
   } else {
-    const { rate, durationS } = options.source
+    const { rate, durationS, warmEvents, drainS } = options.source
     const start = Date.now()
     const sim = createSimulation({ ...NETWORK, rate, start, clock: Date.now })
+    // The opening (every online device connecting) goes in first, as the other benchmarks start after it.
+    for (let i = 0; i * options.frameEvents < warmEvents; i++) {
+      const batch = sim.take(options.frameEvents).map(recordToLine).join(',')
+      connections[i % connections.length]!.send(Buffer.from(`{"seq":"w${i + 1}","events":[${batch}]}`))
+    }
+    await Promise.all(connections.map((c) => c.drained()))
+    for (const c of connections) c.accepted = 0
     started = performance.now()
     // Frames fall due at the rate; each tick makes and sends what is due, stamped when it is made, as
     // envelopes whose seq is the frame's number over all connections.
@@ -123,10 +137,11 @@ async function run(options: ClientOptions): Promise<ClientResult> {
       }
       await new Promise((resolve) => setTimeout(resolve, 1))
     }
+    drainUntil = new Promise((resolve) => setTimeout(resolve, drainS * 1000))
   }
-  // Until every frame is answered, or the parent says the time is up.
+  // Until every frame is answered, or the time is up (the parent's stop, or the drain's).
   const stopped = new Promise<void>((resolve) => process.once('message', () => resolve()))
-  await Promise.race([Promise.all(connections.map((c) => c.drained())), stopped])
+  await Promise.race([Promise.all(connections.map((c) => c.drained())), stopped, drainUntil])
   const elapsedMs = performance.now() - started
   for (const c of connections) c.close()
   return {
