@@ -99,5 +99,8 @@ describe('the vigia command line', () => {
     const badTime = await vigia(['--db', db, 'metrics', '--at', 'yesterday-ish'])
     expect(badTime.code).not.toBe(0)
     expect(badTime.stderr).toContain('expected an ISO-8601 time or epoch milliseconds')
+    const hugeFrames = await vigia(['--db', db, 'serve', '--max-frame', String(64 << 20)])
+    expect(hugeFrames.code).not.toBe(0)
+    expect(hugeFrames.stderr).toContain('expected a number of bytes from 1024 to 8388608')
   })
 })

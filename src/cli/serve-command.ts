@@ -1,7 +1,7 @@
 // `vigia serve`: Vigia without Electron. The engine, the ingestion endpoint and the demo feed run here, and
 // the UI is served to a browser. This is how a team shares one Vigia, and how the UI is tested.
 import { InvalidArgumentError, type Command } from 'commander'
-import { DEFAULT_INGEST } from '../main/ingest-server'
+import { DEFAULT_INGEST, MAX_FRAME_LIMIT } from '../main/ingest-server'
 import { UiServer } from '../main/ui-server'
 import { VigiaService } from '../main/vigia-service'
 import { existsSync } from 'node:fs'
@@ -29,7 +29,7 @@ export function registerServe(program: Command): Command {
       'required from clients; needed to listen beyond loopback',
       process.env.VIGIA_TOKEN,
     )
-    .option('--max-frame <bytes>', 'largest WebSocket frame accepted', bytes, DEFAULT_INGEST.maxPayload)
+    .option('--max-frame <bytes>', 'largest WebSocket frame accepted', frameBytes, DEFAULT_INGEST.maxPayload)
     .option(
       '--demo <mode>',
       'demo feed: auto (when the database is empty), on or off',
@@ -98,10 +98,11 @@ function port(value: string): number {
   return n
 }
 
-function bytes(value: string): number {
+// At most one engine batch: a frame is committed in one transaction, and the engine's heap is limited.
+function frameBytes(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1024)
-    throw new InvalidArgumentError('expected a number of bytes, at least 1024')
+  if (!Number.isInteger(n) || n < 1024 || n > MAX_FRAME_LIMIT)
+    throw new InvalidArgumentError(`expected a number of bytes from 1024 to ${MAX_FRAME_LIMIT}`)
   return n
 }
 

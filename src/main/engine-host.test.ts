@@ -92,6 +92,22 @@ describe('the engine in its worker thread', () => {
     expect(log.at(-1)).toMatch(/fail until Vigia restarts/)
     await expect(host.call('getSettings')).rejects.toBeInstanceOf(EngineStoppedError)
     expect(workers).toHaveLength(3)
+    await host.stop()
+
+    // A restart that fails: calls fail as if the engine had stopped, so the endpoint asks for a resend.
+    const notADirectory = dir.path('file')
+    writeFileSync(notADirectory, 'x')
+    let spawned = 0
+    host = await EngineHost.start(path, {
+      spawn: (dbPath) => spawn(spawned++ === 0 ? dbPath : `${notADirectory}/vigia.db`),
+      log: (m) => log.push(m),
+      crashLoopMs: 0,
+    })
+    host.on('exit', (code) => exits.push(code))
+    await workers[3]!.terminate()
+    await expect(host.call('getSettings')).rejects.toBeInstanceOf(EngineStoppedError)
+    expect(log.at(-1)).toMatch(/could not start again/)
+    expect(exits).toEqual([1, 1])
   })
 
   it('rejects a call with the error the engine raised, and keeps serving', async () => {

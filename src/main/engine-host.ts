@@ -101,15 +101,29 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
       }
       this.log(`vigia: the engine worker stopped (exit code ${code}); starting it again`)
       this.startedAt = Date.now()
-      const next = EngineHost.launch(this.spawn(this.dbPath))
-      next.then(
+      this.client = this.restart(code)
+      // Calls wait on this.client and see its failure; only the restart itself is watched here.
+      this.client.then(
         (started) => this.watch(started),
-        (error: Error) => {
-          this.log(`vigia: the engine worker could not start again: ${error.message}`)
-          this.emit('exit', code)
-        },
+        () => {},
       )
-      this.client = next
     })
+  }
+
+  /**
+   * A new engine worker. If it cannot start, every call fails with EngineStoppedError, so that the
+   * ingestion endpoint asks its clients to resend later rather than answering their frames with errors.
+   */
+  private async restart(code: number): Promise<Client> {
+    try {
+      return await EngineHost.launch(this.spawn(this.dbPath))
+    } catch (error) {
+      const message = `the engine could not start again: ${(error as Error).message}`
+      if (!this.stopping) {
+        this.log(`vigia: ${message}; ingestion and imports fail until Vigia restarts`)
+        this.emit('exit', code)
+      }
+      throw new EngineStoppedError(message)
+    }
   }
 }

@@ -39,6 +39,8 @@ const MAX_UNREAD_REPLY_BYTES = 4 << 20
 // engine holds at once (its heap is limited, see worker-client.ts): about 45,000 events of 180 bytes.
 const BATCH_FRAMES = 2000
 const BATCH_BYTES = 8 << 20
+/** The largest frame the endpoint may be configured to take: one batch's bytes. */
+export const MAX_FRAME_LIMIT = BATCH_BYTES
 const BATCH_WAIT_MS = 2
 const RATE_WINDOW_S = 10
 
