@@ -18,9 +18,9 @@ describe('the trend of a headline figure', () => {
   })
 
   it('says how the figure moved, or that there was none a minute before', () => {
-    expect(trend(12, 10, String)).toBe('▲ 2 vs 1 min before')
-    expect(trend(8, 10, String)).toBe('▼ 2 vs 1 min before')
-    expect(trend(10, 10, String)).toBe('= 1 min before')
-    expect(trend(10, null, String)).toBe('no figure 1 min before')
+    expect(trend(12, 10, String)).toBe('▲ 2 vs ~1 min before')
+    expect(trend(8, 10, String)).toBe('▼ 2 vs ~1 min before')
+    expect(trend(10, 10, String)).toBe('= ~1 min before')
+    expect(trend(10, null, String)).toBe('no figure ~1 min before')
   })
 })

@@ -14,10 +14,10 @@ export const trendTime = (at: number): number =>
   Math.max(0, Math.floor((at - TREND_MS) / TREND_STEP_MS) * TREND_STEP_MS)
 
 export function trend(now: number | null, before: number | null, format: (delta: number) => string): string {
-  if (now === null || before === null) return 'no figure 1 min before'
+  if (now === null || before === null) return 'no figure ~1 min before'
   const delta = now - before
-  if (delta === 0) return '= 1 min before'
-  return `${delta > 0 ? '▲' : '▼'} ${format(Math.abs(delta))} vs 1 min before`
+  if (delta === 0) return '= ~1 min before'
+  return `${delta > 0 ? '▲' : '▼'} ${format(Math.abs(delta))} vs ~1 min before`
 }
 
 /** A change of share in percentage points. */
