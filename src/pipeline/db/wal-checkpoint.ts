@@ -12,24 +12,12 @@ export const WRITER_FALLBACK_CHECKPOINT_PAGES = 32_768
 /** After a checkpoint resets the log, its file is truncated to this size rather than kept at its peak. */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 
-export interface CheckpointResult {
-  /** Frames in the log when the checkpoint ran. */
-  logFrames: number
-  /** Frames copied into the database file (all of them, unless a reader still needs older ones). */
-  checkpointedFrames: number
-}
-
 /**
  * Copies what the log holds into the database file without waiting on the writer or the readers
  * (PASSIVE): frames a reader's snapshot still needs stay for the next round.
  */
-export function checkpointPassive(db: Db): CheckpointResult {
-  const [row] = db.pragma('wal_checkpoint(PASSIVE)') as {
-    busy: number
-    log: number
-    checkpointed: number
-  }[]
-  return { logFrames: row?.log ?? 0, checkpointedFrames: row?.checkpointed ?? 0 }
+export function checkpointPassive(db: Db): void {
+  db.pragma('wal_checkpoint(PASSIVE)')
 }
 
 /** Hands the log's checkpoints to another connection: the writer appends and only checkpoints as a fallback. */
