@@ -32,8 +32,13 @@ describe('alert rules in event time', () => {
     dir.remove()
   })
 
-  /** Usage on ap-1 at `mbps` for each minute in [from, from + minutes), one sample every 10 s. */
-  function load(from: number, minutes: number, mbps: number | ((minute: number) => number), client = 'acme') {
+  /** Usage of one device at `mbps` for each minute in [from, from + minutes), one sample every 10 s. */
+  function usage(
+    from: number,
+    minutes: number,
+    mbps: number | ((minute: number) => number),
+    { client = 'acme', server = 'ap-1', device = 'd1' } = {},
+  ) {
     const events = []
     for (let m = 0; m < minutes; m++) {
       const rate = typeof mbps === 'number' ? mbps : mbps(m)
@@ -44,18 +49,22 @@ describe('alert rules in event time', () => {
           id: `u${n++}`,
           ts,
           type: 'usage',
-          server: 'ap-1',
-          device: 'd1',
+          server,
+          device,
           client,
           bytes_down: bytes,
           bytes_up: 0,
         })
       }
     }
+    return events
+  }
+  function ingest(events: object[]) {
     for (let i = 0; i < events.length; i += 500)
       engine.ingestFrames([frame(events.slice(i, i + 500), null, NOW)])
     while (engine.evaluateAlerts(NOW) > 0);
   }
+  const load = (...args: Parameters<typeof usage>) => ingest(usage(...args))
   const alerts = (rule: string) =>
     engine.db.prepare<[string], AlertRow>('SELECT * FROM alerts WHERE rule = ? ORDER BY id').all(rule)
   const log = (id: number) =>
@@ -107,6 +116,24 @@ describe('alert rules in event time', () => {
     const events = log(alert!.id)
     expect(events.map((e) => e.kind)).toEqual(['pending', 'firing'])
     expect(events[1]!.event_time - events[0]!.event_time).toBe(10 * MIN)
+  })
+
+  it("names a heavy user's main server and its share of that server's bytes", () => {
+    engine.db.prepare(`INSERT INTO settings_servers VALUES ('ap-2', 'Norte', 'Sul', 100, 100)`).run()
+    const start = NOW - 3 * 3_600_000
+    // acme: 40 Mb/s through ap-1 and 20 through ap-2; bob 20 Mb/s through ap-1, under the threshold.
+    ingest(
+      [
+        usage(start, 20, 40, { client: 'acme', server: 'ap-1', device: 'a1' }),
+        usage(start, 20, 20, { client: 'acme', server: 'ap-2', device: 'a2' }),
+        usage(start, 20, 20, { client: 'bob', server: 'ap-1', device: 'b1' }),
+      ]
+        .flat()
+        .sort((a, b) => a.ts - b.ts),
+    )
+    const heavy = alerts('heavy-user')
+    expect(heavy.map((a) => a.subject)).toEqual(['acme'])
+    expect(heavy[0]!.summary).toBe('Client acme uses 60.0 Mb/s, 67 % of ap-1: consider limiting it')
   })
 
   it('recommends an upgrade for a server overloaded more than 10 % of the last 7 days', () => {

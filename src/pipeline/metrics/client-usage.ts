@@ -114,6 +114,23 @@ const FEW_CLIENTS = `
              ON u.sec = trail.sec AND u.client = c.value) AS bytes
   FROM json_each(:clients) c`
 
+// The same sums per client and server, for a few clients, by the same key seeks.
+const FEW_CLIENTS_PER_SERVER = `
+  WITH RECURSIVE
+    minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1),
+    lead(sec) AS (SELECT :a1 + 1 WHERE :a1 < :b1 UNION ALL SELECT sec + 1 FROM lead WHERE sec < :b1),
+    trail(sec) AS (SELECT :a2 + 1 WHERE :a2 < :b2 UNION ALL SELECT sec + 1 FROM trail WHERE sec < :b2)
+  SELECT client, server, sum(bytes) AS bytes FROM (
+    SELECT u.client, u.server, u.bytes FROM json_each(:clients) c CROSS JOIN minutes
+      CROSS JOIN gold_client_usage_minute u ON u.minute = minutes.minute AND u.client = c.value
+    UNION ALL
+    SELECT u.client, u.server, :s1 * u.bytes FROM json_each(:clients) c CROSS JOIN lead
+      CROSS JOIN gold_client_usage_second u ON u.sec = lead.sec AND u.client = c.value
+    UNION ALL
+    SELECT u.client, u.server, :s2 * u.bytes FROM json_each(:clients) c CROSS JOIN trail
+      CROSS JOIN gold_client_usage_second u ON u.sec = trail.sec AND u.client = c.value)
+  GROUP BY client, server HAVING sum(bytes) > 0`
+
 /** The newest second in gold: every event is counted in one of these three tables, each a key seek. */
 export function newestSecondQuery(db: Db) {
   const stmt = db.prepare<[], { sec: number | null }>(
@@ -158,6 +175,10 @@ export function clientUsageQuery(db: Db) {
   const fewClients = db.prepare<WindowParams & { clients: string }, { client: string; bytes: number }>(
     FEW_CLIENTS,
   )
+  const fewClientsPerServer = db.prepare<
+    WindowParams & { clients: string },
+    { client: string; server: string; bytes: number }
+  >(FEW_CLIENTS_PER_SERVER)
   const parts = (sec: number, windowS: number) => windowParts(sec - windowS, sec, newest())
 
   return {
@@ -166,6 +187,11 @@ export function clientUsageQuery(db: Db) {
       new Map(perClient.all(windowParams(parts(sec, windowS))).map((r) => [r.client, r.bytes])),
     /** Bytes per client and server. */
     perClientServer: (sec: number, windowS: number) => perClientServer.all(windowParams(parts(sec, windowS))),
+    /** Bytes per client and server, for the clients named: key seeks, for a few clients of many. */
+    perServerOf: (sec: number, windowS: number, clients: readonly string[]) =>
+      clients.length === 0
+        ? []
+        : fewClientsPerServer.all({ ...windowParams(parts(sec, windowS)), clients: JSON.stringify(clients) }),
     /**
      * The clients whose bytes * 8 / W are at or above `bps` (more than 0). Grouping the minutes the window
      * touches gives bounds that settle most clients; the few left are summed exactly by key seeks, instead
