@@ -195,9 +195,12 @@ export class Engine {
     }
   }
 
-  /** Runs the alert rules over the event-time minutes not judged yet, for a bounded time. Returns minutes left. */
-  evaluateAlerts(now = Date.now()): number {
-    return this.alerts.run(this.settings.get(), now)
+  /**
+   * Runs the alert rules over the event-time minutes not judged yet, for about `budgetMs` (at least one
+   * minute). Returns minutes left.
+   */
+  evaluateAlerts(now = Date.now(), budgetMs?: number): number {
+    return this.alerts.run(this.settings.get(), now, budgetMs)
   }
 
   /**

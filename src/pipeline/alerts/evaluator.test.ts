@@ -118,6 +118,15 @@ describe('alert rules in event time', () => {
     expect(events[1]!.event_time - events[0]!.event_time).toBe(10 * MIN)
   })
 
+  it('judges at least one minute per call, however small its time budget', () => {
+    load(NOW - 3 * 3_600_000, 5, 50)
+    // Judge them again from the start (what a rebuild does).
+    engine.db.prepare(`UPDATE pipeline_watermarks SET last_id = 0 WHERE stage = 'alerts'`).run()
+    const waiting = engine.evaluateAlerts(NOW, 0)
+    expect(waiting).toBeGreaterThan(1)
+    expect(engine.evaluateAlerts(NOW, 0)).toBe(waiting - 1)
+  })
+
   it("names a heavy user's main server and its share of that server's bytes", () => {
     engine.db.prepare(`INSERT INTO settings_servers VALUES ('ap-2', 'Norte', 'Sul', 100, 100)`).run()
     const start = NOW - 3 * 3_600_000
