@@ -6,6 +6,7 @@ import { importBench } from './import'
 import { latencyBench } from './latency'
 import { overviewBench } from './overview'
 import { pipelineBench } from './pipeline'
+import { grownPipelineBench } from './pipeline-grown'
 import type { BenchResult } from './report'
 import { wsBench } from './ws'
 import type { Mode } from './config'
@@ -13,6 +14,7 @@ import type { Mode } from './config'
 const BENCHES: Record<string, (mode: Mode) => Promise<BenchResult>> = {
   prepare: prepareDatasets,
   pipeline: pipelineBench,
+  'pipeline-grown': grownPipelineBench,
   'ws-batch': (mode) => wsBench(mode, 'batch'),
   'ws-single': (mode) => wsBench(mode, 'single'),
   latency: latencyBench,

@@ -12,7 +12,7 @@ import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { FRAME_EVENTS, LIMIT_TRANSACTION_ROWS, SIZES, WARM_EVENTS, type Mode } from './config'
 import { CSV_COLUMNS, lines, ndjsonFile, warmDb, type EventRow } from './datasets'
 import { fmt, shareRow, type BenchResult } from './report'
-import { stageReport, timeStages } from './stage-timer'
+import { resetStages, stageReport, timeStages } from './stage-timer'
 
 type Value = string | number | null
 
@@ -44,57 +44,95 @@ function bytesWritten(of: 'process' | 'main thread' = 'main thread'): number | n
   return line ? Number(line[1]) : null
 }
 
+export interface IngestFigures {
+  /** Events per second through Engine.ingestFrames, and into the plain table. */
+  rate: number
+  limit: number
+  /** Stage timings and bytes written. */
+  details: string[]
+}
+
+/**
+ * Pushes `events` NDJSON lines from `source` through Engine.ingestFrames into the database at `dbPath`
+ * (10,000 events per call, a checkpointer thread beside it as in the app), alternating chunk by chunk with
+ * the plain-table limit written in `dir`.
+ */
+export async function measureIngest(
+  dir: string,
+  dbPath: string,
+  source: AsyncIterable<string> | Iterable<string>,
+  events: number,
+): Promise<IngestFigures> {
+  const insertPlain = plainTable(join(dir, 'plain.db'))
+  const engine = Engine.open(dbPath)
+  // As in the app (EngineHost): a thread of its own checkpoints the engine's write-ahead log.
+  leaveCheckpointsToOthers(engine.db)
+  const checkpointer = spawnWorker('checkpoint-worker', { dbPath })
+  const processBytesBefore = bytesWritten('process') ?? 0
+  const mainBytesBefore = bytesWritten() ?? 0
+  timeStages()
+  resetStages()
+  let engineMs = 0
+  let limitMs = 0
+  let engineBytes = 0
+  let limitBytes = 0
+  let accepted = 0
+  let chunk: string[] = []
+  const runChunk = () => {
+    const frames: IncomingFrame[] = []
+    for (let i = 0; i < chunk.length; i += FRAME_EVENTS) {
+      const bytes = Buffer.from(chunk.slice(i, i + FRAME_EVENTS).join('\n'))
+      frames.push({ source: 'bench', seq: null, receivedAt: Date.now(), bytes })
+    }
+    const rows = chunk.map(rowOf)
+    let started = performance.now()
+    let written = bytesWritten() ?? 0
+    for (const result of engine.ingestFrames(frames)) accepted += result.accepted
+    engineMs += performance.now() - started
+    engineBytes += (bytesWritten() ?? 0) - written
+    started = performance.now()
+    written = bytesWritten() ?? 0
+    insertPlain(rows)
+    limitMs += performance.now() - started
+    limitBytes += (bytesWritten() ?? 0) - written
+    chunk = []
+  }
+  for await (const line of source) {
+    chunk.push(line)
+    if (chunk.length === LIMIT_TRANSACTION_ROWS) runChunk()
+  }
+  if (chunk.length > 0) runChunk()
+  await checkpointer.terminate()
+  const checkpointerBytes =
+    (bytesWritten('process') ?? 0) - processBytesBefore - ((bytesWritten() ?? 0) - mainBytesBefore)
+  engine.close()
+  if (accepted !== events) throw new Error(`the engine accepted ${accepted} of ${events} events`)
+  return {
+    rate: (events / engineMs) * 1000,
+    limit: (events / limitMs) * 1000,
+    details: [
+      ...stageReport(engineMs),
+      ...(bytesWritten() === null
+        ? []
+        : [
+            `bytes written to the database files per event: engine ${fmt.int(engineBytes / events)} (and its checkpointer thread ${fmt.int(checkpointerBytes / events)}), plain table ${fmt.int(limitBytes / events)}`,
+          ]),
+    ],
+  }
+}
+
 export async function pipelineBench(mode: Mode): Promise<BenchResult> {
   const events = SIZES[mode].pipelineEvents
   const file = await ndjsonFile(SIZES[mode].fileBytes)
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-pipeline-'))
   try {
-    const insertPlain = plainTable(join(dir, 'plain.db'))
     await warmDb(join(dir, 'vigia.db'), mode)
-    const engine = Engine.open(join(dir, 'vigia.db'))
-    // As in the app (EngineHost): a thread of its own checkpoints the engine's write-ahead log.
-    leaveCheckpointsToOthers(engine.db)
-    const checkpointer = spawnWorker('checkpoint-worker', { dbPath: join(dir, 'vigia.db') })
-    const processBytesBefore = bytesWritten('process') ?? 0
-    const mainBytesBefore = bytesWritten() ?? 0
-    timeStages()
-    let engineMs = 0
-    let limitMs = 0
-    let engineBytes = 0
-    let limitBytes = 0
-    let accepted = 0
-    let chunk: string[] = []
-    const runChunk = () => {
-      const frames: IncomingFrame[] = []
-      for (let i = 0; i < chunk.length; i += FRAME_EVENTS) {
-        const bytes = Buffer.from(chunk.slice(i, i + FRAME_EVENTS).join('\n'))
-        frames.push({ source: 'bench', seq: null, receivedAt: Date.now(), bytes })
-      }
-      const rows = chunk.map(rowOf)
-      let started = performance.now()
-      let written = bytesWritten() ?? 0
-      for (const result of engine.ingestFrames(frames)) accepted += result.accepted
-      engineMs += performance.now() - started
-      engineBytes += (bytesWritten() ?? 0) - written
-      started = performance.now()
-      written = bytesWritten() ?? 0
-      insertPlain(rows)
-      limitMs += performance.now() - started
-      limitBytes += (bytesWritten() ?? 0) - written
-      chunk = []
-    }
-    for await (const line of lines(file, events, WARM_EVENTS)) {
-      chunk.push(line)
-      if (chunk.length === LIMIT_TRANSACTION_ROWS) runChunk()
-    }
-    if (chunk.length > 0) runChunk()
-    await checkpointer.terminate()
-    const checkpointerBytes =
-      (bytesWritten('process') ?? 0) - processBytesBefore - ((bytesWritten() ?? 0) - mainBytesBefore)
-    engine.close()
-    if (accepted !== events) throw new Error(`the engine accepted ${accepted} of ${events} events`)
-    const rate = (events / engineMs) * 1000
-    const limit = (events / limitMs) * 1000
+    const { rate, limit, details } = await measureIngest(
+      dir,
+      join(dir, 'vigia.db'),
+      lines(file, events, WARM_EVENTS),
+      events,
+    )
     return {
       rows: [
         shareRow(
@@ -106,15 +144,7 @@ export async function pipelineBench(mode: Mode): Promise<BenchResult> {
           `${fmt.int(events)} events after the first ${fmt.int(WARM_EVENTS)} (already in the database), Engine.ingestFrames of 100 frames x 100 events; limit: the same events into one plain table, 10k-row transactions`,
         ),
       ],
-      details: [
-        `Pipeline stages over ${fmt.int(events)} events:`,
-        ...stageReport(engineMs),
-        ...(bytesWritten() === null
-          ? []
-          : [
-              `bytes written to the database files per event: engine ${fmt.int(engineBytes / events)} (and its checkpointer thread ${fmt.int(checkpointerBytes / events)}), plain table ${fmt.int(limitBytes / events)}`,
-            ]),
-      ],
+      details: [`Pipeline stages over ${fmt.int(events)} events:`, ...details],
       peakRss: process.resourceUsage().maxRSS * 1024,
       engine: true,
     }

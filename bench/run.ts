@@ -22,6 +22,7 @@ import {
 const BENCHES = [
   'prepare',
   'pipeline',
+  'pipeline-grown',
   'ws-batch',
   'ws-single',
   'latency',
