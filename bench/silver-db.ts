@@ -20,7 +20,7 @@ import { DATA_DIR, FRAME_EVENTS, NETWORK } from './config'
 import type { EventRow } from './datasets'
 
 /** Bump when the fast path changes: the cache name depends on it, the schema and the network. */
-const BUILDER_VERSION = 3
+const BUILDER_VERSION = 4
 const SELF_CHECK_EVENTS = 30_000
 const TRANSACTION_ROWS = 100_000
 
@@ -78,6 +78,8 @@ class GoldFold {
   private readonly servers = new Map<string, [number, number]>()
   private readonly minutes = { conn: new Sums(), usage: new Sums() }
   private clientMinutes = new Sums()
+  /** The current minute's first and last event per device. */
+  private deviceMinutes = new Map<string, [number, number]>()
   private minute = -Infinity
   private seconds = secondSums()
   private second = -Infinity
@@ -100,6 +102,7 @@ class GoldFold {
         'INSERT INTO gold_clients (client, plan_mbps, plan_ts, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)',
       ),
       servers: insert('gold_servers', 3),
+      deviceMinute: insert('gold_device_minutes', 4),
     }
   }
 
@@ -113,6 +116,7 @@ class GoldFold {
     this.minute = minute
     const server = e.server ?? '(unknown)'
     if (e.server) span(this.servers, e.server, e.ts)
+    span(this.deviceMinutes, e.device, e.ts)
     if (e.client) {
       const c = this.clients.get(e.client)
       if (!c) this.clients.set(e.client, { first: e.ts, last: e.ts, plan: null, planTs: null })
@@ -161,6 +165,9 @@ class GoldFold {
     for (const { key, values } of this.clientMinutes.entries.values())
       this.write.clientMinute.run(...key, ...values)
     this.clientMinutes = new Sums()
+    for (const [device, [first, last]] of this.deviceMinutes)
+      this.write.deviceMinute.run(this.minute, device, first, last)
+    this.deviceMinutes = new Map()
   }
 
   private closeSecond(): void {

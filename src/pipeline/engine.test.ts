@@ -505,6 +505,7 @@ describe('Engine: retention', () => {
       gold_client_usage_second: 1, // b
       gold_device_type_usage_second: 1, // b
       gold_flow_second: 1, // e
+      gold_device_minutes: 3, // a, b, e: kept as long as silver
       gold_conn_minute: 1, // a
       gold_usage_minute: 0,
       gold_client_usage_minute: 1, // b: kept as long as the per-second tables
@@ -530,6 +531,8 @@ describe('Engine: retention', () => {
     ])
     expect(count('gold_conn_minute')).toBe(3)
     expect(count('gold_usage_minute')).toBe(2)
+    // dC, dF, and dD in two minutes (d1 ends one, d2 starts the next; g is in d1's).
+    expect(count('gold_device_minutes')).toBe(4)
   })
 
   it('takes the retention days from the settings, and drops bronze with its landing payload', () => {

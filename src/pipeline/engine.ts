@@ -47,6 +47,7 @@ export const GOLD_TABLES = [
   'gold_client_usage_minute',
   'gold_device_type_usage_second',
   'gold_flow_second',
+  'gold_device_minutes',
   'gold_devices',
   'gold_clients',
   'gold_servers',

@@ -49,6 +49,7 @@ export class GoldStage {
   private readonly touchClient
   private readonly clientPlan
   private readonly touchServer
+  private readonly deviceMinute
 
   constructor(
     private readonly db: Db,
@@ -73,6 +74,11 @@ export class GoldStage {
       typeSecond: upsert('gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
       flowSecond: upsert('gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
     }
+    this.deviceMinute = db.prepare(
+      `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts) VALUES (?, ?, ?, ?)
+       ON CONFLICT (minute, device) DO UPDATE SET first_ts = min(first_ts, excluded.first_ts),
+         last_ts = max(last_ts, excluded.last_ts)`,
+    )
     this.devices = new DeviceStates(db)
     this.live = new LiveState(db)
     // With the client's move of the live state: live_until only forward, window bytes and devices added.
@@ -120,6 +126,8 @@ export class GoldStage {
     const clients = new Map<string, [number, number]>()
     const servers = new Map<string, [number, number]>()
     const plans: { client: string; plan: number | null; ts: number }[] = []
+    // Per minute and device: its first and last event.
+    const deviceMinutes = new Map<string, [minute: number, device: string, first: number, last: number]>()
     const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
       const seen = map.get(key)
       if (!seen) map.set(key, [ts, ts])
@@ -136,6 +144,13 @@ export class GoldStage {
       const server = e.server ?? UNKNOWN_SERVER
       if (e.server) span(servers, e.server, e.ts)
       if (e.client) span(clients, e.client, e.ts)
+      const key = `${minute}\u0000${e.device}`
+      const active = deviceMinutes.get(key)
+      if (!active) deviceMinutes.set(key, [minute, e.device, e.ts, e.ts])
+      else {
+        active[2] = Math.min(active[2], e.ts)
+        active[3] = Math.max(active[3], e.ts)
+      }
       if (e.type === 'connect' || e.type === 'disconnect') {
         const counts = e.type === 'connect' ? [1, 0] : [0, 1]
         sums.connSecond.add([sec, server], counts)
@@ -171,6 +186,7 @@ export class GoldStage {
       const stmt = this.upserts[name]
       for (const { key, values } of sum.entries.values()) stmt.run(...key, ...values)
     }
+    for (const row of deviceMinutes.values()) this.deviceMinute.run(...row)
     this.live.moveDevices(live, this.devices.flush())
     for (const [client, [first, last]] of clients) {
       const { until, bytes, devices } = this.live.takeClient(live, client)

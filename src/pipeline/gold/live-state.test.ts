@@ -138,20 +138,25 @@ describe('live state', () => {
   })
 })
 
-describe('migrations 4 and 5', () => {
-  it('counts the live state of a database written before it, as the engine would have kept it', () => {
+describe('migrations 4 to 6', () => {
+  it('counts the live state and device minutes of a database written before them, as the engine would have kept them', () => {
     const shape = { seed: 9, start: START, minutes: 12, events: 3000, devices: 40, clients: 12, servers: 3 }
     ingest(nearlyInOrder(randomEvents(shape), 2, 80))
     const kept = dump()
+    const minutes = () => engine.db.prepare('SELECT * FROM gold_device_minutes ORDER BY minute, device').all()
+    const keptMinutes = minutes()
+    expect(keptMinutes.length).toBeGreaterThan(40)
     // Back to schema 3, as a database written by the previous version.
     engine.db.exec(`
       DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs; DROP TABLE gold_live_client_servers;
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
       ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes; ALTER TABLE gold_clients DROP COLUMN latest_server;
+      DROP TABLE gold_device_minutes; CREATE INDEX silver_events_device_ts ON silver_events(device, ts);
       PRAGMA user_version = 3;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))
     expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(dump()).toEqual(kept)
+    expect(minutes()).toEqual(keptMinutes)
   })
 })

@@ -83,6 +83,22 @@ describe('connected devices at T', () => {
     expect(windowFromSilver).toBeGreaterThan(0)
   })
 
+  it('are what silver says for idle windows inside a minute, and with an event at either edge', () => {
+    // Under a minute, a minute's first and last event can lie on both sides of the window with none in it.
+    // At T = an event's ts + idle that event is just outside the window, at T = its ts just inside, and at
+    // T = its ts - 1 just after it.
+    const connected = connectedDevicesQuery(engine.db)
+    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const events = engine.db.prepare<[], { ts: number }>('SELECT ts FROM silver_events ORDER BY id').all()
+    for (const idle of [20_000, 45_000, IDLE + 500]) {
+      const edges = events.filter((_, i) => i % 97 === 0).flatMap((e) => [e.ts - 1, e.ts, e.ts + idle])
+      for (const t of [...times(), ...edges]) {
+        const at = `at T = ${new Date(t).toISOString()}, idle ${idle} ms`
+        expect(sorted(connected(t, idle)), at).toEqual(sorted(reference.all({ t, idle })))
+      }
+    }
+  })
+
   it('at the newest event, from gold alone, are what silver says', () => {
     // No device has an event after T: gold_devices alone answers.
     const t = Math.ceil(newest / 1000) * 1000

@@ -21,14 +21,34 @@ export interface ConnectedGroup {
   planMbps: number
 }
 
+// Minute buckets of (T - idle, T]: from floor((T - idle) / 60000) + 1 to ceil(T / 60000) (buckets.ts).
+const LOW_MINUTE = 'CAST((:t - :idle) / 60000 AS INTEGER) + 1'
+const HIGH_MINUTE = '(CAST(:t / 60000 AS INTEGER) + (CAST(:t / 60000 AS INTEGER) * 60000 < :t))'
+
+/**
+ * Whether the device `device` (an SQL expression) sent an event in (T - idle, T], from its first and last
+ * event per minute in gold_device_minutes, newest minute first: a device that reports every few seconds is
+ * found in the first or second minute. In a window of several minutes a row in it answers exactly (its
+ * first event is in the window, or its last is); only a window inside one minute, whose row has events on
+ * both sides of it, needs silver's events of that window.
+ */
+export const activeInIdleWindow = (device: string) => `EXISTS (
+    WITH RECURSIVE m(minute) AS (
+      SELECT ${HIGH_MINUTE} UNION ALL SELECT minute - 1 FROM m WHERE minute > ${LOW_MINUTE})
+    SELECT 1 FROM m CROSS JOIN gold_device_minutes a ON a.minute = m.minute AND a.device = ${device}
+    WHERE a.first_ts <= :t AND a.last_ts > :t - :idle
+      AND (a.first_ts > :t - :idle OR a.last_ts <= :t OR EXISTS (
+        SELECT 1 FROM silver_events x INDEXED BY silver_events_ts
+        WHERE x.ts > :t - :idle AND x.ts <= :t AND x.device = ${device})))`
+
 /**
  * The connected devices at :t with an idle timeout of :idle ms, each with the server, client, type and plan
  * of its latest connect. gold_devices keeps every device's latest status change and connect in event time,
  * so for a device with no connect or disconnect after T they are its state at T; whether it has an event in
  * the idle window is its last_seen when it has none after T either, and its status change when that falls in
  * the window. Silver is read only for what gold cannot tell: a device whose status changed after T (its
- * status at T), and one whose status is older than the window and that sent events after T (an event in
- * the window). At the newest event, that is the few devices that sent something in T's second after T.
+ * status at T); and whether one whose status is older than the window and that sent events after T had an
+ * event in the window is read from its activity per minute. At the newest event, that is the few devices that sent something in T's second after T.
  * `devices` is the table (or subquery) of gold_devices rows to consider: all of them by default.
  */
 export const connectedAtT = (devices = 'gold_devices') => `
@@ -37,7 +57,7 @@ export const connectedAtT = (devices = 'gold_devices') => `
     AND CASE
       WHEN d.last_seen <= :t THEN d.last_seen > :t - :idle
       WHEN d.status_ts > :t - :idle THEN 1
-      ELSE EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)
+      ELSE ${activeInIdleWindow('d.device')}
     END
   UNION ALL
   SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM ${devices} d
@@ -46,7 +66,7 @@ export const connectedAtT = (devices = 'gold_devices') => `
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
   WHERE d.status_ts > :t AND s.type = 'connect'
-    AND EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)`
+    AND ${activeInIdleWindow('d.device')}`
 
 export const CONNECTED_AT_T = connectedAtT()
 
