@@ -33,11 +33,14 @@ export type WorkerEntry = 'engine-worker' | 'reader-worker' | 'checkpoint-worker
 // lowers the heap size at which V8 starts collecting. With 384 MB the engine's heap peaked at 150 MB in the
 // latency benchmark at the same throughput; the largest flush (8 MiB of frames, or a 50,000-record
 // catch-up) stays well below it (docs/benchmarks.md, peak memory).
+/** The engine worker's heap, in MB: its flushes' garbage is collected early (docs/benchmarks.md, change 12). */
+export const ENGINE_HEAP_MB = 384
+
 const RESOURCE_LIMITS: Record<
   WorkerEntry,
   { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number }
 > = {
-  'engine-worker': { maxOldGenerationSizeMb: 384 },
+  'engine-worker': { maxOldGenerationSizeMb: ENGINE_HEAP_MB },
   'reader-worker': { maxYoungGenerationSizeMb: 8 },
   'checkpoint-worker': { maxYoungGenerationSizeMb: 2 },
 }
