@@ -145,6 +145,24 @@ describe('alert rules in event time', () => {
     expect(heavy[0]!.summary).toBe('Client acme uses 60.0 Mb/s, 67 % of ap-1: consider limiting it')
   })
 
+  it('names the first server by name when a heavy user sends as much through two, as the client table does', () => {
+    engine.db.prepare(`INSERT INTO settings_servers VALUES ('ap-2', 'Norte', 'Sul', 100, 100)`).run()
+    const start = NOW - 3 * 3_600_000
+    ingest(
+      [
+        usage(start, 20, 30, { client: 'acme', server: 'ap-2', device: 'a2' }),
+        usage(start, 20, 30, { client: 'acme', server: 'ap-1', device: 'a1' }),
+      ]
+        .flat()
+        .sort((a, b) => a.ts - b.ts),
+    )
+    expect(alerts('heavy-user')[0]!.summary).toBe(
+      'Client acme uses 60.0 Mb/s, 100 % of ap-1: consider limiting it',
+    )
+    const mainServer = engine.db.prepare(`SELECT main_server FROM gold_clients WHERE client = 'acme'`).pluck()
+    expect(mainServer.get()).toBe('ap-1')
+  })
+
   it('recommends an upgrade for a server overloaded more than 10 % of the last 7 days', () => {
     const sample = engine.db.prepare('INSERT INTO alert_samples VALUES (?, ?, ?, ?)')
     const end = Math.floor((NOW - 2 * 3_600_000) / 3_600_000) * 60

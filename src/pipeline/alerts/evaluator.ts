@@ -177,8 +177,8 @@ export class AlertEvaluator {
   }
 
   /**
-   * Each client's main server over the heavy window (the one it sent most bytes through) and its share of
-   * that server's bytes. One statement for all the clients judged, by key seeks: one per client was a scan
+   * Each client's main server over the heavy window (the one it sent most bytes through; of equals, the first
+   * by name, as gold_clients.main_server) and its share of that server's bytes. One statement for all the clients judged, by key seeks: one per client was a scan
    * of the window's every client row (about 0.4 s each at 100,000 clients, minutes per judged minute).
    */
   private sharesOfServer(
