@@ -127,35 +127,33 @@ describe('alert rules in event time', () => {
     expect(engine.evaluateAlerts(NOW, 0)).toBe(waiting - 1)
   })
 
-  it("names a heavy user's main server and its share of that server's bytes", () => {
+  /** 20 minutes, three hours ago, on ap-1 and a second 100 Mb/s server ap-2: Mb/s per client, server, device. */
+  function twoServers(loads: [mbps: number, client: string, server: string, device: string][]) {
     engine.db.prepare(`INSERT INTO settings_servers VALUES ('ap-2', 'Norte', 'Sul', 100, 100)`).run()
     const start = NOW - 3 * 3_600_000
-    // acme: 40 Mb/s through ap-1 and 20 through ap-2; bob 20 Mb/s through ap-1, under the threshold.
-    ingest(
-      [
-        usage(start, 20, 40, { client: 'acme', server: 'ap-1', device: 'a1' }),
-        usage(start, 20, 20, { client: 'acme', server: 'ap-2', device: 'a2' }),
-        usage(start, 20, 20, { client: 'bob', server: 'ap-1', device: 'b1' }),
-      ]
-        .flat()
-        .sort((a, b) => a.ts - b.ts),
+    const events = loads.flatMap(([mbps, client, server, device]) =>
+      usage(start, 20, mbps, { client, server, device }),
     )
+    ingest(events.sort((a, b) => a.ts - b.ts))
+  }
+
+  it("names a heavy user's main server and its share of that server's bytes", () => {
+    // acme: 40 Mb/s through ap-1 and 20 through ap-2; bob 20 Mb/s through ap-1, under the threshold.
+    twoServers([
+      [40, 'acme', 'ap-1', 'a1'],
+      [20, 'acme', 'ap-2', 'a2'],
+      [20, 'bob', 'ap-1', 'b1'],
+    ])
     const heavy = alerts('heavy-user')
     expect(heavy.map((a) => a.subject)).toEqual(['acme'])
     expect(heavy[0]!.summary).toBe('Client acme uses 60.0 Mb/s, 67 % of ap-1: consider limiting it')
   })
 
   it('names the first server by name when a heavy user sends as much through two, as the client table does', () => {
-    engine.db.prepare(`INSERT INTO settings_servers VALUES ('ap-2', 'Norte', 'Sul', 100, 100)`).run()
-    const start = NOW - 3 * 3_600_000
-    ingest(
-      [
-        usage(start, 20, 30, { client: 'acme', server: 'ap-2', device: 'a2' }),
-        usage(start, 20, 30, { client: 'acme', server: 'ap-1', device: 'a1' }),
-      ]
-        .flat()
-        .sort((a, b) => a.ts - b.ts),
-    )
+    twoServers([
+      [30, 'acme', 'ap-2', 'a2'],
+      [30, 'acme', 'ap-1', 'a1'],
+    ])
     expect(alerts('heavy-user')[0]!.summary).toBe(
       'Client acme uses 60.0 Mb/s, 100 % of ap-1: consider limiting it',
     )
