@@ -47,8 +47,9 @@ export const activeInIdleWindow = (device: string) => `EXISTS (
  * so for a device with no connect or disconnect after T they are its state at T; whether it has an event in
  * the idle window is its last_seen when it has none after T either, and its status change when that falls in
  * the window. Silver is read only for what gold cannot tell: a device whose status changed after T (its
- * status at T); and whether one whose status is older than the window and that sent events after T had an
- * event in the window is read from its activity per minute. At the newest event, that is the few devices that sent something in T's second after T.
+ * status at T). Whether one whose status is older than the window and that sent events after T had an
+ * event in the window is read from its activity per minute (activeInIdleWindow). At the newest event,
+ * both are the few devices that sent something in T's second after T.
  * `devices` is the table (or subquery) of gold_devices rows to consider: all of them by default.
  */
 export const connectedAtT = (devices = 'gold_devices') => `
