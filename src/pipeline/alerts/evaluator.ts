@@ -4,7 +4,7 @@
 import type { Db } from '../db/open'
 import { connectedGroupsQuery } from '../metrics/connected-devices'
 import { clientUsageQuery } from '../metrics/client-usage'
-import { clientThroughputQuery, HEAVY_WINDOW_S } from '../metrics/heavy-clients'
+import { HEAVY_WINDOW_S } from '../metrics/heavy-clients'
 import { serverUtilisationMetric } from '../metrics/server-utilisation'
 import type { PipelineSettings } from '../../shared/settings'
 import type { Watermarks } from '../watermarks'
@@ -31,7 +31,6 @@ export class AlertEvaluator {
   private readonly newestEvent
   private readonly connected
   private readonly utilisation
-  private readonly clientBps
   private readonly openAlerts
   private readonly insertAlert
   private readonly updateAlert
@@ -53,7 +52,6 @@ export class AlertEvaluator {
     // Counted per server and type in SQL: the devices themselves (139,000 at 10 million events) are not needed.
     this.connected = connectedGroupsQuery(db)
     this.utilisation = serverUtilisationMetric(db)
-    this.clientBps = clientThroughputQuery(db)
     this.openAlerts = db.prepare<[], OpenAlert>(
       `SELECT id, rule, subject, phase FROM alerts WHERE state IN ('pending', 'firing')`,
     )
@@ -154,55 +152,51 @@ export class AlertEvaluator {
       forMs: a.heavyForMin * MINUTE,
       clearForMs: a.overloadClearForMin * MINUTE,
     }
-    const clients = this.clientBps(t / 1000)
-    // Clients with an open alert are judged even at 0 b/s, so their alerts can resolve.
-    for (const alert of open.values()) {
-      if (alert.rule === 'heavy-user' && !clients.has(alert.subject)) clients.set(alert.subject, 0)
-    }
-    const judged = [...clients].filter(
-      ([client, bps]) => bps >= heavyRule.clearBelow || open.has(`heavy-user\u0000${client}`),
-    )
-    const shares = this.sharesOfServer(
-      t / 1000,
-      judged.map(([client]) => client),
-    )
-    for (const [client, bps] of judged) {
-      const share = shares.get(client)
-      const ofServer = share?.share ?? null
+    // The clients at or above the threshold (bounded from whole minutes, the few unsure ones summed), and
+    // those with an open alert, even at 0 b/s, so their alerts can resolve.
+    const judged = new Set(this.clientUsage.atLeast(t / 1000, HEAVY_WINDOW_S, heavyRule.clearBelow))
+    for (const alert of open.values()) if (alert.rule === 'heavy-user') judged.add(alert.subject)
+    const usage = this.usageOf(t / 1000, [...judged].sort())
+    for (const [client, { bps, server, share }] of usage) {
+      const ofServer = share === null ? '' : `, ${Math.round(share * 100)} % of ${server}`
       this.apply(open, 'heavy-user', client, heavyRule, bps, t, historical, now, {
-        summary: `Client ${client} uses ${(bps / 1e6).toFixed(1)} Mb/s${ofServer === null ? '' : `, ${Math.round(ofServer * 100)} % of ${share!.server}`}: consider limiting it`,
-        details: { bps, server: share?.server ?? null, shareOfServer: ofServer },
+        summary: `Client ${client} uses ${(bps / 1e6).toFixed(1)} Mb/s${ofServer}: consider limiting it`,
+        details: { bps, server, shareOfServer: share },
       })
     }
   }
 
   /**
-   * Each client's main server over the heavy window (the one it sent most bytes through; of equals, the first
-   * by name, as gold_clients.main_server) and its share of that server's bytes. One statement for all the clients judged, by key seeks: one per client was a scan
-   * of the window's every client row (about 0.4 s each at 100,000 clients, minutes per judged minute).
+   * Each client's rate over the heavy window, its main server there (the one it sent most bytes through; of
+   * equals, the first by name, as gold_clients.main_server) and its share of that server's bytes, in the
+   * order given. One statement for all the clients judged, by key seeks: one per client was a scan of the
+   * window's every client row (about 0.4 s each at 100,000 clients, minutes per judged minute).
    */
-  private sharesOfServer(
+  private usageOf(
     sec: number,
     clients: readonly string[],
-  ): Map<string, { server: string; share: number | null }> {
-    const main = new Map<string, { server: string; bytes: number }>()
+  ): Map<string, { bps: number; server: string | null; share: number | null }> {
+    const usage = new Map(clients.map((c) => [c, { bytes: 0, server: '', serverBytes: -1 }]))
     for (const row of this.clientUsage.perServerOf(sec, HEAVY_WINDOW_S, clients)) {
-      const best = main.get(row.client)
-      const wins = !best || row.bytes > best.bytes || (row.bytes === best.bytes && row.server < best.server)
-      if (wins) main.set(row.client, { server: row.server, bytes: row.bytes })
+      const u = usage.get(row.client)!
+      u.bytes += row.bytes
+      const wins = row.bytes > u.serverBytes || (row.bytes === u.serverBytes && row.server < u.server)
+      if (wins) Object.assign(u, { server: row.server, serverBytes: row.bytes })
     }
-    if (main.size === 0) return new Map()
     const totals = new Map(
       this.serverBytes.all(sec - HEAVY_WINDOW_S, sec).map((r) => [r.server, r.bytes] as const),
     )
-    const shares = new Map<string, { server: string; share: number | null }>()
-    for (const [client, { server, bytes }] of main) {
-      const total = totals.get(server)
+    const result = new Map<string, { bps: number; server: string | null; share: number | null }>()
+    for (const [client, u] of usage) {
+      const total = u.serverBytes < 0 ? undefined : totals.get(u.server)
       // A server without usage rows of its own in the window (its name unknown to usage) has no share.
-      if (total === undefined) continue
-      shares.set(client, { server, share: total > 0 ? bytes / total : null })
+      result.set(client, {
+        bps: (u.bytes * 8) / HEAVY_WINDOW_S,
+        server: total === undefined ? null : u.server,
+        share: total === undefined || total <= 0 ? null : u.serverBytes / total,
+      })
     }
-    return shares
+    return result
   }
 
   private judgeUpgrade(
