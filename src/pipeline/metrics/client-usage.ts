@@ -148,9 +148,6 @@ export function newestSecondQuery(db: Db) {
  */
 export function clientUsageQuery(db: Db) {
   const newest = newestSecondQuery(db)
-  const perClient = db.prepare<WindowParams, { client: string; bytes: number }>(
-    `SELECT client, sum(bytes) AS bytes FROM (${WINDOW_ROWS}) GROUP BY client HAVING sum(bytes) > 0`,
-  )
   const perClientServer = db.prepare<WindowParams, { client: string; server: string; bytes: number }>(
     `SELECT client, server, sum(bytes) AS bytes FROM (${WINDOW_ROWS})
      GROUP BY client, server HAVING sum(bytes) > 0`,
@@ -182,9 +179,6 @@ export function clientUsageQuery(db: Db) {
   const parts = (sec: number, windowS: number) => windowParts(sec - windowS, sec, newest())
 
   return {
-    /** Bytes per client. */
-    perClient: (sec: number, windowS: number): Map<string, number> =>
-      new Map(perClient.all(windowParams(parts(sec, windowS))).map((r) => [r.client, r.bytes])),
     /** Bytes per client and server. */
     perClientServer: (sec: number, windowS: number) => perClientServer.all(windowParams(parts(sec, windowS))),
     /** Bytes per client and server, for the clients named: key seeks, for a few clients of many. */

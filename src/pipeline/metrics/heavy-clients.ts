@@ -11,17 +11,6 @@ export const DEFINITION =
 
 export const HEAVY_WINDOW_S = CLIENT_WINDOW_S
 
-/** bit/s per client over (T - 5 min, T]; clients without bytes in the window are left out. */
-export function clientThroughputQuery(db: Db) {
-  const usage = clientUsageQuery(db)
-  return (sec: number): Map<string, number> => {
-    const bps = new Map<string, number>()
-    for (const [client, bytes] of usage.perClient(sec, HEAVY_WINDOW_S))
-      bps.set(client, (bytes * 8) / HEAVY_WINDOW_S)
-    return bps
-  }
-}
-
 // A client's plan at T: gold_clients keeps the plan of its latest connect, which is the latest at or before
 // T unless it came after T; only then is silver read.
 const PLAN_AT_T = `CASE WHEN g.plan_ts IS NULL OR g.plan_ts <= :t THEN g.plan_mbps ELSE (
