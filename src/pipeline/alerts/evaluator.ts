@@ -5,7 +5,7 @@ import type { Db } from '../db/open'
 import { connectedGroupsQuery } from '../metrics/connected-devices'
 import { clientUsageQuery } from '../metrics/client-usage'
 import { HEAVY_WINDOW_S } from '../metrics/heavy-clients'
-import { serverUtilisationMetric } from '../metrics/server-utilisation'
+import { serverBytesQuery, serverUtilisationMetric } from '../metrics/server-utilisation'
 import type { PipelineSettings } from '../../shared/settings'
 import type { Watermarks } from '../watermarks'
 import { OK, step, type HysteresisRule, type Phase, type Transition } from './hysteresis'
@@ -83,10 +83,7 @@ export class AlertEvaluator {
        FROM alert_samples WHERE server = ? AND minute > ? AND minute <= ? GROUP BY day ORDER BY day`,
     )
     this.clientUsage = clientUsageQuery(db)
-    this.serverBytes = db.prepare<[number, number], { server: string; bytes: number }>(
-      `SELECT server, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second
-       WHERE sec > ? AND sec <= ? GROUP BY server`,
-    )
+    this.serverBytes = serverBytesQuery(db)
   }
 
   /**
@@ -183,9 +180,7 @@ export class AlertEvaluator {
       const wins = row.bytes > u.serverBytes || (row.bytes === u.serverBytes && row.server < u.server)
       if (wins) Object.assign(u, { server: row.server, serverBytes: row.bytes })
     }
-    const totals = new Map(
-      this.serverBytes.all(sec - HEAVY_WINDOW_S, sec).map((r) => [r.server, r.bytes] as const),
-    )
+    const totals = this.serverBytes(sec - HEAVY_WINDOW_S, sec)
     const result = new Map<string, { bps: number; server: string | null; share: number | null }>()
     for (const [client, u] of usage) {
       const total = u.serverBytes < 0 ? undefined : totals.get(u.server)

@@ -6,10 +6,17 @@ import { devicesPerServer, type ConnectedDevice, type ConnectedGroup } from './c
 export const DEFINITION =
   'Per-server utilisation: connected devices at T divided by max_connections, and throughput over (T - 60 s, T] ((bytes_down + bytes_up) * 8 / 60 s) divided by capacity_mbps; both from the server inventory, with the default capacity settings for servers not in it.'
 
-export function serverUtilisationMetric(db: Db) {
-  const usage = db.prepare<[number, number], { server: string; bytes: number }>(
+/** Usage bytes (down + up) per server over the seconds (from, to]. */
+export function serverBytesQuery(db: Db) {
+  const stmt = db.prepare<[number, number], { server: string; bytes: number }>(
     `SELECT server, sum(bytes_down + bytes_up) AS bytes FROM gold_usage_second WHERE sec > ? AND sec <= ? GROUP BY server`,
   )
+  return (fromSec: number, toSec: number): Map<string, number> =>
+    new Map(stmt.all(fromSec, toSec).map((r) => [r.server, r.bytes]))
+}
+
+export function serverUtilisationMetric(db: Db) {
+  const usage = serverBytesQuery(db)
   // Servers first seen after T did not exist yet at T: the answer for a past T does not change later.
   const servers = db.prepare<
     [number],
@@ -31,7 +38,7 @@ export function serverUtilisationMetric(db: Db) {
     connected: readonly (ConnectedDevice | ConnectedGroup)[],
     settings: PipelineSettings,
   ): ServerUtilisation[] => {
-    const bytes = new Map(usage.all(sec - 60, sec).map((r) => [r.server, r.bytes]))
+    const bytes = usage(sec - 60, sec)
     const devices = devicesPerServer(connected)
     return servers
       .all(sec * 1000)
