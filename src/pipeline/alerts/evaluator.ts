@@ -173,6 +173,7 @@ export class AlertEvaluator {
     sec: number,
     clients: readonly string[],
   ): Map<string, { bps: number; server: string | null; share: number | null }> {
+    if (clients.length === 0) return new Map()
     const usage = new Map(clients.map((c) => [c, { bytes: 0, server: '', serverBytes: -1 }]))
     for (const row of this.clientUsage.perServerOf(sec, HEAVY_WINDOW_S, clients)) {
       const u = usage.get(row.client)!
