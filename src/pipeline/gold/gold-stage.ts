@@ -23,18 +23,30 @@ export interface GoldInput {
   bytes: number | null
 }
 
-/** Sums values per composite key; the key parts are kept to write them back. */
-class Sums {
-  readonly entries = new Map<string, { key: (string | number)[]; values: number[] }>()
+type KeyPart = string | number
 
-  add(key: (string | number)[], values: number[]): void {
-    const k = key.join('\u0000')
+/**
+ * Sums values per composite key; the key parts are kept to write them back. Keys of two or three parts are
+ * taken as arguments, so an event that adds to an existing sum allocates nothing but the joined key.
+ */
+class Sums {
+  readonly entries = new Map<string, { key: KeyPart[]; values: number[] }>()
+
+  add2(a: KeyPart, b: KeyPart, v0: number, v1?: number): void {
+    const k = `${a}\u0000${b}`
     const entry = this.entries.get(k)
-    if (!entry) {
-      this.entries.set(k, { key, values: [...values] })
-      return
+    if (!entry) this.entries.set(k, { key: [a, b], values: v1 === undefined ? [v0] : [v0, v1] })
+    else {
+      entry.values[0]! += v0
+      if (v1 !== undefined) entry.values[1]! += v1
     }
-    for (let i = 0; i < values.length; i++) entry.values[i]! += values[i]!
+  }
+
+  add3(a: KeyPart, b: KeyPart, c: KeyPart, v: number): void {
+    const k = `${a}\u0000${b}\u0000${c}`
+    const entry = this.entries.get(k)
+    if (!entry) this.entries.set(k, { key: [a, b, c], values: [v] })
+    else entry.values[0]! += v
   }
 }
 
@@ -47,6 +59,7 @@ export class GoldStage {
   private readonly devices: DeviceStates
   private readonly live: LiveState
   private readonly touchClient
+  private readonly touchClientMain
   private readonly clientPlan
   private readonly touchServer
   private readonly deviceMinute
@@ -90,6 +103,17 @@ export class GoldStage {
          live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
          window_bytes = window_bytes + excluded.window_bytes, devices = devices + excluded.devices`,
     )
+    // The same, with the client's main server when the batch moved its window (LiveState.moveClientWindows).
+    this.touchClientMain = db.prepare(
+      `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes, devices, main_server,
+         main_bytes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+         last_seen = max(last_seen, excluded.last_seen),
+         live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
+         window_bytes = window_bytes + excluded.window_bytes, devices = devices + excluded.devices,
+         main_server = excluded.main_server, main_bytes = excluded.main_bytes`,
+    )
     this.clientPlan = db.prepare(
       `UPDATE gold_clients SET plan_mbps = ?, plan_ts = ? WHERE client = ? AND (plan_ts IS NULL OR plan_ts <= ?)`,
     )
@@ -131,7 +155,10 @@ export class GoldStage {
     const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
       const seen = map.get(key)
       if (!seen) map.set(key, [ts, ts])
-      else map.set(key, [Math.min(seen[0], ts), Math.max(seen[1], ts)])
+      else {
+        if (ts < seen[0]) seen[0] = ts
+        if (ts > seen[1]) seen[1] = ts
+      }
     }
 
     const anchor = this.live.anchor()
@@ -148,25 +175,25 @@ export class GoldStage {
       const active = deviceMinutes.get(key)
       if (!active) deviceMinutes.set(key, [minute, e.device, e.ts, e.ts])
       else {
-        active[2] = Math.min(active[2], e.ts)
-        active[3] = Math.max(active[3], e.ts)
+        if (e.ts < active[2]) active[2] = e.ts
+        if (e.ts > active[3]) active[3] = e.ts
       }
       if (e.type === 'connect' || e.type === 'disconnect') {
-        const counts = e.type === 'connect' ? [1, 0] : [0, 1]
-        sums.connSecond.add([sec, server], counts)
-        sums.connMinute.add([minute, server], counts)
+        const connects = e.type === 'connect' ? 1 : 0
+        sums.connSecond.add2(sec, server, connects, 1 - connects)
+        sums.connMinute.add2(minute, server, connects, 1 - connects)
         if (e.type === 'connect' && e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
       } else if (e.type === 'usage') {
         const down = e.bytes_down ?? 0
         const up = e.bytes_up ?? 0
-        sums.usageSecond.add([sec, server], [down, up])
-        sums.usageMinute.add([minute, server], [down, up])
-        sums.clientSecond.add([sec, e.client ?? '', server], [down + up])
-        sums.clientMinute.add([minute, e.client ?? '', server], [down + up])
+        sums.usageSecond.add2(sec, server, down, up)
+        sums.usageMinute.add2(minute, server, down, up)
+        sums.clientSecond.add3(sec, e.client ?? '', server, down + up)
+        sums.clientMinute.add3(minute, e.client ?? '', server, down + up)
         const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
-        sums.typeSecond.add([sec, type], [down + up])
+        sums.typeSecond.add2(sec, type, down + up)
       } else {
-        sums.flowSecond.add([sec, e.device, e.peer ?? ''], [e.bytes ?? 0])
+        sums.flowSecond.add3(sec, e.device, e.peer ?? '', e.bytes ?? 0)
       }
       this.devices.apply(e)
     }
@@ -188,9 +215,11 @@ export class GoldStage {
     }
     for (const row of deviceMinutes.values()) this.deviceMinute.run(...row)
     this.live.moveDevices(live, this.devices.flush())
+    this.live.moveClientWindows(live)
     for (const [client, [first, last]] of clients) {
-      const { until, bytes, devices } = this.live.takeClient(live, client)
-      this.touchClient.run(client, first, last, until, bytes, devices)
+      const { until, bytes, devices, main } = this.live.takeClient(live, client)
+      if (main) this.touchClientMain.run(client, first, last, until, bytes, devices, main.server, main.bytes)
+      else this.touchClient.run(client, first, last, until, bytes, devices)
     }
     for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
     this.live.finish(live)

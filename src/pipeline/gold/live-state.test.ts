@@ -123,6 +123,30 @@ describe('live state', () => {
     expect(kept[0]).toHaveLength(1)
   })
 
+  it("names the first server by name as a client's main server when two carry as many bytes", () => {
+    const usage = (id: string, ts: number, server: string, device: string) => ({
+      id,
+      ts,
+      type: 'usage',
+      server,
+      device,
+      client: 'c1',
+      bytes_down: 5_000,
+      bytes_up: 0,
+    })
+    const main = () =>
+      engine.db.prepare("SELECT main_server, main_bytes FROM gold_clients WHERE client = 'c1'").get()
+    ingest([usage('a', START, 'ap-2', 'd1')])
+    expect(main()).toEqual({ main_server: 'ap-2', main_bytes: 5_000 })
+    // The same bytes on ap-1, in another batch and in the same one: the tie goes to ap-1 both ways.
+    ingest([usage('b', START + 1000, 'ap-1', 'd2')])
+    expect(main()).toEqual({ main_server: 'ap-1', main_bytes: 5_000 })
+    ingest([usage('c', START + 2000, 'ap-2', 'd1'), usage('d', START + 2000, 'ap-1', 'd2')])
+    expect(main()).toEqual({ main_server: 'ap-1', main_bytes: 10_000 })
+    const { kept, counted } = keptAndCounted()
+    expect(kept).toEqual(counted)
+  })
+
   it('counts the client windows again when retention takes seconds they held', () => {
     const shape = { seed: 8, start: START, minutes: 10, events: 2000, devices: 30, clients: 10, servers: 2 }
     ingest(nearlyInOrder(randomEvents(shape), 1, 50))

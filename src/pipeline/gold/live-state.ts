@@ -110,11 +110,19 @@ export function refillWindows(db: Db): void {
 
 const connected = <S extends DeviceSnapshot>(s: S | null): S | null => (s?.status === 'connect' ? s : null)
 
+/** A client's main server: the server carrying most of its usage in the window (null for none), and its bytes there. */
+export interface MainServer {
+  server: string | null
+  bytes: number
+}
+
 /** What a batch moves in a client's row: a later live_until, bytes into or out of its window, devices. */
 export interface ClientMove {
   until: number | null
   bytes: number
   devices: number
+  /** The client's main server, when the batch moved its bytes on some server (`moveClientWindows`). */
+  main?: MainServer
 }
 
 /** One batch's moves of the live state, from `LiveState.begin` to `LiveState.finish`. */
@@ -147,7 +155,8 @@ export class LiveState {
   private readonly dropPair
   private readonly moveClientServer
   private readonly dropClientServer
-  private readonly mainServers
+  private readonly moveClientMain
+  private readonly clientServerBytes
   private readonly latestServers
 
   constructor(private readonly db: Db) {
@@ -175,6 +184,12 @@ export class LiveState {
          window_bytes = window_bytes + :bytes, devices = devices + :devices
        WHERE client = :client`,
     )
+    this.moveClientMain = db.prepare(
+      `UPDATE gold_clients SET live_until = coalesce(max(live_until, :until), live_until, :until),
+         window_bytes = window_bytes + :bytes, devices = devices + :devices, main_server = :mainServer,
+         main_bytes = :mainBytes
+       WHERE client = :client`,
+    )
     this.recomputeClient = db.prepare(
       `UPDATE gold_clients SET live_until = (
          SELECT max(last_seen) FROM gold_devices WHERE client = :client AND status = 'connect')
@@ -200,12 +215,13 @@ export class LiveState {
       `UPDATE gold_clients SET latest_server = ${LATEST_SERVER_SQL('gold_clients.client')}
        WHERE client IN (SELECT value FROM json_each(?))`,
     )
-    // The main server of the clients of a JSON array, as REFILL_MAIN_SERVERS_SQL counts it.
-    this.mainServers = db.prepare<[string]>(
-      `UPDATE gold_clients SET (main_server, main_bytes) = (
-         SELECT server, coalesce(max(bytes), 0) FROM gold_live_client_servers u WHERE u.client = gold_clients.client)
-       WHERE client IN (SELECT value FROM json_each(?))`,
-    )
+    // In the order REFILL_MAIN_SERVERS_SQL reads them, so that a tie goes to the same server.
+    this.clientServerBytes = db
+      .prepare<[string], [client: string, server: string, bytes: number]>(
+        `SELECT client, server, bytes FROM gold_live_client_servers
+         WHERE client IN (SELECT value FROM json_each(?)) ORDER BY client, server`,
+      )
+      .raw()
     this.pairWindows = new SlidingSum({
       seconds: PAIR_WINDOW_S,
       stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
@@ -309,6 +325,37 @@ export class LiveState {
     }
   }
 
+  /**
+   * Moves the clients' bytes per server in the window, and notes the main server of each client moved, to be
+   * written with its row: after the batch's seconds are stored, before its clients are written. A window
+   * counted again is counted in `finish`, once every client of the batch has a row.
+   */
+  moveClientWindows(batch: LiveBatch): void {
+    if (batch.clientWindows === null) return
+    const moved = new Map<string, MainServer>()
+    for (const { key, bytes } of batch.clientWindows.values()) {
+      const [client, server] = key as [string, string]
+      if (bytes === 0) continue
+      moved.set(client, { server: null, bytes: 0 })
+      if (this.moveClientServer.get(client, server, bytes)?.bytes === 0)
+        this.dropClientServer.run(client, server)
+    }
+    if (moved.size === 0) return
+    // The first server with the most bytes, as REFILL_MAIN_SERVERS_SQL takes it.
+    for (const [client, server, bytes] of this.clientServerBytes.iterate(JSON.stringify([...moved.keys()]))) {
+      const main = moved.get(client)!
+      if (bytes > main.bytes) {
+        main.server = server
+        main.bytes = bytes
+      }
+    }
+    for (const [client, main] of moved) {
+      const move = batch.clients.get(client) ?? { until: null, bytes: 0, devices: 0 }
+      move.main = main
+      batch.clients.set(client, move)
+    }
+  }
+
   /** A client's move, taken out of the batch to be written with the client's other columns. */
   takeClient(batch: LiveBatch, client: string): ClientMove {
     const move = batch.clients.get(client)
@@ -316,25 +363,26 @@ export class LiveState {
     return move ?? { until: null, bytes: 0, devices: 0 }
   }
 
-  /** Writes what is left of the batch: after its clients are written. */
+  /** Writes what is left of the batch: after its clients are written (`moveClientWindows` before them). */
   finish(batch: LiveBatch): void {
     // First: a window counted again reads the new anchor.
     if (batch.newest !== batch.anchor) this.setAnchor.run(batch.newest)
-    for (const [client, { until, bytes, devices }] of batch.clients)
-      this.moveClient.run({ client, until, bytes, devices })
+    for (const [client, { until, bytes, devices, main }] of batch.clients) {
+      if (main)
+        this.moveClientMain.run({
+          client,
+          until,
+          bytes,
+          devices,
+          mainServer: main.server,
+          mainBytes: main.bytes,
+        })
+      else this.moveClient.run({ client, until, bytes, devices })
+    }
     for (const client of batch.recompute) this.recomputeClient.run({ client })
     if (batch.latestServers.size > 0) this.latestServers.run(JSON.stringify([...batch.latestServers]))
     if (batch.clientWindows === null) this.db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL)
     if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)
-    const moved = new Set<string>()
-    for (const { key, bytes } of batch.clientWindows?.values() ?? []) {
-      const [client, server] = key as [string, string]
-      if (bytes === 0) continue
-      moved.add(client)
-      if (this.moveClientServer.get(client, server, bytes)?.bytes === 0)
-        this.dropClientServer.run(client, server)
-    }
-    if (moved.size > 0) this.mainServers.run(JSON.stringify([...moved]))
     for (const { key, bytes } of batch.pairWindows?.values() ?? []) {
       const [device, peer] = key as [string, string]
       if (bytes !== 0 && this.movePair.get(device, peer, bytes)?.bytes === 0) this.dropPair.run(device, peer)
