@@ -113,13 +113,17 @@ describe('client usage over a window', () => {
     return sums
   }
 
-  /** On minute boundaries and off them, on both sides of the half minute, and around the newest event. */
+  /**
+   * On minute boundaries and off them, on both sides of the half minute, and around the newest event: within
+   * the few seconds where the live state's window answers, and just outside them.
+   */
   function seconds(): number[] {
     const newest = newestSecondQuery(engine.db)()!
     const start = START / 1000
     const offsets = [0, 1, 29, 30, 31, 59]
     const secs = [5, 7, 10, 12].flatMap((minute) => offsets.map((o) => start + minute * 60 + o))
-    return [...secs, newest - 61, newest - 1, newest, newest + 1, newest + 299, newest + 300]
+    const nearNewest = [-61, -6, -5, -3, -1, 0, 1, 3, 5, 6, 299, 300].map((d) => newest + d)
+    return [...secs, ...nearNewest]
   }
 
   it('is the seconds sum per client and server, for every client or for a few named', () => {

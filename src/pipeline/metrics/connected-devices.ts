@@ -1,6 +1,6 @@
 import type { Db } from '../db/open'
 import { PLAN_KBPS_SQL } from '../gold/live-state'
-import { DEVICES_AFTER_T, liveAnchorQuery } from './live'
+import { DEVICES_AFTER_T, RECENT_EVENTS, liveAnchorQuery } from './live'
 
 export const DEFINITION =
   'A device is connected at T when its latest connect or disconnect at or before T is a connect (a disconnect wins a tie at equal ts) and it has some event in (T - idle timeout, T]. A client is connected when one of its devices is.'
@@ -85,7 +85,7 @@ export function connectedDevicesQuery(db: Db) {
  * needs of them, without reading every device into JavaScript. Near or after gold's newest second, with
  * T - idle a whole second, they come from the live state.
  */
-export function connectedGroupsQuery(db: Db) {
+export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
   const stmt = db.prepare<
     { t: number; idle: number },
     { server: string; device_type: string | null; devices: number; plan: number }
@@ -106,7 +106,7 @@ export function connectedGroupsQuery(db: Db) {
        SELECT server, device_type, 1, ${PLAN_KBPS_SQL} FROM (${connectedAtT(AFTER_T)}))
      GROUP BY server, device_type ORDER BY server, device_type`,
   )
-  const liveAnchor = liveAnchorQuery(db)
+  const liveAnchor = liveAnchorQuery(db, recentEvents)
   return (tMs: number, idleMs: number): ConnectedGroup[] => {
     if ((tMs - idleMs) % 1000 === 0 && tMs % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
       return live.all({ from: tMs - idleMs, t: tMs, idle: idleMs }).map((g) => ({

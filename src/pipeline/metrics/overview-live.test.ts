@@ -74,6 +74,20 @@ describe('the overview near the newest second', () => {
     expect(o.throughput.perSecond.at(-1)!.t).toBe(t)
   })
 
+  it('counts the connected devices at T from the live state, taking back the burst, as the query for any T', () => {
+    // What the alert rules ask as a flush crosses a minute: more events after T than the overview takes back.
+    const takingBack = connectedGroupsQuery(engine.db, 100_000)
+    const anyT = connectedGroupsQuery(engine.db, 0)
+    for (const back of [1, 2, RECENT_S]) {
+      const t = (newestSec - back) * 1000
+      for (const idle of [idleMs, 60_000, 5_000]) {
+        const groups = takingBack(t, idle)
+        expect(groups, `${back} s back, idle ${idle} ms`).toEqual(anyT(t, idle))
+        expect(groups.reduce((a, g) => a + g.devices, 0)).toBeGreaterThan(0)
+      }
+    }
+  })
+
   it('reads them at T when T is further back, or when the live state can take back what came after', () => {
     const overview = overviewQuery(engine.db)
     const far = (newestSec - RECENT_S - 1) * 1000
