@@ -14,26 +14,11 @@ import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
 import { FRAME_EVENTS, NETWORK, SIZES } from './config'
 import { silverDb } from './silver-db'
+import { timeCalls } from './stage-timer'
 
 const FLUSH_FRAMES = 100
 const MAX_FLUSHES = 200
 const { silverEvents } = SIZES.full
-
-type Method = (...args: unknown[]) => unknown
-
-/** Adds the time of each call of `object[name]` to `spent` under `label`. */
-function timed(object: object, name: string, label: string, spent: Map<string, number>): void {
-  const target = object as Record<string, Method>
-  const original = target[name]!
-  target[name] = function (this: unknown, ...args: unknown[]) {
-    const started = performance.now()
-    try {
-      return original.apply(this, args)
-    } finally {
-      spent.set(label, (spent.get(label) ?? 0) + performance.now() - started)
-    }
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'vigia-alert-minute-'))
 try {
@@ -49,13 +34,13 @@ try {
     )
     .run()
   const spent = new Map<string, number>()
-  timed(AlertEvaluator.prototype, 'run', 'the alert rules, in all', spent)
+  timeCalls(AlertEvaluator.prototype, 'run', 'the alert rules, in all', spent)
   // The parts are the evaluator's own statements, which it keeps as instance fields.
   const evaluator = (engine as unknown as { alerts: Record<string, object> }).alerts
-  timed(evaluator, 'connected', 'connected devices per server at T', spent)
-  timed(evaluator.clientUsage!, 'atLeast', 'the clients at or above the heavy threshold', spent)
-  timed(evaluator, 'usageOf', 'their bytes per server', spent)
-  timed(evaluator, 'utilisation', 'server utilisation', spent)
+  timeCalls(evaluator, 'connected', 'connected devices per server at T', spent)
+  timeCalls(evaluator.clientUsage!, 'atLeast', 'the clients at or above the heavy threshold', spent)
+  timeCalls(evaluator, 'usageOf', 'their bytes per server', spent)
+  timeCalls(evaluator, 'utilisation', 'server utilisation', spent)
   const judged = () =>
     engine.db
       .prepare<[], { last_id: number }>(`SELECT last_id FROM pipeline_watermarks WHERE stage = 'alerts'`)

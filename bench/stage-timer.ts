@@ -27,22 +27,28 @@ const STAGES: [label: string, proto: object, method: string][] = [
 const spent = new Map<string, number>()
 let installed = false
 
+/**
+ * Wraps `object[name]` (a prototype's method, or an object's own function) so that each call adds its time to
+ * `into` under `label`.
+ */
+export function timeCalls(object: object, name: string, label: string, into: Map<string, number>): void {
+  const target = object as Record<string, Method>
+  const original = target[name]!
+  target[name] = function (this: unknown, ...args: unknown[]) {
+    const started = performance.now()
+    try {
+      return original.apply(this, args)
+    } finally {
+      into.set(label, (into.get(label) ?? 0) + performance.now() - started)
+    }
+  }
+}
+
 /** Starts timing the stages in this process. */
 export function timeStages(): void {
   if (installed) return
   installed = true
-  for (const [label, proto, name] of STAGES) {
-    const target = proto as Record<string, Method>
-    const original = target[name]!
-    target[name] = function (this: unknown, ...args: unknown[]) {
-      const started = performance.now()
-      try {
-        return original.apply(this, args)
-      } finally {
-        spent.set(label, (spent.get(label) ?? 0) + performance.now() - started)
-      }
-    }
-  }
+  for (const [label, proto, name] of STAGES) timeCalls(proto, name, label, spent)
 }
 
 /** The time of each stage, and its share of `totalMs`. */

@@ -113,34 +113,20 @@ export class DeviceStates {
     const missing = new Set<string>()
     for (const device of devices) if (!this.cache.has(device)) missing.add(device)
     if (missing.size === 0) return
-    for (const row of this.loadStmt.all(JSON.stringify([...missing]))) {
-      const [
-        device,
-        server,
-        client,
-        device_type,
-        plan_mbps,
-        ip,
-        connect_ts,
-        status,
-        status_ts,
-        first_seen,
-        last_seen,
-      ] = row
-      const state = {
-        device,
-        server,
-        client,
-        device_type,
-        plan_mbps,
-        ip,
-        connect_ts,
-        status,
-        status_ts,
-        first_seen,
-        last_seen,
-      }
-      this.cache.set(device, state)
+    for (const r of this.loadStmt.all(JSON.stringify([...missing]))) {
+      this.cache.set(r[0], {
+        device: r[0],
+        server: r[1],
+        client: r[2],
+        device_type: r[3],
+        plan_mbps: r[4],
+        ip: r[5],
+        connect_ts: r[6],
+        status: r[7],
+        status_ts: r[8],
+        first_seen: r[9],
+        last_seen: r[10],
+      })
     }
   }
 

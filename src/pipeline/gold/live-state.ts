@@ -110,7 +110,10 @@ export function refillWindows(db: Db): void {
 
 const connected = <S extends DeviceSnapshot>(s: S | null): S | null => (s?.status === 'connect' ? s : null)
 
-/** A client's main server: the server carrying most of its usage in the window (null for none), and its bytes there. */
+/**
+ * A client's main server: the server carrying most of its usage in the window (null for none), and its bytes
+ * there.
+ */
 export interface MainServer {
   server: string | null
   bytes: number
