@@ -177,8 +177,8 @@ export function clientUsageQuery(db: Db) {
   // Near gold's newest second N, the live state holds each client's bytes in (N - 300 s, N]
   // (gold_clients.window_bytes): one pass over gold_clients, less what the few seconds between T and N take,
   // instead of five minutes of rows of every client. That is the minute the alert rules judge, on the
-  // engine's thread, as a live feed crosses it: 253 -> 48-78 ms at 100,000 clients (bench/alert-minute-live.ts).
-  // The answer is exact for any T; near N it is the cheaper one.
+  // engine's thread, as a live feed crosses it: 253 -> 48-78 ms at 100,000 clients
+  // (bench/alert-minute-live.ts). The answer is exact for any T; near N it is the cheaper one.
   const anchor = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
   const liveAtLeast = db.prepare<{ anchor: number; sec: number; bps: number }, { client: string }>(
     `WITH taken AS MATERIALIZED (${takenSql('gold_client_usage_second', ['client'], CLIENT_WINDOW_S)})
