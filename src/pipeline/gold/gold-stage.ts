@@ -94,26 +94,21 @@ export class GoldStage {
     )
     this.devices = new DeviceStates(db)
     this.live = new LiveState(db)
-    // With the client's move of the live state: live_until only forward, window bytes and devices added.
-    this.touchClient = db.prepare(
-      `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes, devices)
-       VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-         last_seen = max(last_seen, excluded.last_seen),
-         live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
-         window_bytes = window_bytes + excluded.window_bytes, devices = devices + excluded.devices`,
-    )
-    // The same, with the client's main server when the batch moved its window (LiveState.moveClientWindows).
-    this.touchClientMain = db.prepare(
-      `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes, devices, main_server,
-         main_bytes)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-         last_seen = max(last_seen, excluded.last_seen),
-         live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
-         window_bytes = window_bytes + excluded.window_bytes, devices = devices + excluded.devices,
-         main_server = excluded.main_server, main_bytes = excluded.main_bytes`,
-    )
+    // With the client's move of the live state: live_until only forward, window bytes and devices added; and
+    // its main server when the batch moved its window (LiveState.moveClientWindows).
+    const touchClient = (main: boolean) =>
+      db.prepare(
+        `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes, devices
+           ${main ? ', main_server, main_bytes' : ''})
+         VALUES (?, ?, ?, ?, ?, ?${main ? ', ?, ?' : ''})
+         ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+           last_seen = max(last_seen, excluded.last_seen),
+           live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
+           window_bytes = window_bytes + excluded.window_bytes, devices = devices + excluded.devices
+           ${main ? ', main_server = excluded.main_server, main_bytes = excluded.main_bytes' : ''}`,
+      )
+    this.touchClient = touchClient(false)
+    this.touchClientMain = touchClient(true)
     this.clientPlan = db.prepare(
       `UPDATE gold_clients SET plan_mbps = ?, plan_ts = ? WHERE client = ? AND (plan_ts IS NULL OR plan_ts <= ?)`,
     )

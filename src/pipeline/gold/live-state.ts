@@ -181,18 +181,17 @@ export class LiveState {
        ON CONFLICT (sec) DO UPDATE SET devices = devices + excluded.devices RETURNING devices`,
     )
     this.dropEmptyConnects = db.prepare('DELETE FROM gold_live_connects WHERE sec = ? AND devices = 0')
-    // As the gold stage's upsert of the batch's clients moves them: live_until only forward, bytes added.
-    this.moveClient = db.prepare(
-      `UPDATE gold_clients SET live_until = coalesce(max(live_until, :until), live_until, :until),
-         window_bytes = window_bytes + :bytes, devices = devices + :devices
-       WHERE client = :client`,
-    )
-    this.moveClientMain = db.prepare(
-      `UPDATE gold_clients SET live_until = coalesce(max(live_until, :until), live_until, :until),
-         window_bytes = window_bytes + :bytes, devices = devices + :devices, main_server = :mainServer,
-         main_bytes = :mainBytes
-       WHERE client = :client`,
-    )
+    // As the gold stage's upsert of the batch's clients moves them: live_until only forward, bytes added; and
+    // the main server when the batch moved the client's window (moveClientWindows).
+    const moveClient = (main: boolean) =>
+      db.prepare(
+        `UPDATE gold_clients SET live_until = coalesce(max(live_until, :until), live_until, :until),
+           window_bytes = window_bytes + :bytes, devices = devices + :devices
+           ${main ? ', main_server = :mainServer, main_bytes = :mainBytes' : ''}
+         WHERE client = :client`,
+      )
+    this.moveClient = moveClient(false)
+    this.moveClientMain = moveClient(true)
     this.recomputeClient = db.prepare(
       `UPDATE gold_clients SET live_until = (
          SELECT max(last_seen) FROM gold_devices WHERE client = :client AND status = 'connect')
