@@ -6,7 +6,7 @@
 // still being filled is read whole. Sums of integers, so the answer is exactly the seconds' sum.
 import type { Db } from '../db/open'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
-import { RECENT_S, takenSql } from './live'
+import { RECENT_S, liveNewestSecondQuery, takenSql } from './live'
 
 /** Seconds `from < sec <= to`, added (sign 1) or taken away (sign -1). */
 export interface SecondRange {
@@ -179,7 +179,7 @@ export function clientUsageQuery(db: Db) {
   // instead of five minutes of rows of every client. That is the minute the alert rules judge, on the
   // engine's thread, as a live feed crosses it: 253 -> 48-78 ms at 100,000 clients
   // (bench/alert-minute-live.ts). The answer is exact for any T; near N it is the cheaper one.
-  const anchor = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
+  const newestLive = liveNewestSecondQuery(db)
   const liveAtLeast = db.prepare<{ anchor: number; sec: number; bps: number }, { client: string }>(
     `WITH taken AS MATERIALIZED (${takenSql('gold_client_usage_second', ['client'], CLIENT_WINDOW_S)})
      SELECT client FROM (
@@ -195,8 +195,8 @@ export function clientUsageQuery(db: Db) {
 
   // One read transaction: the anchor and the window read from the same snapshot.
   const atLeast = db.transaction((sec: number, windowS: number, bps: number): string[] => {
-    const n = anchor.get()?.newest_sec
-    if (windowS === CLIENT_WINDOW_S && n !== undefined && Math.abs(sec - n) <= RECENT_S)
+    const n = newestLive()
+    if (windowS === CLIENT_WINDOW_S && n !== null && Math.abs(sec - n) <= RECENT_S)
       return liveAtLeast.all({ anchor: n, sec, bps }).map((c) => c.client)
     const from = sec - windowS
     const rate = (bytes: number) => (bytes * 8) / windowS

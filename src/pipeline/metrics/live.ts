@@ -13,13 +13,19 @@ export const RECENT_S = 5
 /** How many events after T the live state still takes back from silver. */
 export const RECENT_EVENTS = 1000
 
+/** The newest second the live state holds (gold_live's anchor N), or null when gold is empty. */
+export function liveNewestSecondQuery(db: Db) {
+  const stmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
+  return (): number | null => stmt.get()?.newest_sec ?? null
+}
+
 /**
  * The newest second in gold when the live state answers at T's second, else null. Metrics that read more
  * than one statement call it inside their read transaction. `recentEvents` bounds the events after T taken
  * back from silver: the overview's answers must stay within tens of milliseconds.
  */
 export function liveAnchorQuery(db: Db, recentEvents = RECENT_EVENTS) {
-  const stmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
+  const newestLive = liveNewestSecondQuery(db)
   const eventsAfter = db.prepare<[number], { n: number }>(
     `SELECT count(*) AS n FROM (
        SELECT 1 FROM silver_events INDEXED BY silver_events_ts WHERE ts > ? LIMIT ${recentEvents + 1})`,
@@ -28,8 +34,8 @@ export function liveAnchorQuery(db: Db, recentEvents = RECENT_EVENTS) {
   // file of old events while gold kept their devices' states).
   const silverNewest = db.prepare<[], { ts: number | null }>('SELECT max(ts) AS ts FROM silver_events')
   return (sec: number): number | null => {
-    const anchor = stmt.get()?.newest_sec
-    if (anchor === undefined || sec < anchor - RECENT_S) return null
+    const anchor = newestLive()
+    if (anchor === null || sec < anchor - RECENT_S) return null
     if (sec >= anchor) return anchor
     if (eventsAfter.get(sec * 1000)!.n > recentEvents) return null
     const newest = silverNewest.get()?.ts ?? null
@@ -47,12 +53,12 @@ export const DEVICES_AFTER_T = `SELECT DISTINCT device FROM silver_events INDEXE
  * the newest second, read from the live state in milliseconds rather than from silver in hundreds of them.
  */
 export function statesSecondQuery(db: Db) {
-  const stmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
+  const newestLive = liveNewestSecondQuery(db)
   const liveAnchor = liveAnchorQuery(db)
   return (sec: number): number => {
     if (liveAnchor(sec) !== null) return sec
-    const anchor = stmt.get()?.newest_sec
-    return anchor !== undefined && sec < anchor && sec >= anchor - RECENT_S ? anchor : sec
+    const anchor = newestLive()
+    return anchor !== null && sec < anchor && sec >= anchor - RECENT_S ? anchor : sec
   }
 }
 
