@@ -2,7 +2,6 @@
 // per call, into a database that already holds the simulation's opening connects, against better-sqlite3
 // inserting the same events into one plain table in 10k-row transactions. The two alternate chunk by
 // chunk, so both see the same machine at the same moment.
-import Database from 'better-sqlite3'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,28 +9,11 @@ import { spawnWorker } from '../src/main/worker-client'
 import { leaveCheckpointsToOthers } from '../src/pipeline/db/wal-checkpoint'
 import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { FRAME_EVENTS, LIMIT_TRANSACTION_ROWS, SIZES, WARM_EVENTS, type Mode } from './config'
-import { CSV_COLUMNS, lines, ndjsonFile, warmDb, type EventRow } from './datasets'
+import { lines, ndjsonFile, warmDb } from './datasets'
+import { plainTable, rowOf } from './plain-table'
+import { medallionFloor } from './medallion-floor'
 import { fmt, shareRow, type BenchResult } from './report'
 import { resetStages, stageReport, timeStages } from './stage-timer'
-
-type Value = string | number | null
-
-/** One plain table, no index, no constraint, with the writer's pragmas: the fastest SQLite write here. */
-export function plainTable(path: string): (rows: Value[][]) => void {
-  const db = new Database(path)
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = NORMAL')
-  db.exec(`CREATE TABLE events (${CSV_COLUMNS.map((c) => `${c} ANY`).join(', ')}) STRICT`)
-  const insert = db.prepare(`INSERT INTO events VALUES (${CSV_COLUMNS.map(() => '?').join(', ')})`)
-  return db.transaction((rows: Value[][]) => {
-    for (const row of rows) insert.run(row)
-  })
-}
-
-export const rowOf = (line: string): Value[] => {
-  const event = JSON.parse(line) as EventRow
-  return CSV_COLUMNS.map((c) => event[c] ?? null)
-}
 
 /**
  * Bytes handed to write(2) so far (Linux) by this process, or by its main thread only; null where /proc
@@ -144,7 +126,11 @@ export async function pipelineBench(mode: Mode): Promise<BenchResult> {
           `${fmt.int(events)} events after the first ${fmt.int(WARM_EVENTS)} (already in the database), Engine.ingestFrames of 100 frames x 100 events; limit: the same events into one plain table, 10k-row transactions`,
         ),
       ],
-      details: [`Pipeline stages over ${fmt.int(events)} events:`, ...details],
+      details: [
+        `Pipeline stages over ${fmt.int(events)} events:`,
+        ...details,
+        ...(await medallionFloor(mode, file, events)),
+      ],
       peakRss: process.resourceUsage().maxRSS * 1024,
       engine: true,
     }
