@@ -15,11 +15,34 @@ test('lists a connected device app with its event rate while it streams', async 
   await expect(row).toContainText('127.0.0.1')
   await expect(row).toContainText('Reading')
   await expect(page.getByTestId('figure-connections')).toContainText('1')
+  // The engine's load while the app streams: some of its time, and how soon its frames are acked.
+  const load = page.getByTestId('figure-engine-load')
+  await expect(load).toContainText(/\d+ %/)
+  await expect(load).toContainText(/frames acked within \d/)
+  await expect(page.getByTestId('engine-saturated')).toHaveCount(0)
   await screenshot(page, 'ingestion')
 
   const result = await simulate
   expect(result.code, result.stderr).toBe(0)
   await expect(row).toHaveCount(0)
+})
+
+test('warns that Vigia is at its capacity while a device app sends more than the engine takes', async ({
+  page,
+  vigia,
+}) => {
+  await page.goto(`${vigia.uiUrl}#/ingestion`)
+  await expect(page.getByTestId('figure-engine-load')).toContainText('no frames from device apps')
+  // Far more than this machine's engine takes (docs/benchmarks.md): it is at work all the time.
+  const simulate = vigia.cli(['simulate', '--url', vigia.ingestUrl, '--rate', '100000', '--duration', '16s'])
+  const warning = page.getByTestId('engine-saturated')
+  await expect(warning).toContainText('at its capacity', { timeout: 30_000 })
+  await expect(warning).toContainText(/waited up to [\d.]+ (ms|s)/)
+  await screenshot(page, 'ingestion-saturated')
+  const result = await simulate
+  expect(result.code, result.stderr).toBe(0)
+  // Once the app is done, the engine is idle again and the warning goes.
+  await expect(warning).toHaveCount(0, { timeout: 30_000 })
 })
 
 test('switches the demo feed on and off, with the demo banner', async ({ page, vigia }) => {

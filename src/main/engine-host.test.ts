@@ -42,6 +42,22 @@ describe('the engine in its worker thread', () => {
     reader.close()
   })
 
+  it('tells what share of the last 10 s the engine spent on calls', async () => {
+    host = await EngineHost.start(dir.path('vigia.db'))
+    expect(host.busyShare()).toBe(0)
+    const now = Date.now()
+    const events = Array.from({ length: 2000 }, (_, i) =>
+      frame({ id: `b${i}`, ts: now, type: 'flow', device: `d${i}`, peer: 'p', bytes: 10 }),
+    )
+    const started = Date.now()
+    await host.call('ingestFrames', events)
+    const took = Date.now() - started
+    const share = host.busyShare()
+    expect(share).toBeGreaterThan(0)
+    expect(share).toBeLessThanOrEqual((took + 1) / 10_000)
+    expect(host.busyShare(Date.now() + 10_001)).toBe(0)
+  })
+
   it("copies the engine's commits into the database file from a thread of its own", async () => {
     const path = dir.path('vigia.db')
     host = await EngineHost.start(path)

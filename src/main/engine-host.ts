@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events'
 import type { Worker } from 'node:worker_threads'
 import type { ImportProgress } from '../pipeline/importers/import-file'
 import type { EngineEvent, EngineMethod, EngineRequests } from './engine-protocol'
+import { BusyMeter } from './load-meters'
 import { WorkerClient, WorkerStoppedError, spawnWorker } from './worker-client'
 
 export interface EngineHostEvents {
@@ -35,6 +36,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   private client: Promise<Client>
   private startedAt = Date.now()
   private stopping = false
+  private readonly busy = new BusyMeter()
 
   private constructor(
     private readonly dbPath: string,
@@ -69,7 +71,17 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     method: M,
     ...args: EngineRequests[M]['args']
   ): Promise<EngineRequests[M]['result']> {
-    return (await this.client).call(method, ...args)
+    this.busy.begin(Date.now())
+    try {
+      return await (await this.client).call(method, ...args)
+    } finally {
+      this.busy.end(Date.now())
+    }
+  }
+
+  /** The share of the last 10 s during which the engine had work from the host (0 to 1). */
+  busyShare(now = Date.now()): number {
+    return this.busy.share(now)
   }
 
   async stop(): Promise<void> {

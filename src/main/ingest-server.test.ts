@@ -233,6 +233,31 @@ describe('the WebSocket ingestion endpoint', () => {
     expect(silverCount()).toBe(total)
     expect(maxBatch).toBeLessThanOrEqual(2000)
   })
+  it('tells how long frames waited for their ack, over the last 10 s', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    await start(
+      {},
+      {
+        ingestFrames: async (frames) => {
+          await gate
+          return engine.ingestFrames(frames)
+        },
+      },
+    )
+    expect(server!.slowestAckMs()).toBeNull()
+    const client = await connect()
+    const sentAt = Date.now()
+    client.ws.send(JSON.stringify(usage('w1')))
+    await expect.poll(() => server!.status()[0]?.frames ?? 0).toBe(1)
+    setTimeout(release, 300)
+    await client.reply(1)
+    const waited = server!.slowestAckMs()!
+    expect(waited).toBeGreaterThanOrEqual(300)
+    expect(waited).toBeLessThanOrEqual(Date.now() - sentAt)
+    expect(server!.slowestAckMs(Date.now() + 10_001)).toBeNull()
+  })
+
   it('hands the engine at most 8 MiB of frames per call, however much is queued', async () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))

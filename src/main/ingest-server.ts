@@ -8,6 +8,7 @@ import type { FrameResult, IncomingFrame } from '../pipeline/engine'
 import type { ConnectionStatus, FrameReply } from '../shared/ingest'
 import { isLoopbackHost, tokenMatches, tokenFromRequest } from './auth'
 import { EngineStoppedError } from './engine-host'
+import { RecentMax } from './load-meters'
 
 /** Where frames go: the engine host in the app, an in-process engine in tests. */
 export interface IngestTarget {
@@ -77,6 +78,8 @@ export class IngestServer {
   private resumeTimer: NodeJS.Timeout
   private nextConnection = 1
   private closing = false
+  /** Per flush, how long its oldest frame waited from its arrival to its ack. */
+  private readonly ackWaits = new RecentMax()
 
   private constructor(
     private readonly target: IngestTarget,
@@ -131,6 +134,11 @@ export class IngestServer {
       eventsPerSecond: rate(c, now),
       paused: c.paused,
     }))
+  }
+
+  /** The longest a frame waited for its ack over the last 10 s, in ms; null when none was acked. */
+  slowestAckMs(now = Date.now()): number | null {
+    return this.ackWaits.max(now)
   }
 
   /** Stops accepting, answers what is in flight, then closes every connection with 1001. */
@@ -280,6 +288,8 @@ export class IngestServer {
       ]
     }
     const now = Date.now()
+    // The queue is in arrival order: the batch's first frame waited longest.
+    this.ackWaits.note(now, now - batch[0]!.frame.receivedAt)
     batch.forEach(({ connection, frame }, i) => {
       const result = results[i]!
       connection.unackedBytes -= frame.bytes.length

@@ -24,6 +24,7 @@ import type { Overview } from '../shared/metrics'
 import { DemoFeed } from './demo-feed'
 import { EngineHost } from './engine-host'
 import { IngestServer, type IngestServerOptions } from './ingest-server'
+import { LOAD_WINDOW_MS } from './load-meters'
 import { ReaderHost } from './reader-host'
 import type { ClientPageArgs } from './reader-protocol'
 
@@ -229,6 +230,11 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
       dbPath: this.options.dbPath,
       ingestUrl: this.ingest.url,
       connections: this.ingest.status(),
+      engine: {
+        busyShare: this.engine.busyShare(),
+        slowestAckMs: this.ingest.slowestAckMs(),
+        windowS: LOAD_WINDOW_MS / 1000,
+      },
       demo: this.demo.status(),
       layers,
       hasDemoData,

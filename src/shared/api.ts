@@ -176,6 +176,12 @@ export interface StatusDto {
   dbPath: string
   ingestUrl: string
   connections: ConnectionStatus[]
+  /**
+   * The engine's load over the last `windowS` seconds: the share of it the engine was at work (0 to 1), and
+   * the longest a device app's frame waited for its ack (null when none was acked). Busy nearly all the time,
+   * Vigia is at its capacity and the dashboards fall behind the network.
+   */
+  engine: { busyShare: number; slowestAckMs: number | null; windowS: number }
   demo: { running: boolean; since: number | null; events: number; rate: number }
   layers: { layer: string; bytes: number }[]
   /** True when the database holds demo events, even with the feed off. */

@@ -4,7 +4,7 @@ import type { ImportProgressDto } from '../../../../shared/api'
 import { useImports } from '../../app/imports-context'
 import { Panel } from '../../components/Panel'
 import { formatBytes, formatCount } from '../../lib/format'
-import { formatEta } from './duration'
+import { formatEta } from '../../lib/duration'
 
 export function ActiveImports() {
   const { active, cancel } = useImports()

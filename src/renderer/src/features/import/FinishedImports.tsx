@@ -3,7 +3,7 @@ import type { ImportSummaryDto } from '../../../../shared/api'
 import { useImports } from '../../app/imports-context'
 import { Panel } from '../../components/Panel'
 import { formatCount } from '../../lib/format'
-import { formatDuration } from './duration'
+import { formatDuration } from '../../lib/duration'
 import { StatusBadge } from './StatusBadge'
 
 export function FinishedImports() {

@@ -4,7 +4,7 @@ import { useImports } from '../../app/imports-context'
 import { Panel } from '../../components/Panel'
 import { useQuery } from '../../hooks/useQuery'
 import { formatBytes, formatCount, formatTime } from '../../lib/format'
-import { formatDuration } from './duration'
+import { formatDuration } from '../../lib/duration'
 import { StatusBadge } from './StatusBadge'
 
 const HISTORY_LIMIT = 50

@@ -6,6 +6,7 @@ import { ConnectionsTable } from './ConnectionsTable'
 import { DatabasePanel } from './DatabasePanel'
 import { DemoFeedPanel } from './DemoFeedPanel'
 import { EndpointPanel } from './EndpointPanel'
+import { engineLoadDetail, engineLoadWarning } from './engine-load'
 import './ingestion.css'
 
 export function IngestionPage() {
@@ -13,6 +14,7 @@ export function IngestionPage() {
   const connections = status?.connections ?? []
   const eventsPerSecond = connections.reduce((sum, c) => sum + c.eventsPerSecond, 0)
   const dbBytes = status?.layers.reduce((sum, l) => sum + l.bytes, 0) ?? 0
+  const saturated = status ? engineLoadWarning(status.engine) : null
   return (
     <div className="ingest-page" data-testid="ingestion-page">
       <div className="figures">
@@ -27,6 +29,12 @@ export function IngestionPage() {
           testId="figure-events-per-second"
         />
         <Figure
+          label="Engine load"
+          value={status ? `${Math.round(status.engine.busyShare * 100)} %` : '–'}
+          detail={status ? engineLoadDetail(status.engine) : undefined}
+          testId="figure-engine-load"
+        />
+        <Figure
           label="Demo feed"
           value={status ? (status.demo.running ? 'On' : 'Off') : '–'}
           detail={status?.demo.running ? `${formatCount(status.demo.rate)} events/s` : undefined}
@@ -39,6 +47,11 @@ export function IngestionPage() {
           testId="figure-db-size"
         />
       </div>
+      {saturated && (
+        <p className="ingest-saturated" role="status" data-testid="engine-saturated">
+          {saturated}
+        </p>
+      )}
       <div className="grid">
         {error && (
           <p className="state state-error" role="alert">

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { engineLoadDetail, engineLoadWarning } from './engine-load'
+
+describe('the engine load as the ingestion page tells it', () => {
+  it('warns only when the engine is at work nearly all the time, with how long frames waited', () => {
+    expect(engineLoadWarning({ busyShare: 0.5, slowestAckMs: 80, windowS: 10 })).toBeNull()
+    const warning = engineLoadWarning({ busyShare: 0.97, slowestAckMs: 4_200, windowS: 10 })
+    expect(warning).toMatch(/at its capacity/)
+    expect(warning).toMatch(/97 % of the last 10 s/)
+    expect(warning).toMatch(/waited up to 4\.2 s/)
+    // An import alone keeps the engine busy with no device app waiting.
+    expect(engineLoadWarning({ busyShare: 1, slowestAckMs: null, windowS: 10 })).not.toMatch(/waited/)
+  })
+
+  it('says how fast frames are acked, or that none came', () => {
+    expect(engineLoadDetail({ busyShare: 0.2, slowestAckMs: 120, windowS: 10 })).toBe(
+      'frames acked within 120 ms',
+    )
+    expect(engineLoadDetail({ busyShare: 0, slowestAckMs: null, windowS: 10 })).toBe(
+      'no frames from device apps in the last 10 s',
+    )
+  })
+})
