@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { engineLoadDetail, engineLoadWarning } from './engine-load'
 
 describe('the engine load as the ingestion page tells it', () => {
-  it('warns only when the engine is at work nearly all the time, with how long frames waited', () => {
+  it('warns only when device apps wait on an engine at work nearly all the time', () => {
     expect(engineLoadWarning({ busyShare: 0.5, slowestAckMs: 80, windowS: 10 })).toBeNull()
     const warning = engineLoadWarning({ busyShare: 0.97, slowestAckMs: 4_200, windowS: 10 })
     expect(warning).toMatch(/at its capacity/)
     expect(warning).toMatch(/97 % of the last 10 s/)
     expect(warning).toMatch(/waited up to 4\.2 s/)
-    // An import alone keeps the engine busy with no device app waiting.
-    expect(engineLoadWarning({ busyShare: 1, slowestAckMs: null, windowS: 10 })).not.toMatch(/waited/)
+    // An import alone keeps the engine busy, with no device app waiting on it.
+    expect(engineLoadWarning({ busyShare: 1, slowestAckMs: null, windowS: 10 })).toBeNull()
   })
 
   it('says how fast frames are acked, or that none came', () => {

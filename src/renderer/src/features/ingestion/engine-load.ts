@@ -11,16 +11,16 @@ export function engineLoadDetail(engine: StatusDto['engine']): string {
     : `frames acked within ${formatDuration(engine.slowestAckMs)}`
 }
 
-/** The warning to show, or null while the engine keeps up. */
+/**
+ * The warning to show, or null while the engine keeps up. Only with device apps sending: an import alone
+ * keeps the engine busy by design, and nobody waits on it.
+ */
 export function engineLoadWarning(engine: StatusDto['engine']): string | null {
-  if (engine.busyShare < SATURATED_SHARE) return null
-  const waited =
-    engine.slowestAckMs === null
-      ? ''
-      : `, and frames from device apps waited up to ${formatDuration(engine.slowestAckMs)} for their ack`
+  if (engine.busyShare < SATURATED_SHARE || engine.slowestAckMs === null) return null
   return (
     `Vigia is at its capacity on this machine: the engine was at work ${Math.round(engine.busyShare * 100)} % ` +
-    `of the last ${engine.windowS} s${waited}. Events reach the dashboards late while it lasts. Send 100 to ` +
-    `1,000 events per frame, or lower the rate (docs/benchmarks.md gives what this machine takes).`
+    `of the last ${engine.windowS} s, and frames from device apps waited up to ` +
+    `${formatDuration(engine.slowestAckMs)} for their ack. Events reach the dashboards late while it lasts. ` +
+    `Send 100 to 1,000 events per frame, or lower the rate (docs/benchmarks.md gives what this machine takes).`
   )
 }
