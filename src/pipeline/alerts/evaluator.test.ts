@@ -161,6 +161,24 @@ describe('alert rules in event time', () => {
     expect(mainServer.get()).toBe('ap-1')
   })
 
+  it('names the same main server as gold_clients on a tie between names JavaScript and SQLite order apart', () => {
+    // SQLite orders names by their UTF-8 bytes, JavaScript's < by UTF-16 units: U+FF01 comes before U+1F600
+    // in the first (EF.. < F0..) and after it in the second (0xFF01 > 0xD83D).
+    const [bmp, astral] = ['ap-\uff01', 'ap-\u{1F600}']
+    const start = NOW - 3 * 3_600_000
+    ingest(
+      [
+        ...usage(start, 20, 30, { server: astral, device: 'a2' }),
+        ...usage(start, 20, 30, { server: bmp, device: 'a1' }),
+      ].sort((a, b) => a.ts - b.ts),
+    )
+    const mainServer = engine.db.prepare(`SELECT main_server FROM gold_clients WHERE client = 'acme'`).pluck()
+    expect(mainServer.get()).toBe(bmp)
+    expect(alerts('heavy-user')[0]!.summary).toBe(
+      `Client acme uses 60.0 Mb/s, 100 % of ${bmp}: consider limiting it`,
+    )
+  })
+
   it('recommends an upgrade for a server overloaded more than 10 % of the last 7 days', () => {
     const sample = engine.db.prepare('INSERT INTO alert_samples VALUES (?, ?, ?, ?)')
     const end = Math.floor((NOW - 2 * 3_600_000) / 3_600_000) * 60

@@ -179,11 +179,12 @@ export class AlertEvaluator {
   ): Map<string, { bps: number; server: string | null; share: number | null }> {
     if (clients.length === 0) return new Map()
     const usage = new Map(clients.map((c) => [c, { bytes: 0, server: '', serverBytes: -1 }]))
+    // Rows come in SQLite's (client, server) order: the first server with the most bytes wins a tie, as in
+    // REFILL_MAIN_SERVERS_SQL (JavaScript's < orders names apart from SQLite beyond the BMP).
     for (const row of this.clientUsage.perServerOf(sec, HEAVY_WINDOW_S, clients)) {
       const u = usage.get(row.client)!
       u.bytes += row.bytes
-      const wins = row.bytes > u.serverBytes || (row.bytes === u.serverBytes && row.server < u.server)
-      if (wins) Object.assign(u, { server: row.server, serverBytes: row.bytes })
+      if (row.bytes > u.serverBytes) Object.assign(u, { server: row.server, serverBytes: row.bytes })
     }
     const totals = this.serverBytes(sec - HEAVY_WINDOW_S, sec)
     const result = new Map<string, { bps: number; server: string | null; share: number | null }>()

@@ -10,24 +10,26 @@ import { ingestShuffled, randomEvents } from './testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
-let temp: ReturnType<typeof tempDir>
-let engine: Engine
-let anchor: number
+describe.each([
+  ['', false],
+  [', with names SQLite and JavaScript order apart', true],
+])('the heavy-user table from the live state%s', (_, unicodeNames) => {
+  let temp: ReturnType<typeof tempDir>
+  let engine: Engine
+  let anchor: number
 
-beforeAll(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
-  const shape = { seed: 21, start: START, minutes: 20, events: 6000, devices: 90, clients: 40, servers: 3 }
-  ingestShuffled(engine, randomEvents(shape), 22)
-  anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
-})
+  beforeAll(() => {
+    temp = tempDir()
+    engine = Engine.open(temp.path('vigia.db'))
+    const shape = { seed: 21, start: START, minutes: 20, events: 6000, devices: 90, clients: 40, servers: 3 }
+    ingestShuffled(engine, randomEvents({ ...shape, unicodeNames }), 22)
+    anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
+  })
 
-afterAll(() => {
-  engine.close()
-  temp.remove()
-})
-
-describe('the heavy-user table from the live state', () => {
+  afterAll(() => {
+    engine.close()
+    temp.remove()
+  })
   it('gives the rows, order and totals of the table computed for any T', () => {
     const live = liveClientPageQuery(engine.db)
     const rowsAt = clientRowsQuery(engine.db)

@@ -1,5 +1,6 @@
 // The heavy-user table: every known client with its throughput over (T - 5 min, T], the share of its main
 // server, its devices and plan. Computed once per T; sorting, filtering and paging happen on the result.
+import { compareBinary } from '../db/binary-order'
 import type { Db } from '../db/open'
 import type { ClientPage, ClientRow, ClientView } from '../../shared/api'
 import { clientUsageQuery } from './client-usage'
@@ -119,12 +120,14 @@ function filterAndSort(rows: readonly ClientRow[], view: PageView): ClientRow[] 
   const { column, desc } = view.sort
   const sign = desc ? -1 : 1
   const value = (r: ClientRow): Comparable => r[column]
+  // Text as SQL orders it (compareBinary), so that a page sorted here is the page the live state sorts.
   kept.sort((a, b) => {
     const x = value(a)
     const y = value(b)
-    if (x === y) return a.client < b.client ? -1 : a.client > b.client ? 1 : 0
+    if (x === y) return compareBinary(a.client, b.client)
     if (x === null) return 1
     if (y === null) return -1
+    if (typeof x === 'string' && typeof y === 'string') return compareBinary(x, y) * sign
     return (x < y ? -1 : 1) * sign
   })
   return kept

@@ -116,7 +116,8 @@ const FEW_CLIENTS = `
              ON u.sec = trail.sec AND u.client = c.value) AS bytes
   FROM json_each(:clients) c`
 
-// The same sums per client and server, for a few clients, by the same key seeks.
+// The same sums per client and server, for a few clients, by the same key seeks; in (client, server) order,
+// SQLite's, so that a caller taking the first server with the most bytes breaks a tie as gold_clients does.
 const FEW_CLIENTS_PER_SERVER = `
   WITH RECURSIVE
     minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1),
@@ -131,7 +132,7 @@ const FEW_CLIENTS_PER_SERVER = `
     UNION ALL
     SELECT u.client, u.server, :s2 * u.bytes FROM json_each(:clients) c CROSS JOIN trail
       CROSS JOIN gold_client_usage_second u ON u.sec = trail.sec AND u.client = c.value)
-  GROUP BY client, server HAVING sum(bytes) > 0`
+  GROUP BY client, server HAVING sum(bytes) > 0 ORDER BY client, server`
 
 /** The newest second in gold: every event is counted in one of these three tables, each a key seek. */
 export function newestSecondQuery(db: Db) {
@@ -218,7 +219,10 @@ export function clientUsageQuery(db: Db) {
   return {
     /** Bytes per client and server. */
     perClientServer: (sec: number, windowS: number) => perClientServer.all(windowParams(parts(sec, windowS))),
-    /** Bytes per client and server, for the clients named: key seeks, for a few clients of many. */
+    /**
+     * Bytes per client and server, for the clients named, in (client, server) order: key seeks, for a few
+     * clients of many.
+     */
     perServerOf: (sec: number, windowS: number, clients: readonly string[]) =>
       clients.length === 0
         ? []

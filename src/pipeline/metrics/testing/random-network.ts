@@ -25,6 +25,11 @@ export interface NetworkShape {
   devices: number
   clients: number
   servers: number
+  /**
+   * Client and server names in pairs that share a prefix and end in U+FF01 and U+1F600, which SQLite (by
+   * UTF-8 bytes) and JavaScript's < (by UTF-16 units) order apart.
+   */
+  unicodeNames?: boolean
 }
 
 /** Plans exactly representable in binary, so sums do not depend on their order. */
@@ -34,13 +39,15 @@ export function randomEvents(shape: NetworkShape): Record<string, unknown>[] {
   const next = random(shape.seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!
   const int = (n: number) => Math.floor(next() * n)
-  const server = () => `s${1 + int(shape.servers)}`
+  const name = (prefix: string, n: number) =>
+    shape.unicodeNames ? `${prefix}${n >> 1}${n & 1 ? '\uff01' : '\u{1F600}'}` : `${prefix}${n}`
+  const server = () => name('s', 1 + int(shape.servers))
   const events: Record<string, unknown>[] = []
   for (let i = 0; i < shape.events; i++) {
     const d = int(shape.devices)
     const device = `d${d}`
     // Mostly the device's own client; sometimes another, so a device can change client.
-    const client = `c${next() < 0.9 ? d % shape.clients : int(shape.clients)}`
+    const client = name('c', next() < 0.9 ? d % shape.clients : int(shape.clients))
     // One device in four changes status ten times less often, and is silent 7 minutes in every 14: it stays
     // connected long after its connect, then goes idle and comes back without a new connect.
     const steady = d % 4 === 0
