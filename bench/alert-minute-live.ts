@@ -13,7 +13,7 @@ import { AlertEvaluator } from '../src/pipeline/alerts/evaluator'
 import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
 import { FRAME_EVENTS, NETWORK, SIZES } from './config'
-import { silverDb } from './silver-db'
+import { silverDb, silverEventsAfter } from './silver-db'
 import { timeCalls } from './stage-timer'
 
 const FLUSH_FRAMES = 100
@@ -62,9 +62,7 @@ try {
     engine.ingestFrames(frames)
     const flushMs = performance.now() - started
     if (judged() === before) continue
-    const after = engine.db
-      .prepare<[number], { n: number }>('SELECT count(*) AS n FROM silver_events WHERE ts > ?')
-      .get(judged() * 60_000)!.n
+    const after = silverEventsAfter(engine.db, judged() * 60_000)
     console.log(
       `The flush that crossed a minute (${flush + 1} flushes of ${FLUSH_FRAMES * FRAME_EVENTS} events after ` +
         `${silverEvents.toLocaleString('en-US')}, ${after.toLocaleString('en-US')} of its events after T): ${Math.round(flushMs)} ms`,

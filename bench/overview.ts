@@ -16,7 +16,7 @@ import { throughputMetric } from '../src/pipeline/metrics/throughput'
 import { pipelineSettings, type PipelineSettings } from '../src/shared/settings'
 import { SIZES, type Mode } from './config'
 import { ceilingRow, fmt, median, percentile, repeat, type BenchResult } from './report'
-import { silverDb } from './silver-db'
+import { silverDb, silverEventsAfter } from './silver-db'
 
 const timed = (run: () => unknown): number => {
   const started = performance.now()
@@ -102,11 +102,7 @@ export async function overviewBench(mode: Mode): Promise<BenchResult> {
   const runs = repeat(() => overview(db.at, settings), queryRuns, queryBudgetS * 1000)
   const past = median([1, 2, 3].map(() => timed(() => overview(db.pastAt, settings))))
   const busy = repeat(() => overview(db.busyAt, settings), Math.min(queryRuns, 5), queryBudgetS * 1000)
-  const eventsAfter = (
-    db.reader.prepare('SELECT count(*) AS n FROM silver_events WHERE ts > ?').get(db.busyAt) as {
-      n: number
-    }
-  ).n
+  const eventsAfter = silverEventsAfter(db.reader, db.busyAt)
   const details = [
     `Overview at ${fmt.int(db.events)} silver events, each metric alone:`,
     ...metricTimes(db.reader, db.at, settings, true),

@@ -10,7 +10,7 @@ import { createSimulation, recordToLine } from '../src/pipeline/simulator'
 import { NETWORK, SIZES, type Mode } from './config'
 import { measureIngest } from './pipeline'
 import { fmt, median, shareRow, type BenchResult } from './report'
-import { silverDb } from './silver-db'
+import { silverDb, silverEventsAfter } from './silver-db'
 
 const MINUTE = 60_000
 
@@ -60,9 +60,7 @@ export async function grownPipelineBench(mode: Mode): Promise<BenchResult> {
     // The newest whole minute, with the events of the minute after it that the database holds (a live engine
     // judges it with at most a flush after it: bench/alert-minute-live.ts); and the oldest whole one.
     const live = judgeMinute(engine, last)
-    const afterLive = engine.db
-      .prepare<[number], { n: number }>('SELECT count(*) AS n FROM silver_events WHERE ts > ?')
-      .get(last * MINUTE)!.n
+    const afterLive = silverEventsAfter(engine.db, last * MINUTE)
     const oldest = Math.min(first + 1, last)
     const history = judgeMinute(engine, oldest)
     // As a live engine leaves it: every minute up to the newest event's judged.

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MIGRATIONS } from '../src/pipeline/db/migrations'
-import { migrate } from '../src/pipeline/db/open'
+import { migrate, type Db } from '../src/pipeline/db/open'
 import { Engine, GOLD_TABLES } from '../src/pipeline/engine'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
@@ -319,3 +319,7 @@ export function silverDb(events: number): { path: string; builtMs: number | null
   renameSync(partial, path)
   return { path, builtMs: performance.now() - started }
 }
+
+/** Silver events after `tMs`: how many a query at T, or a minute judged at T, has after it. */
+export const silverEventsAfter = (db: Db, tMs: number): number =>
+  db.prepare<[number], number>('SELECT count(*) FROM silver_events WHERE ts > ?').pluck().get(tMs)!
