@@ -53,12 +53,20 @@ test('updates the overview live while the simulator streams events', async ({ pa
   await expect.poll(() => busy(page, 'chart-connected-devices')).toBeGreaterThan(0)
   await expect(page.getByTestId('chart-client-shares')).toBeVisible()
   await expect(page.getByTestId('chart-device-types')).toBeVisible()
+  // The events keep up with now: nothing to say about their age.
+  await expect(page.getByTestId('data-lag')).toHaveCount(0)
 
   const run = await simulation
   expect(run.code, run.stderr).toBe(0)
   await expect(page.getByTestId('chart-top-pairs')).toBeVisible()
   await expect(figureValue(page, 'figure-top-pair')).not.toHaveText('–')
   await screenshot(page, 'overview')
+  // The feed has stopped: once its newest event is 10 s old, the page says the figures since are not in,
+  // rather than let the rates fall to zero unexplained.
+  await expect(page.getByTestId('data-lag')).toContainText(/The newest event is [\d.]+ s old/, {
+    timeout: 20_000,
+  })
+  await screenshot(page, 'overview-lag')
   expect(errors).toEqual([])
 })
 

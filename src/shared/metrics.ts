@@ -71,6 +71,11 @@ export interface Overview {
    * busy live feed the newest second in gold, at most 5 s after T (docs/metrics.md, Common rules).
    */
   statesAt: number
+  /**
+   * The end of the newest second gold holds events of (null when none): in live mode, figures for the time
+   * after it are not in yet (a quiet network, or an engine at its capacity).
+   */
+  newestAt: number | null
   connections: ConnectionsMetric
   distinctDevices: { windowMin: number; count: number }
   throughput: ThroughputMetric

@@ -95,4 +95,12 @@ describe('the overview near the newest second', () => {
     expect(overview(newestSec * 1000, settings).statesAt).toBe(newestSec * 1000)
     expect(overview((newestSec + 3) * 1000, settings).statesAt).toBe((newestSec + 3) * 1000)
   })
+
+  it("says where gold's newest second ends, whatever T", () => {
+    const overview = overviewQuery(engine.db)
+    const newestTs = engine.db.prepare('SELECT max(ts) FROM silver_events').pluck().get() as number
+    expect(newestSec).toBe(Math.ceil(newestTs / 1000))
+    for (const t of [(newestSec - 60) * 1000, newestSec * 1000, (newestSec + 30) * 1000])
+      expect(overview(t, settings).newestAt).toBe(newestSec * 1000)
+  })
 })

@@ -11,7 +11,7 @@ import { devicePairsMetric } from './device-pairs'
 import { deviceTypesMetric } from './device-types'
 import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
-import { statesSecondQuery } from './live'
+import { liveNewestSecondQuery, statesSecondQuery } from './live'
 import { serverUtilisationMetric } from './server-utilisation'
 import { throughputMetric } from './throughput'
 
@@ -27,6 +27,7 @@ export function overviewQuery(db: Db) {
   const deviceTypes = deviceTypesMetric(db)
   const servers = serverUtilisationMetric(db)
   const statesSecond = statesSecondQuery(db)
+  const newest = liveNewestSecondQuery(db)
 
   return (at: number, settings: PipelineSettings): Overview => {
     const { tMs, sec } = asOf(at)
@@ -35,9 +36,11 @@ export function overviewQuery(db: Db) {
       const idleMs = settings.idleTimeoutMin * 60_000
       const statesSec = statesSecond(sec)
       const connected = connectedGroups(statesSec * 1000, idleMs)
+      const newestSec = newest()
       return {
         at: tMs,
         statesAt: statesSec * 1000,
+        newestAt: newestSec === null ? null : newestSec * 1000,
         connections: connections(sec, connected),
         distinctDevices: distinct(statesSec * 1000, settings.distinctWindowMin),
         throughput: throughput(sec, connected),

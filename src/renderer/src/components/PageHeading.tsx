@@ -1,22 +1,29 @@
 import type { ReactNode } from 'react'
+import { dataLagNotice } from '../lib/data-lag'
 import { formatTime } from '../lib/format'
 
-/** The page title and the times it shows: figures at T and, for charts, their range, with the zone. */
+/**
+ * The page title and the times it shows: figures at T and, for charts, their range, with the zone; and, live,
+ * when the newest event Vigia holds (`newestAt`) lags T.
+ */
 export function PageHeading({
   title,
   live,
   at,
+  newestAt,
   range,
   children,
 }: {
   title: ReactNode
   live: boolean
   at: number | undefined
+  newestAt?: number | null
   range?: { from: number; to: number }
   children?: ReactNode
 }) {
   // Outside live mode the date matters: a range may be any day.
   const withDate = !live || (range !== undefined && range.to - range.from > 86_400_000)
+  const lag = at === undefined || newestAt === undefined ? null : dataLagNotice(at, newestAt, live)
   return (
     <div className="ov-head">
       <h1>{title}</h1>
@@ -26,6 +33,11 @@ export function PageHeading({
           <span className={live ? 'ov-mode ov-live' : 'ov-mode'}>{live ? 'Live' : 'Range'}</span>
           Figures at {formatTime(at, withDate)}
           {range && ` · charts from ${formatTime(range.from, withDate)} to ${formatTime(range.to, withDate)}`}
+        </p>
+      )}
+      {lag && (
+        <p className="ov-lag" role="status" data-testid="data-lag">
+          {lag}
         </p>
       )}
     </div>

@@ -34,7 +34,13 @@ export function OverviewPage() {
 
   return (
     <div className="ov-page" data-testid="overview-page">
-      <PageHeading title="Overview" live={live} at={data?.now.at} range={data?.series} />
+      <PageHeading
+        title="Overview"
+        live={live}
+        at={data?.now.at}
+        newestAt={data?.now.newestAt}
+        range={data?.series}
+      />
       {data ? (
         <OverviewFigures now={data.now} previous={data.previous} />
       ) : (

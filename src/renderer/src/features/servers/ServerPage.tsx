@@ -54,7 +54,13 @@ export function ServerPage({ server }: { server: string }) {
   )
   return (
     <div className="ov-page" data-testid="server-page">
-      <PageHeading title={title} live={live} at={data?.now.at} range={data?.series}>
+      <PageHeading
+        title={title}
+        live={live}
+        at={data?.now.at}
+        newestAt={data?.now.newestAt}
+        range={data?.series}
+      >
         {row && (row.name || row.region) && (
           <span className="srv-sub">{[row.name, row.region].filter(Boolean).join(' · ')}</span>
         )}

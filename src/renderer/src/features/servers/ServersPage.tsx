@@ -17,7 +17,7 @@ export function ServersPage() {
   const servers = query.data?.servers
   return (
     <div className="ov-page" data-testid="servers-page">
-      <PageHeading title="Servers" live={live} at={query.data?.at} />
+      <PageHeading title="Servers" live={live} at={query.data?.at} newestAt={query.data?.newestAt} />
       {servers && servers.length > 0 && <ServerTotals servers={servers} />}
       <Panel
         id="servers"
