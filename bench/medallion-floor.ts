@@ -14,6 +14,7 @@ import { openDb, type Db } from '../src/pipeline/db/open'
 import { LandingWriter } from '../src/pipeline/landing/landing-writer'
 import { SettingsStore } from '../src/pipeline/settings-store'
 import { normalize, type SilverEvent } from '../src/pipeline/silver/normalize'
+import { silverInsert } from '../src/pipeline/silver/silver-stage'
 import { FRAME_EVENTS, LIMIT_TRANSACTION_ROWS, WARM_EVENTS, type Mode } from './config'
 import { lines, warmDb } from './datasets'
 import { plainTable, rowOf } from './plain-table'
@@ -54,12 +55,7 @@ function prepare(chunkLines: string[], context: ReturnType<SettingsStore['normal
 function writer(db: Db, layers: Layers) {
   const landing = new LandingWriter(db)
   const bronze = new BronzeWriter(db)
-  // The silver stage's own insert (silver-stage.ts).
-  const silver = db.prepare(
-    `INSERT OR IGNORE INTO silver_events (event_id, ts, type, server, device, client, peer, device_type,
-       plan_mbps, ip, bytes_down, bytes_up, bytes, duration_ms, bronze_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
+  const silver = silverInsert(db)
   return db.transaction((chunk: Chunk) => {
     chunk.frames.forEach((bytes, f) => {
       const receivedAt = Date.now()
@@ -75,23 +71,7 @@ function writer(db: Db, layers: Layers) {
       const rows = bronze.insert(landingId, receivedAt, chunk.records[f]!)
       if (layers === 'landing + bronze') return
       chunk.events[f]!.forEach((e, i) => {
-        const { changes } = silver.run(
-          e.event_id,
-          e.ts,
-          e.type,
-          e.server,
-          e.device,
-          e.client,
-          e.peer,
-          e.device_type,
-          e.plan_mbps,
-          e.ip,
-          e.bytes_down,
-          e.bytes_up,
-          e.bytes,
-          e.duration_ms,
-          rows[i]!.id,
-        )
+        const { changes } = silver(e, rows[i]!.id)
         if (changes !== 1) throw new Error(`event ${e.event_id} was already in silver`)
       })
     })

@@ -15,6 +15,7 @@ import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
 import { UNKNOWN_DEVICE_TYPE } from '../src/pipeline/gold/gold-stage'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
 import type { SilverEvent as Normalized } from '../src/pipeline/silver/normalize'
+import { silverInsert } from '../src/pipeline/silver/silver-stage'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
 import { DATA_DIR, FRAME_EVENTS, NETWORK } from './config'
 import type { EventRow } from './datasets'
@@ -206,9 +207,7 @@ function build(path: string, events: number): void {
     )
     .all()
   for (const { name } of indexes) db.exec(`DROP INDEX ${name}`)
-  const insert = db.prepare(
-    `INSERT INTO silver_events (${SILVER_COLUMNS.join(', ')}) VALUES (${SILVER_COLUMNS.map(() => '?').join(', ')})`,
-  )
+  const insert = silverInsert(db)
   const sim = createSimulation(NETWORK)
   const gold = new GoldFold(db)
   const load = db.transaction((count: number, first: number) => {
@@ -231,23 +230,7 @@ function build(path: string, events: number): void {
         duration_ms: (r.duration_ms as number | undefined) ?? null,
         bronze_id: first + i,
       }
-      insert.run(
-        e.event_id,
-        e.ts,
-        e.type,
-        e.server,
-        e.device,
-        e.client,
-        e.peer,
-        e.device_type,
-        e.plan_mbps,
-        e.ip,
-        e.bytes_down,
-        e.bytes_up,
-        e.bytes,
-        e.duration_ms,
-        e.bronze_id,
-      )
+      insert(e, e.bronze_id)
       gold.add(e)
     }
   })

@@ -1,4 +1,5 @@
 // Bronze -> silver: validate, type and de-duplicate (first event id wins); rejects go to quarantine.
+import type { RunResult } from 'better-sqlite3'
 import type { Db } from '../db/open'
 import type { RecordFormat } from '../bronze/records'
 import type { Watermarks } from '../watermarks'
@@ -39,9 +40,39 @@ export interface SilverBatch {
   accepted: SilverRow[]
 }
 
+/**
+ * Writes an event's silver row, unless its id is already in silver (first one wins): `changes` is then 0.
+ * Shared with the benchmarks that write silver as the engine does.
+ */
+export function silverInsert(db: Db): (e: SilverEvent, bronzeId: number) => RunResult {
+  const stmt = db.prepare(
+    `INSERT OR IGNORE INTO silver_events (event_id, ts, type, server, device, client, peer, device_type,
+       plan_mbps, ip, bytes_down, bytes_up, bytes, duration_ms, bronze_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  return (e, bronzeId) =>
+    stmt.run(
+      e.event_id,
+      e.ts,
+      e.type,
+      e.server,
+      e.device,
+      e.client,
+      e.peer,
+      e.device_type,
+      e.plan_mbps,
+      e.ip,
+      e.bytes_down,
+      e.bytes_up,
+      e.bytes,
+      e.duration_ms,
+      bronzeId,
+    )
+}
+
 export class SilverStage {
   private readonly readStmt
-  private readonly insertStmt
+  private readonly insert
   private readonly duplicateStmt
   private readonly quarantineStmt
 
@@ -52,11 +83,7 @@ export class SilverStage {
     this.readStmt = db.prepare<[number, number], BronzeRow>(
       'SELECT id, landing_id, line, format, received_at, raw, error FROM bronze_records WHERE id > ? ORDER BY id LIMIT ?',
     )
-    this.insertStmt = db.prepare(
-      `INSERT OR IGNORE INTO silver_events (event_id, ts, type, server, device, client, peer, device_type,
-         plan_mbps, ip, bytes_down, bytes_up, bytes, duration_ms, bronze_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
+    this.insert = silverInsert(db)
     this.duplicateStmt = db.prepare(
       'INSERT INTO silver_duplicates (bronze_id, landing_id, event_id, received_at) VALUES (?, ?, ?, ?)',
     )
@@ -104,23 +131,7 @@ export class SilverStage {
         continue
       }
       const e = result.event
-      const info = this.insertStmt.run(
-        e.event_id,
-        e.ts,
-        e.type,
-        e.server,
-        e.device,
-        e.client,
-        e.peer,
-        e.device_type,
-        e.plan_mbps,
-        e.ip,
-        e.bytes_down,
-        e.bytes_up,
-        e.bytes,
-        e.duration_ms,
-        row.id,
-      )
+      const info = this.insert(e, row.id)
       if (info.changes === 0) {
         this.duplicateStmt.run(row.id, row.landing_id, e.event_id, row.received_at)
         outcome.duplicates++
