@@ -1,29 +1,27 @@
 import type { ReactNode } from 'react'
-import { dataLagNotice } from '../lib/data-lag'
 import { formatTime } from '../lib/format'
 
 /**
- * The page title and the times it shows: figures at T and, for charts, their range, with the zone; and, live,
- * when the newest event Vigia holds (`newestAt`) lags T.
+ * The page title and the times it shows: figures at T and, for charts, their range, with the zone; and the
+ * notice of live figures whose newest event lags T (useDataLag).
  */
 export function PageHeading({
   title,
   live,
   at,
-  newestAt,
+  lag,
   range,
   children,
 }: {
   title: ReactNode
   live: boolean
   at: number | undefined
-  newestAt?: number | null
+  lag?: string | null
   range?: { from: number; to: number }
   children?: ReactNode
 }) {
   // Outside live mode the date matters: a range may be any day.
   const withDate = !live || (range !== undefined && range.to - range.from > 86_400_000)
-  const lag = at === undefined || newestAt === undefined ? null : dataLagNotice(at, newestAt, live)
   return (
     <div className="ov-head">
       <h1>{title}</h1>

@@ -1,12 +1,12 @@
 // #/ingestion: where device apps send their events, who is sending now, the demo feed, and the database.
 import { useStatus } from '../../app/StatusContext'
 import { Figure } from '../../components/Panel'
+import { engineLoadDetail, engineLoadWarning } from '../../lib/engine-load'
 import { formatBytes, formatCount } from '../../lib/format'
 import { ConnectionsTable } from './ConnectionsTable'
 import { DatabasePanel } from './DatabasePanel'
 import { DemoFeedPanel } from './DemoFeedPanel'
 import { EndpointPanel } from './EndpointPanel'
-import { engineLoadDetail, engineLoadWarning } from './engine-load'
 import './ingestion.css'
 
 export function IngestionPage() {
@@ -14,7 +14,9 @@ export function IngestionPage() {
   const connections = status?.connections ?? []
   const eventsPerSecond = connections.reduce((sum, c) => sum + c.eventsPerSecond, 0)
   const dbBytes = status?.layers.reduce((sum, l) => sum + l.bytes, 0) ?? 0
-  const saturated = status ? engineLoadWarning(status.engine) : null
+  const saturated = status
+    ? engineLoadWarning(status.engine, connections.filter((c) => c.paused).length)
+    : null
   return (
     <div className="ingest-page" data-testid="ingestion-page">
       <div className="figures">

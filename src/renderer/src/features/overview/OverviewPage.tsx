@@ -2,6 +2,7 @@
 // second) or a fixed range whose figures are those at its end.
 import { useMemo } from 'react'
 import { useTime } from '../../app/time-context'
+import { useDataLag } from '../../hooks/useDataLag'
 import { Panel } from '../../components/Panel'
 import { formatTime } from '../../lib/format'
 import { ClientSharesPanel } from './ClientSharesPanel'
@@ -22,6 +23,7 @@ export function OverviewPage() {
   const history = useConnectedHistory()
   const data = query.data
   const { loading, error } = query
+  const lag = useDataLag(data?.now.at, data?.now.newestAt)
 
   const connects = useMemo(() => data && connectLines(data.now, data.series, live), [data, live])
   const throughput = useMemo(() => data && throughputLines(data.series), [data])
@@ -34,13 +36,7 @@ export function OverviewPage() {
 
   return (
     <div className="ov-page" data-testid="overview-page">
-      <PageHeading
-        title="Overview"
-        live={live}
-        at={data?.now.at}
-        newestAt={data?.now.newestAt}
-        range={data?.series}
-      />
+      <PageHeading title="Overview" live={live} at={data?.now.at} lag={lag} range={data?.series} />
       {data ? (
         <OverviewFigures now={data.now} previous={data.previous} />
       ) : (

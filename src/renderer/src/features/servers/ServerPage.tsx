@@ -3,6 +3,7 @@ import { useMemo } from 'react'
 import type { ServerUtilisation } from '../../../../shared/metrics'
 import { hrefOf } from '../../app/router'
 import { useTime } from '../../app/time-context'
+import { useDataLag } from '../../hooks/useDataLag'
 import { Figure, Panel } from '../../components/Panel'
 import { formatBitRate, formatCount, formatShare } from '../../lib/format'
 import { COLORS } from '../../lib/chart-options'
@@ -27,6 +28,7 @@ export function ServerPage({ server }: { server: string }) {
   const data = query.data
   const row = data?.now.servers.find((s) => s.server === server)
   const { loading, error } = query
+  const lag = useDataLag(data?.now.at, data?.now.newestAt)
 
   const connects = useMemo(() => data && connectLines(data.now, data.series, false), [data])
   const throughput = useMemo(() => data && throughputLines(data.series), [data])
@@ -54,13 +56,7 @@ export function ServerPage({ server }: { server: string }) {
   )
   return (
     <div className="ov-page" data-testid="server-page">
-      <PageHeading
-        title={title}
-        live={live}
-        at={data?.now.at}
-        newestAt={data?.now.newestAt}
-        range={data?.series}
-      >
+      <PageHeading title={title} live={live} at={data?.now.at} lag={lag} range={data?.series}>
         {row && (row.name || row.region) && (
           <span className="srv-sub">{[row.name, row.region].filter(Boolean).join(' · ')}</span>
         )}

@@ -2,6 +2,7 @@
 import type { ServerUtilisation } from '../../../../shared/metrics'
 import { useApi } from '../../app/api-context'
 import { useTime } from '../../app/time-context'
+import { useDataLag } from '../../hooks/useDataLag'
 import { Figure, Panel } from '../../components/Panel'
 import { formatBitRate, formatCount, formatShare } from '../../lib/format'
 import { PageHeading } from '../../components/PageHeading'
@@ -15,9 +16,10 @@ export function ServersPage() {
   const { live } = useTime()
   const query = usePacedQuery('servers', ({ at }) => api.call('metrics:overview', { at }))
   const servers = query.data?.servers
+  const lag = useDataLag(query.data?.at, query.data?.newestAt)
   return (
     <div className="ov-page" data-testid="servers-page">
-      <PageHeading title="Servers" live={live} at={query.data?.at} newestAt={query.data?.newestAt} />
+      <PageHeading title="Servers" live={live} at={query.data?.at} lag={lag} />
       {servers && servers.length > 0 && <ServerTotals servers={servers} />}
       <Panel
         id="servers"
