@@ -10,7 +10,9 @@ export const SATURATED_SHARE = 0.9
  * Whether Vigia is at its capacity: the engine at work nearly all the time while device apps wait on it. An
  * import alone keeps the engine busy by design, and nobody waits on it.
  */
-export function atCapacity(engine: StatusDto['engine']): boolean {
+export function atCapacity(
+  engine: StatusDto['engine'],
+): engine is StatusDto['engine'] & { slowestAckMs: number } {
   return engine.busyShare >= SATURATED_SHARE && engine.slowestAckMs !== null
 }
 
@@ -34,7 +36,7 @@ export function engineLoadWarning(engine: StatusDto['engine'], heldBack: number)
   return (
     `Vigia is at its capacity on this machine: the engine was at work ${Math.round(engine.busyShare * 100)} % ` +
     `of the last ${engine.windowS} s, and frames from device apps waited up to ` +
-    `${formatDuration(engine.slowestAckMs!)} for their ack.${held} Events reach the dashboards late while it ` +
+    `${formatDuration(engine.slowestAckMs)} for their ack.${held} Events reach the dashboards late while it ` +
     `lasts. Send 100 to 1,000 events per frame, or lower the rate (docs/benchmarks.md gives what this ` +
     `machine takes).`
   )
