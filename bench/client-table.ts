@@ -119,7 +119,7 @@ export async function clientTableBench(mode: Mode): Promise<BenchResult> {
         `the live state paged in SQL, median of ${slowest.runs} runs of each view: ${liveViews.map((v) => `${v.label} ${fmt.ms(v.time)} (${fmt.int(v.total)} rows)`).join(', ')}; ${fmt.int(db.events)} silver events`,
       ),
       ceilingRow(
-        `heavy-user table page at ${fmt.int(rows.length)} clients, a minute earlier, first computation`,
+        `heavy-user table page at ${fmt.int(rows.length)} clients, ${db.pastLabel}, first computation`,
         median(firsts),
         100,
         fmt.ms,
@@ -134,7 +134,7 @@ export async function clientTableBench(mode: Mode): Promise<BenchResult> {
       ),
     ],
     details: [
-      `Heavy-user table at ${fmt.int(rows.length)} clients a minute before the newest event, first computation: ${fmt.ms(median(firsts))}, of which the usage per client and server over 5 minutes ${fmt.ms(median(usages))} (${fmt.int(pairs)} pairs)`,
+      `Heavy-user table at ${fmt.int(rows.length)} clients ${db.pastLabel}, first computation: ${fmt.ms(median(firsts))}, of which the usage per client and server over 5 minutes ${fmt.ms(median(usages))} (${fmt.int(pairs)} pairs)`,
       `  its window's rows: ${fmt.int(windowRows.minutes)} of whole minutes and ${fmt.int(windowRows.seconds)} of the seconds at its edges; counting them alone takes ${fmt.ms(median(visits))}`,
     ],
     peakRss: process.resourceUsage().maxRSS * 1024,
