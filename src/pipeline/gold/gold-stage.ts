@@ -172,10 +172,7 @@ export class GoldStage {
     const servers = new Map<string, [number, number]>()
     const plans: { client: string; plan: number | null; ts: number }[] = []
     // Per minute, then device: its first and last event.
-    const deviceMinutes = new Map<
-      number,
-      Map<string, [minute: number, device: string, first: number, last: number]>
-    >()
+    const deviceMinutes = new Map<number, Map<string, [first: number, last: number]>>()
     const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
       const seen = map.get(key)
       if (!seen) map.set(key, [ts, ts])
@@ -197,12 +194,7 @@ export class GoldStage {
       if (e.client) span(clients, e.client, e.ts)
       let ofMinute = deviceMinutes.get(minute)
       if (!ofMinute) deviceMinutes.set(minute, (ofMinute = new Map()))
-      const active = ofMinute.get(e.device)
-      if (!active) ofMinute.set(e.device, [minute, e.device, e.ts, e.ts])
-      else {
-        if (e.ts < active[2]) active[2] = e.ts
-        if (e.ts > active[3]) active[3] = e.ts
-      }
+      span(ofMinute, e.device, e.ts)
       if (e.type === 'connect' || e.type === 'disconnect') {
         const connects = e.type === 'connect' ? 1 : 0
         sums.connSecond.add(sec, server, connects, 1 - connects)
@@ -238,8 +230,8 @@ export class GoldStage {
       const stmt = this.upserts[name]
       for (const { key, values } of sum.entries) stmt.run(...key, ...values)
     }
-    for (const ofMinute of deviceMinutes.values())
-      for (const row of ofMinute.values()) this.deviceMinute.run(...row)
+    for (const [minute, ofMinute] of deviceMinutes)
+      for (const [device, [first, last]] of ofMinute) this.deviceMinute.run(minute, device, first, last)
     this.live.moveDevices(live, this.devices.flush())
     this.live.moveClientWindows(live)
     for (const [client, [first, last]] of clients) {
