@@ -107,7 +107,6 @@ async function split(
   await new Promise((resolve) => gold.once('message', resolve))
   let folded = 0
   let goldMs = 0
-  let silverDone = 0
   const done = new Promise<number>((resolve) =>
     gold.on('message', (m: { folded: number; busyMs: number }) => {
       folded += m.folded
@@ -125,7 +124,7 @@ async function split(
     // Let the gold thread's replies in between calls, as the endpoint's event loop would.
     await new Promise((resolve) => setImmediate(resolve))
   }
-  silverDone = performance.now()
+  const silverDone = performance.now()
   const end = await done
   gold.postMessage(null)
   await Promise.all(checkpointers.map((c) => c.terminate()))
@@ -140,7 +139,9 @@ try {
   const s = await split(dir, work)
   const rate = (ms: number) => fmt.rate((events / ms) * 1000, 'events')
   const us = (ms: number) => `${((ms * 1000) / events).toFixed(1)} us per event`
-  console.log(`${fmt.int(events)} events after the warm ${fmt.int(WARM_EVENTS)}, calls of ${fmt.int(CALL_EVENTS)}:`)
+  console.log(
+    `${fmt.int(events)} events after the warm ${fmt.int(WARM_EVENTS)}, calls of ${fmt.int(CALL_EVENTS)}:`,
+  )
   console.log(`  today, one writer:  ${rate(todayMs)} (${us(todayMs)})`)
   console.log(`  split, two writers: ${rate(s.ms)} until gold folded the last event (${us(s.ms)})`)
   console.log(`    landing + bronze + silver thread busy ${us(s.silverMs)}; gold thread busy ${us(s.goldMs)}`)
