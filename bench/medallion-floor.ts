@@ -77,11 +77,11 @@ function prepare(chunkLines: string[], context: ReturnType<SettingsStore['normal
 }
 
 /** Writes a chunk's layers, up to `layers`, in one transaction, as the engine's flush does. */
-function writer(db: Db, layers: Layers) {
+function writer(db: Db, layers: Layers, goldByTable: Map<string, number>) {
   const landing = new LandingWriter(db)
   const bronze = new BronzeWriter(db)
   const silver = silverInsert(db)
-  const replayGold = goldReplayer(db)
+  const replayGold = goldReplayer(db, goldByTable)
   return db.transaction((chunk: Chunk) => {
     chunk.frames.forEach((bytes, f) => {
       const receivedAt = Date.now()
@@ -110,7 +110,12 @@ async function measure(
   file: string,
   events: number,
   layers: Layers,
-): Promise<{ usPerEvent: number; limitUs: number; splitAndValidateUs: number }> {
+): Promise<{
+  usPerEvent: number
+  limitUs: number
+  splitAndValidateUs: number
+  goldByTable: Map<string, number>
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-medallion-floor-'))
   try {
     await warmDb(join(dir, 'vigia.db'), mode)
@@ -119,7 +124,8 @@ async function measure(
     leaveCheckpointsToOthers(db)
     const checkpointer = spawnWorker('checkpoint-worker', { dbPath: join(dir, 'vigia.db') })
     const context = new SettingsStore(db).normalizeContext()
-    const write = writer(db, layers)
+    const goldByTable = new Map<string, number>()
+    const write = writer(db, layers, goldByTable)
     const insertPlain = plainTable(join(dir, 'plain.db'))
     // Gold's writes come from a real engine given the same frames, on a copy of the same database.
     let recorder: Engine | null = null
@@ -170,6 +176,7 @@ async function measure(
       usPerEvent: (writeMs * 1000) / events,
       limitUs: (limitMs * 1000) / events,
       splitAndValidateUs: (splitAndValidateMs * 1000) / events,
+      goldByTable,
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -184,12 +191,19 @@ export async function medallionFloor(mode: Mode, file: string, events: number): 
   const us = new Map<Layers, number>()
   const splitAndValidate: number[] = []
   for (const layers of LAYERS) {
-    const { usPerEvent, limitUs, splitAndValidateUs } = await measure(mode, file, events, layers)
+    const { usPerEvent, limitUs, splitAndValidateUs, goldByTable } = await measure(mode, file, events, layers)
     us.set(layers, usPerEvent)
     splitAndValidate.push(splitAndValidateUs)
     report.push(
       `  ${layers}: ${usPerEvent.toFixed(1)} us per event, ${fmt.int(1e6 / usPerEvent)} events/s, ${((limitUs / usPerEvent) * 100).toFixed(1)} % of the limit`,
     )
+    if (goldByTable.size > 0)
+      report.push(
+        `    gold's writes by table, us per event: ${[...goldByTable]
+          .sort((a, b) => b[1] - a[1])
+          .map(([table, ms]) => `${table} ${((ms * 1000) / events).toFixed(1)}`)
+          .join(', ')}`,
+      )
   }
   // Splitting and validating were done before each clock; a writer must do them too, on the same thread.
   const checks = median(splitAndValidate)
