@@ -12,8 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { spawnWorker } from '../src/main/worker-client'
+import type { Worker } from 'node:worker_threads'
+import { sourceWorker, spawnWorker } from '../src/main/worker-client'
 import { BronzeWriter } from '../src/pipeline/bronze/bronze-writer'
 import { splitFrame } from '../src/pipeline/bronze/records'
 import { openDb } from '../src/pipeline/db/open'
@@ -70,12 +70,7 @@ async function today(dir: string, work: IncomingFrame[][]): Promise<number> {
 }
 
 function goldThread(dbPath: string): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api')
-  const source = new URL('./split-gold-worker.ts', import.meta.url).href
-  return new Worker(
-    `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}) })`,
-    { eval: true, workerData: { dbPath } },
-  )
+  return sourceWorker(new URL('./split-gold-worker.ts', import.meta.url), { workerData: { dbPath } })
 }
 
 async function split(

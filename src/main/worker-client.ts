@@ -2,7 +2,7 @@
 // is ready, and turns each request into a promise. The engine and the reader both run behind one.
 import { EventEmitter } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { Worker, type WorkerOptions } from 'node:worker_threads'
 
 /** Method -> arguments -> result, the same on both sides of the thread. */
 export type RequestMap<R> = { [M in keyof R]: { args: unknown[]; result: unknown } }
@@ -55,10 +55,14 @@ export function spawnWorker(entry: WorkerEntry, workerData: unknown): Worker {
   if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
     return new Worker(new URL(`./${entry}.js`, import.meta.url), { workerData, resourceLimits })
   }
+  return sourceWorker(new URL(`./${entry}.ts`, import.meta.url), { workerData, resourceLimits })
+}
+
+/** A worker running a TypeScript source file: it registers tsx first (sources only, as in tests and benchmarks). */
+export function sourceWorker(source: URL, options: WorkerOptions): Worker {
   const tsx = import.meta.resolve('tsx/esm/api')
-  const source = new URL(`./${entry}.ts`, import.meta.url).href
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source)}) })`
-  return new Worker(bootstrap, { eval: true, workerData, resourceLimits })
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}) })`
+  return new Worker(bootstrap, { ...options, eval: true })
 }
 
 interface ClientEvents<E> {
