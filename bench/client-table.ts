@@ -87,16 +87,15 @@ export async function clientTableBench(mode: Mode): Promise<BenchResult> {
   // minutes at the edges), and what only visiting them (counting) costs, beside summing them per pair.
   const past = Math.floor(db.pastAt / 1000)
   const parts = windowParts(past - HEAVY_WINDOW_S, past, newestSecondQuery(db.reader)())
-  const countMinutes = db.reader
-    .prepare<[number, number], number>(
-      'SELECT count(*) FROM gold_client_usage_minute WHERE minute > ? AND minute <= ?',
+  // The window's minute rows and second rows, (from, to], as `what` selects them.
+  const inWindow = <R>(what: string, part: 'minutes' | 'seconds') =>
+    db.reader.prepare<[number, number], R>(
+      part === 'minutes'
+        ? `SELECT ${what} FROM gold_client_usage_minute WHERE minute > ? AND minute <= ?`
+        : `SELECT ${what} FROM gold_client_usage_second WHERE sec > ? AND sec <= ?`,
     )
-    .pluck()
-  const countSeconds = db.reader
-    .prepare<[number, number], number>(
-      'SELECT count(*) FROM gold_client_usage_second WHERE sec > ? AND sec <= ?',
-    )
-    .pluck()
+  const countMinutes = inWindow<number>('count(*)', 'minutes').pluck()
+  const countSeconds = inWindow<number>('count(*)', 'seconds').pluck()
   let windowRows = { minutes: 0, seconds: 0 }
   const visits = repeat(
     () =>
@@ -110,16 +109,8 @@ export async function clientTableBench(mode: Mode): Promise<BenchResult> {
   // The same rows summed in JavaScript instead of SQLite's sorter: read as arrays, added up in a map per
   // client and server. What any plan that reads the window's rows pays, beside what SQL pays.
   type UsageRow = [client: string, server: string, bytes: number]
-  const minuteRows = db.reader
-    .prepare<[number, number], UsageRow>(
-      'SELECT client, server, bytes FROM gold_client_usage_minute WHERE minute > ? AND minute <= ?',
-    )
-    .raw()
-  const secondRows = db.reader
-    .prepare<[number, number], UsageRow>(
-      'SELECT client, server, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?',
-    )
-    .raw()
+  const minuteRows = inWindow<UsageRow>('client, server, bytes', 'minutes').raw()
+  const secondRows = inWindow<UsageRow>('client, server, bytes', 'seconds').raw()
   let hashPairs = 0
   const hashSums = repeat(
     () => {
