@@ -24,7 +24,7 @@ import { SettingsStore } from '../src/pipeline/settings-store'
 import { SilverStage, type BronzeRow, type SilverRow } from '../src/pipeline/silver/silver-stage'
 import { Watermarks } from '../src/pipeline/watermarks'
 import { FRAME_EVENTS, FRAMES_PER_CALL, SIZES, WARM_EVENTS } from './config'
-import { lines, ndjsonFile, warmDb } from './datasets'
+import { framesOf, lines, ndjsonFile, warmDb } from './datasets'
 import { fmt } from './report'
 
 const events = Number(process.argv[2] ?? SIZES.full.pipelineEvents)
@@ -32,19 +32,11 @@ const CALL_EVENTS = FRAME_EVENTS * FRAMES_PER_CALL
 
 /** The events as the endpoint hands them to the engine: calls of 100 frames of 100 events. */
 async function calls(): Promise<IncomingFrame[][]> {
-  const all: string[] = []
-  for await (const line of lines(await ndjsonFile(SIZES.full.fileBytes), events, WARM_EVENTS)) all.push(line)
-  const out: IncomingFrame[][] = []
-  for (let c = 0; c < all.length; c += CALL_EVENTS) {
-    const frames: IncomingFrame[] = []
-    for (let f = c; f < Math.min(c + CALL_EVENTS, all.length); f += FRAME_EVENTS)
-      frames.push({
-        source: 'bench',
-        seq: null,
-        receivedAt: Date.now(),
-        bytes: Buffer.from(all.slice(f, f + FRAME_EVENTS).join('\n')),
-      })
-    out.push(frames)
+  const out: IncomingFrame[][] = [[]]
+  const source = lines(await ndjsonFile(SIZES.full.fileBytes), events, WARM_EVENTS)
+  for await (const bytes of framesOf(source, FRAME_EVENTS)) {
+    if (out.at(-1)!.length === FRAMES_PER_CALL) out.push([])
+    out.at(-1)!.push({ source: 'bench', seq: null, receivedAt: Date.now(), bytes })
   }
   return out
 }
