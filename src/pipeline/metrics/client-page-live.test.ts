@@ -1,12 +1,11 @@
 // The heavy-user table paged in SQL from the live state gives the page clientRowsQuery + pageOf give, for
 // every sort, direction and filter, at and after the newest second.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../engine'
-import { tempDir } from '../testing/temp-db'
+import type { Engine } from '../engine'
 import { clientSortColumns } from '../../shared/api'
 import { liveClientPageQuery, type LivePageView } from './client-page-live'
 import { clientRowsQuery, pageOf } from './client-table'
-import { ingestShuffled, randomEvents } from './testing/random-network'
+import { engineOnRandomNetwork } from './testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -14,22 +13,18 @@ describe.each([
   ['', false],
   [', with names SQLite and JavaScript order apart', true],
 ])('the heavy-user table from the live state%s', (_, unicodeNames) => {
-  let temp: ReturnType<typeof tempDir>
+  let network: ReturnType<typeof engineOnRandomNetwork>
   let engine: Engine
   let anchor: number
 
   beforeAll(() => {
-    temp = tempDir()
-    engine = Engine.open(temp.path('vigia.db'))
     const shape = { seed: 21, start: START, minutes: 20, events: 6000, devices: 90, clients: 40, servers: 3 }
-    ingestShuffled(engine, randomEvents({ ...shape, unicodeNames }), 22)
+    network = engineOnRandomNetwork({ ...shape, unicodeNames }, 22)
+    engine = network.engine
     anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
   })
 
-  afterAll(() => {
-    engine.close()
-    temp.remove()
-  })
+  afterAll(() => network.remove())
   it('gives the rows, order and totals of the table computed for any T', () => {
     const live = liveClientPageQuery(engine.db)
     const rowsAt = clientRowsQuery(engine.db)

@@ -1,10 +1,9 @@
 // Usage per client over 5 minutes read from whole minutes and the seconds at the edges must be exactly the
 // sum of the seconds, whatever T: on a minute boundary or not, at the newest event or before it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../engine'
-import { tempDir } from '../testing/temp-db'
+import type { Engine } from '../engine'
 import { clientUsageQuery, newestSecondQuery, windowParts } from './client-usage'
-import { ingestShuffled, randomEvents } from './testing/random-network'
+import { engineOnRandomNetwork } from './testing/random-network'
 
 describe('windowParts', () => {
   // Minute m holds the seconds (m - 1) * 60 < sec <= m * 60.
@@ -84,20 +83,16 @@ describe('windowParts', () => {
 
 describe('client usage over a window', () => {
   const START = Date.UTC(2024, 5, 1, 12, 0, 0)
-  let temp: ReturnType<typeof tempDir>
+  let network: ReturnType<typeof engineOnRandomNetwork>
   let engine: Engine
 
   beforeAll(() => {
-    temp = tempDir()
-    engine = Engine.open(temp.path('vigia.db'))
     const shape = { seed: 11, start: START, minutes: 12, events: 5000, devices: 50, clients: 15, servers: 3 }
-    ingestShuffled(engine, randomEvents(shape), 110)
+    network = engineOnRandomNetwork(shape, 110)
+    engine = network.engine
   })
 
-  afterAll(() => {
-    engine.close()
-    temp.remove()
-  })
+  afterAll(() => network.remove())
 
   // The seconds alone, as the metrics read them before the minute table; clients without bytes left out.
   const fromSeconds = (sec: number) =>

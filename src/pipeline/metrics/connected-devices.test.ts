@@ -2,15 +2,14 @@
 // for the devices that changed after T. These tests hold them to the definition read from silver alone, on
 // a random network whose events arrive out of order, at T before, among and after the newest events.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../engine'
-import { tempDir } from '../testing/temp-db'
+import type { Engine } from '../engine'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { connectedDevicesQuery, connectedGroupsQuery, type ConnectedDevice } from './connected-devices'
 import { devicePairsMetric } from './device-pairs'
 import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
 import { planClass } from './plan-class'
-import { ingestShuffled, randomEvents, withoutLiveState } from './testing/random-network'
+import { engineOnRandomNetwork, withoutLiveState } from './testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
@@ -32,22 +31,18 @@ const USAGE_FROM_SECONDS = `SELECT client, sum(bytes) AS bytes FROM gold_client_
 const DISTINCT_FROM_SILVER = `SELECT count(DISTINCT device) AS n FROM silver_events
   WHERE type = 'connect' AND ts > ? AND ts <= ?`
 
-let temp: ReturnType<typeof tempDir>
+let network: ReturnType<typeof engineOnRandomNetwork>
 let engine: Engine
 let newest: number
 
 beforeAll(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
   const shape = { seed: 6, start: START, minutes: 30, events: 6000, devices: 60, clients: 20, servers: 3 }
-  ingestShuffled(engine, randomEvents(shape), 60)
+  network = engineOnRandomNetwork(shape, 60)
+  engine = network.engine
   newest = (engine.db.prepare('SELECT max(ts) AS ts FROM silver_events').get() as { ts: number }).ts
 })
 
-afterAll(() => {
-  engine.close()
-  temp.remove()
-})
+afterAll(() => network.remove())
 
 const sorted = (devices: ConnectedDevice[]) =>
   devices.map((d) => JSON.stringify([d.device, d.server, d.client, d.device_type, d.plan_mbps])).sort()
@@ -247,11 +242,10 @@ describe('near and after the newest second, from the live state', () => {
   })
 
   it('gives the same on a busy network, where most devices sent something in the newest seconds', () => {
-    const busy = tempDir()
-    const busyEngine = Engine.open(busy.path('busy.db'))
+    const shape = { seed: 12, start: START, minutes: 2, events: 5000, devices: 50, clients: 15, servers: 3 }
+    const busy = engineOnRandomNetwork(shape, 61)
+    const busyEngine = busy.engine
     try {
-      const shape = { seed: 12, start: START, minutes: 2, events: 5000, devices: 50, clients: 15, servers: 3 }
-      ingestShuffled(busyEngine, randomEvents(shape), 61)
       const recent = busyEngine.db
         .prepare(
           'SELECT count(DISTINCT device) AS n FROM silver_events WHERE ts > (SELECT max(ts) FROM silver_events) - 3000',
@@ -260,7 +254,6 @@ describe('near and after the newest second, from the live state', () => {
       expect(recent.n).toBeGreaterThan(25)
       compareLiveWithFull(busyEngine)
     } finally {
-      busyEngine.close()
       busy.remove()
     }
   })

@@ -1,8 +1,7 @@
 // The overview in a busy live feed: when too many events came after T for the live state to take back, its
 // states (connected, distinct, heavy, pairs) are those of the newest second, and its rates stay at T.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../engine'
-import { tempDir } from '../testing/temp-db'
+import type { Engine } from '../engine'
 import { pipelineSettings } from '../../shared/settings'
 import { connectedGroupsQuery } from './connected-devices'
 import { devicePairsMetric } from './device-pairs'
@@ -10,24 +9,22 @@ import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
 import { RECENT_EVENTS, RECENT_S } from './live'
 import { overviewQuery, TOP_PAIRS } from './overview'
-import { ingestShuffled, randomEvents } from './testing/random-network'
+import { engineOnRandomNetwork, ingestShuffled, randomEvents } from './testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const settings = pipelineSettings.parse({})
 const idleMs = settings.idleTimeoutMin * 60_000
 
-let temp: ReturnType<typeof tempDir>
+let network: ReturnType<typeof engineOnRandomNetwork>
 let engine: Engine
 let newestSec: number
 
 beforeAll(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
-  ingestShuffled(
-    engine,
-    randomEvents({ seed: 3, start: START, minutes: 5, events: 3000, devices: 40, clients: 12, servers: 3 }),
+  network = engineOnRandomNetwork(
+    { seed: 3, start: START, minutes: 5, events: 3000, devices: 40, clients: 12, servers: 3 },
     5,
   )
+  engine = network.engine
   // The newest second fills with more events than the live state takes back from silver.
   const last = START + 5 * 60_000 + 1000
   const burst = randomEvents({
@@ -43,10 +40,7 @@ beforeAll(() => {
   newestSec = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
 })
 
-afterAll(() => {
-  engine.close()
-  temp.remove()
-})
+afterAll(() => network.remove())
 
 describe('the overview near the newest second', () => {
   it('reads its states at the newest second when too many events came after T, its rates at T', () => {

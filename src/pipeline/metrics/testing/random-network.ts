@@ -1,7 +1,8 @@
 // Test helper: a small random network whose events arrive out of order, with many ties in time (every ts
 // is a multiple of 250 ms), so gold's state in event time can be compared with what silver says at T.
 import { expect } from 'vitest'
-import type { Engine } from '../../engine'
+import { Engine } from '../../engine'
+import { tempDir } from '../../testing/temp-db'
 import { DEVICE_TYPES } from '../../../shared/events'
 
 /** A repeatable pseudo-random source (mulberry32). */
@@ -96,6 +97,26 @@ export function ingestShuffled(
   }
   for (let i = 0; i < shuffled.length; i += frameEvents)
     ingestFrame(engine, shuffled.slice(i, i + frameEvents))
+}
+
+/**
+ * An engine on a database file of its own that ingested the network's events shuffled (with `shuffleSeed`);
+ * `remove` closes it and deletes the file.
+ */
+export function engineOnRandomNetwork(
+  shape: NetworkShape,
+  shuffleSeed: number,
+): { engine: Engine; remove: () => void } {
+  const temp = tempDir()
+  const engine = Engine.open(temp.path('vigia.db'))
+  ingestShuffled(engine, randomEvents(shape), shuffleSeed)
+  return {
+    engine,
+    remove: () => {
+      engine.close()
+      temp.remove()
+    },
+  }
 }
 
 /** Ingests the events as one frame, and checks every one was accepted. */
