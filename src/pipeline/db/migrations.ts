@@ -4,11 +4,17 @@ import {
   REFILL_LIVE_STATE_SQL,
   REFILL_MAIN_SERVERS_SQL,
   REFILL_PAIR_WINDOWS_SQL,
+  refillLiveState,
 } from '../gold/live-state'
+import { refoldSilverUsage } from '../gold/usage-refold'
+import type { Db } from './open'
+
+/** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
+export type Migration = string | { sql: string; then: (db: Db) => void }
 
 // Numbered migrations, applied in order and recorded in PRAGMA user_version. A database whose
 // user_version is newer than this list was written by a newer Vigia: we refuse to touch it.
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   // 1: the medallion layers, watermarks, settings and import history.
   `
   -- AUTOINCREMENT on the layers read by watermark: ids are never reused, even after retention deleted the
@@ -319,4 +325,19 @@ export const MIGRATIONS: readonly string[] = [
     SELECT (ts + 59999) / 60000, device, min(ts), max(ts) FROM silver_events GROUP BY 1, 2;
   DROP INDEX silver_events_device_ts;
   `,
+  // 7: usage samples spread over the interval they cover, and counted under their device's type in event
+  // time (docs/metrics.md, "Usage samples"): usage counted again from silver. A late connect finds the
+  // samples to re-attribute through this index, keyed by minute as gold_device_minutes is, so a flush writes
+  // into the current minute's pages instead of one random page per device.
+  {
+    // A device never connected has no server or client now (they came from whichever event arrived first).
+    sql: `
+    CREATE INDEX silver_events_usage_minute ON silver_events((ts + 59999) / 60000, device) WHERE type = 'usage';
+    UPDATE gold_devices SET server = NULL, client = NULL
+      WHERE connect_ts IS NULL AND (server IS NOT NULL OR client IS NOT NULL);`,
+    then: (db) => {
+      refoldSilverUsage(db)
+      refillLiveState(db)
+    },
+  },
 ]

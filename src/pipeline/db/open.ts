@@ -59,7 +59,12 @@ export function migrate(db: Db): void {
   }
   for (let version = current + 1; version <= MIGRATIONS.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version - 1] as string)
+      const migration = MIGRATIONS[version - 1]!
+      if (typeof migration === 'string') db.exec(migration)
+      else {
+        db.exec(migration.sql)
+        migration.then(db)
+      }
       db.pragma(`user_version = ${version}`)
     })()
   }

@@ -140,10 +140,12 @@ export class DeviceStates {
     if (!this.before.has(e.device)) this.before.set(e.device, s ? snapshot(s) : null)
     let full = this.dirty.get(e.device) ?? false
     if (!s) {
+      // Server and client come from the device's latest connect in event time, whatever arrived first: a
+      // device never connected has neither.
       s = {
         device: e.device,
-        server: e.server,
-        client: e.client,
+        server: null,
+        client: null,
         device_type: null,
         plan_mbps: null,
         ip: null,
@@ -158,11 +160,6 @@ export class DeviceStates {
     }
     s.first_seen = Math.min(s.first_seen, e.ts)
     s.last_seen = Math.max(s.last_seen, e.ts)
-    if ((s.server === null && e.server !== null) || (s.client === null && e.client !== null)) {
-      s.server ??= e.server
-      s.client ??= e.client
-      full = true
-    }
     if (e.type === 'connect' && (s.connect_ts === null || e.ts >= s.connect_ts)) {
       s.connect_ts = e.ts
       s.server = e.server

@@ -3,8 +3,11 @@
 import type { Db } from '../db/open'
 import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
-import { DeviceStates } from './device-states'
+import { DeviceStates, type DeviceState } from './device-states'
 import { LiveState } from './live-state'
+import { spreadSample } from './spread'
+import type { Sums } from './sums'
+import { Sums2, Sums3 } from './sums'
 
 /** What gold needs of a silver event. */
 export interface GoldInput {
@@ -21,62 +24,18 @@ export interface GoldInput {
   bytes_down: number | null
   bytes_up: number | null
   bytes: number | null
+  duration_ms: number | null
 }
 
-type KeyPart = string | number
-
-interface SumEntry {
-  key: KeyPart[]
-  values: number[]
+/** What re-attributing a device's samples reads of its usage events in silver. */
+interface UsageSample {
+  ts: number
+  duration_ms: number | null
+  bytes_down: number
+  bytes_up: number
 }
 
-/**
- * Sums of values per composite key, with the key parts kept to write them back, in the order each key first
- * came. The parts index nested maps, the first (a second or a minute) outermost: no key string is built per
- * event, as joining the parts was (about 2 µs per event more, docs/benchmarks.md, change 24).
- */
-abstract class Sums {
-  readonly entries: SumEntry[] = []
-
-  protected added(key: KeyPart[], values: number[]): SumEntry {
-    const entry = { key, values }
-    this.entries.push(entry)
-    return entry
-  }
-}
-
-/** Two key parts, one or two values. */
-class Sums2 extends Sums {
-  private readonly index = new Map<KeyPart, Map<KeyPart, SumEntry>>()
-
-  add(a: KeyPart, b: KeyPart, v0: number, v1?: number): void {
-    let byB = this.index.get(a)
-    if (!byB) this.index.set(a, (byB = new Map()))
-    const entry = byB.get(b)
-    if (!entry) byB.set(b, this.added([a, b], v1 === undefined ? [v0] : [v0, v1]))
-    else {
-      entry.values[0]! += v0
-      if (v1 !== undefined) entry.values[1]! += v1
-    }
-  }
-}
-
-/** Three key parts, one value. */
-class Sums3 extends Sums {
-  private readonly index = new Map<KeyPart, Map<KeyPart, Map<KeyPart, SumEntry>>>()
-
-  add(a: KeyPart, b: KeyPart, c: KeyPart, v: number): void {
-    let byB = this.index.get(a)
-    if (!byB) this.index.set(a, (byB = new Map()))
-    let byC = byB.get(b)
-    if (!byC) byB.set(b, (byC = new Map()))
-    const entry = byC.get(c)
-    if (!entry) byC.set(c, this.added([a, b, c], [v]))
-    else entry.values[0]! += v
-  }
-}
-
-const UNKNOWN_SERVER = '(unknown)'
+export const UNKNOWN_SERVER = '(unknown)'
 export const UNKNOWN_DEVICE_TYPE = 'unknown'
 
 export class GoldStage {
@@ -89,14 +48,35 @@ export class GoldStage {
   private readonly clientPlan
   private readonly touchServer
   private readonly deviceMinute
+  private readonly latestConnect
+  private readonly nextConnect
+  private readonly usageInMinute
+  private readonly dropEmptyType
 
   constructor(
     private readonly db: Db,
     private readonly watermarks: Watermarks,
   ) {
     this.readStmt = db.prepare<[number, number], GoldInput>(
-      `SELECT id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up, bytes
+      `SELECT id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up, bytes,
+         duration_ms
        FROM silver_events WHERE id > ? ORDER BY id LIMIT ?`,
+    )
+    // A device's connects in event time, among the events folded before a given silver id. The repeated
+    // condition on type is the partial index's own (silver_events_status), so SQLite uses it.
+    const connects = `FROM silver_events WHERE device = ? AND type IN ('connect', 'disconnect') AND type = 'connect'`
+    this.latestConnect = db.prepare<[string, number, number], { device_type: string | null }>(
+      `SELECT device_type ${connects} AND ts <= ? AND id < ? ORDER BY ts DESC, id DESC LIMIT 1`,
+    )
+    this.nextConnect = db
+      .prepare<[string, number, number], number | null>(`SELECT min(ts) ${connects} AND ts > ? AND id < ?`)
+      .pluck()
+    this.usageInMinute = db.prepare<[number, string, number], UsageSample>(
+      `SELECT ts, duration_ms, bytes_down, bytes_up FROM silver_events
+       WHERE type = 'usage' AND (ts + 59999) / 60000 = ? AND device = ? AND id < ?`,
+    )
+    this.dropEmptyType = db.prepare(
+      'DELETE FROM gold_device_type_usage_second WHERE sec = ? AND device_type = ? AND bytes = 0',
     )
     const upsert = (table: string, keys: string[], values: string[]) =>
       db.prepare(
@@ -199,16 +179,24 @@ export class GoldStage {
         const connects = e.type === 'connect' ? 1 : 0
         sums.connSecond.add(sec, server, connects, 1 - connects)
         sums.connMinute.add(minute, server, connects, 1 - connects)
-        if (e.type === 'connect' && e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
+        if (e.type === 'connect') {
+          if (e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
+          this.reattribute(e, sums.typeSecond)
+        }
       } else if (e.type === 'usage') {
         const down = e.bytes_down ?? 0
         const up = e.bytes_up ?? 0
-        sums.usageSecond.add(sec, server, down, up)
-        sums.usageMinute.add(minute, server, down, up)
-        sums.clientSecond.add(sec, e.client ?? '', server, down + up)
-        sums.clientMinute.add(minute, e.client ?? '', server, down + up)
-        const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
-        sums.typeSecond.add(sec, type, down + up)
+        const client = e.client ?? ''
+        const type = this.typeAt(e)
+        spreadSample(e.ts, e.duration_ms, down, up, 1000, (s, d, u) => {
+          sums.usageSecond.add(s, server, d, u)
+          sums.clientSecond.add(s, client, server, d + u)
+          sums.typeSecond.add(s, type, d + u)
+        })
+        spreadSample(e.ts, e.duration_ms, down, up, 60_000, (m, d, u) => {
+          sums.usageMinute.add(m, server, d, u)
+          sums.clientMinute.add(m, client, server, d + u)
+        })
       } else {
         sums.flowSecond.add(sec, e.device, e.peer ?? '', e.bytes ?? 0)
       }
@@ -228,7 +216,8 @@ export class GoldStage {
     )
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
       const stmt = this.upserts[name]
-      for (const { key, values } of sum.entries) stmt.run(...key, ...values)
+      if (name === 'typeSecond') this.writeTypeSeconds(sum)
+      else for (const { key, values } of sum.entries) stmt.run(...key, ...values)
     }
     for (const [minute, ofMinute] of deviceMinutes)
       for (const [device, [first, last]] of ofMinute) this.deviceMinute.run(minute, device, first, last)
@@ -243,6 +232,69 @@ export class GoldStage {
     this.live.finish(live)
     for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
     this.watermarks.set('gold', rows.at(-1)!.id)
+  }
+
+  /**
+   * The device type a usage sample counts under: the type of its device's latest connect at or before the
+   * sample's ts, among the events folded before it (a connect folded later re-attributes it, see
+   * `reattribute`), or 'unknown' when there is none.
+   */
+  private typeAt(e: GoldInput): string {
+    const s = this.devices.get(e.device)
+    if (!s || s.connect_ts === null) return UNKNOWN_DEVICE_TYPE
+    if (e.ts >= s.connect_ts) return s.device_type ?? UNKNOWN_DEVICE_TYPE
+    // A late sample, older than the device's latest connect: the connect that was current at its ts.
+    const row = this.latestConnect.get(e.device, e.ts, e.id)
+    return row ? (row.device_type ?? UNKNOWN_DEVICE_TYPE) : UNKNOWN_DEVICE_TYPE
+  }
+
+  /**
+   * A connect folded after samples of its device that follow it in event time (a late or reordered
+   * connect) becomes the latest connect at or before them, up to the device's next connect: their bytes
+   * move from the type they were counted under to this connect's type, second by second.
+   */
+  private reattribute(e: GoldInput, typeSecond: Sums2): void {
+    const s = this.devices.get(e.device)
+    if (!s || s.last_seen < e.ts) return
+    const to = e.device_type ?? UNKNOWN_DEVICE_TYPE
+    const from = this.typeBefore(e, s)
+    if (from === to) return
+    // The device's next connect after this one in event time (none when no folded connect is later).
+    const next =
+      s.connect_ts !== null && s.connect_ts > e.ts
+        ? (this.nextConnect.get(e.device, e.ts, e.id) ?? null)
+        : null
+    const until = Math.min(next === null ? Infinity : next - 1, s.last_seen)
+    for (let m = minuteOf(e.ts); m <= minuteOf(until); m++) {
+      for (const u of this.usageInMinute.iterate(m, e.device, e.id)) {
+        if (u.ts < e.ts || u.ts > until) continue
+        spreadSample(u.ts, u.duration_ms, u.bytes_down, u.bytes_up, 1000, (sec, d, up) => {
+          typeSecond.add(sec, from, -(d + up))
+          typeSecond.add(sec, to, d + up)
+        })
+      }
+    }
+  }
+
+  /** The type of a device's latest connect at or before a connect `e`, among the events folded before it. */
+  private typeBefore(e: GoldInput, s: DeviceState): string {
+    if (s.connect_ts === null) return UNKNOWN_DEVICE_TYPE
+    if (s.connect_ts <= e.ts) return s.device_type ?? UNKNOWN_DEVICE_TYPE
+    const row = this.latestConnect.get(e.device, e.ts, e.id)
+    return row ? (row.device_type ?? UNKNOWN_DEVICE_TYPE) : UNKNOWN_DEVICE_TYPE
+  }
+
+  /**
+   * Bytes per second and device type, with no row of 0 bytes: a re-attribution can empty a row, and the
+   * table must hold what the same events give in any arrival order.
+   */
+  private writeTypeSeconds(sum: Sums): void {
+    for (const { key, values } of sum.entries) {
+      const bytes = values[0]!
+      if (bytes === 0) continue
+      this.upserts.typeSecond.run(...key, bytes)
+      if (bytes < 0) this.dropEmptyType.run(...key)
+    }
   }
 
   /** Drops what is remembered of the database: after a rollback, a rebuild or another writer's commit. */

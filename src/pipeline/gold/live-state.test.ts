@@ -176,6 +176,7 @@ describe('migrations 4 to 6', () => {
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
       ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes; ALTER TABLE gold_clients DROP COLUMN latest_server;
       DROP TABLE gold_device_minutes; CREATE INDEX silver_events_device_ts ON silver_events(device, ts);
+      DROP INDEX silver_events_usage_minute;
       PRAGMA user_version = 3;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))

@@ -236,6 +236,47 @@ describe('throughput', () => {
     ])
   })
 
+  it('spreads a usage sample evenly over the duration before its time', () => {
+    ingest([
+      // 58 s at 1 MB/s, reported at T: every second of (T - 58 s, T] carries 1 000 000 B.
+      usage(T, 'd1', 58_000_000, 0, { duration_ms: 58_000 }),
+      // 2 s ending half-way through T - 11 s: 250 ms in (T - 13 s, T - 12 s], 1 s in the next, 750 ms in the
+      // one after.
+      usage(T - 11 * SEC - 250, 'd2', 0, 2000, { duration_ms: 2000, server: 's2' }),
+      // A sample reaching past T: only its part at or before T counts at T.
+      usage(T + 5 * SEC, 'd3', 10_000, 0, { duration_ms: 10_000, server: 's3' }),
+    ])
+    const { throughput } = overview()
+    // s1: 10 s of 1 MB -> 8 Mb/s; s3: 5 s of 1000 B in (T - 5 s, T] -> 5000 * 8 / 10 = 4000 b/s.
+    expect(throughput.byServer).toEqual([
+      { server: 's1', bps: 8_000_000, downBps: 8_000_000, upBps: 0 },
+      { server: 's3', bps: 4000, downBps: 4000, upBps: 0 },
+    ])
+    const series = throughput.perSecond.filter((p) => p.bps > 0)
+    expect(
+      series.filter((p) => p.t > T - 58 * SEC && p.t <= T - 14 * SEC).every((p) => p.bps === 8_000_000),
+    ).toBe(true)
+    expect(series.find((p) => p.t === T - 12 * SEC)!.bps).toBe(8_000_000 + 8000)
+    expect(series.find((p) => p.t === T - 13 * SEC)!.bps).toBe(8_000_000 + 2000)
+    expect(series.at(-1)).toEqual({ t: T, bps: 8_000_000 + 1000 * 8 })
+    // Nothing before the first sample's interval: (T - 58 s, T] starts after the second ending at T - 58 s.
+    expect(series.some((p) => p.t <= T - 58 * SEC)).toBe(false)
+    expect(series.filter((p) => p.t > T - 58 * SEC)).toHaveLength(58)
+  })
+
+  it('counts in a window the part of a sample that falls inside it, for heavy clients too', () => {
+    // 100 Mb/s for 10 minutes, reported once at T: 5 minutes of it fall in (T - 5 min, T] -> 100 Mb/s there.
+    // As a point it would have been 200 Mb/s over the last 5 minutes; at T - 5 min it would have been 0.
+    const bytes = (100e6 / 8) * 600
+    ingest([connect(T - 20 * MIN, 'a1', { client: 'alice' })])
+    ingest([usage(T, 'a1', bytes, 0, { client: 'alice', duration_ms: 600_000 })])
+    engine.updateSettings({ heavyThresholdMbps: 100 })
+    expect(overview().heavyClients).toMatchObject({ connectedClients: 1, heavyClients: 1 })
+    engine.updateSettings({ heavyThresholdMbps: 100.001 })
+    expect(overview().heavyClients).toMatchObject({ connectedClients: 1, heavyClients: 0 })
+    expect(overview(T - 5 * MIN).throughput.totalBps).toBe(100e6)
+  })
+
   it('sums the plans of the connected devices as provisioned bandwidth', () => {
     ingest([
       connect(T - 60 * SEC, 'd1', { plan_mbps: 100 }),
@@ -374,17 +415,17 @@ describe('device types', () => {
       usage(T - SEC, 'd2', 500, 0),
       usage(T - SEC, 'd3', 0, 250),
       usage(T - SEC, 'd5', 125, 0), // a device never connected: 'unknown'
-      usage(T - SEC, 'd6', 300, 0), // d6's connect arrives later: this sample stays 'unknown'
+      usage(T - SEC, 'd6', 300, 0), // d6's connect, 20 s before it, arrives later: the sample is a 'tv' one
     ])
     ingest([connect(T - 20 * SEC, 'd6', { device_type: 'tv', plan_mbps: 30 })])
 
-    // computer: 1000 B * 8 / 10 s = 800 b/s; mobile: 750 B -> 600 b/s; unknown: (125 + 300) B -> 340 b/s.
-    // Provisioned: computer 100, mobile 50 + 10, unknown (d4) 5, tv (d6) 30 Mb/s.
+    // computer: 1000 B * 8 / 10 s = 800 b/s; mobile: 750 B -> 600 b/s; tv: 300 B -> 240 b/s; unknown: 125 B
+    // -> 100 b/s. Provisioned: computer 100, mobile 50 + 10, unknown (d4) 5, tv (d6) 30 Mb/s.
     expect(overview().deviceTypes).toEqual([
       { deviceType: 'computer', bps: 800, provisionedBps: 100e6, connectedDevices: 1 },
       { deviceType: 'mobile', bps: 600, provisionedBps: 60e6, connectedDevices: 2 },
-      { deviceType: 'unknown', bps: 340, provisionedBps: 5e6, connectedDevices: 1 },
-      { deviceType: 'tv', bps: 0, provisionedBps: 30e6, connectedDevices: 1 },
+      { deviceType: 'tv', bps: 240, provisionedBps: 30e6, connectedDevices: 1 },
+      { deviceType: 'unknown', bps: 100, provisionedBps: 5e6, connectedDevices: 1 },
     ])
   })
 })
