@@ -60,7 +60,7 @@ function prepare(chunkLines: string[], context: ReturnType<SettingsStore['normal
   const receivedAt = Date.now()
   const events = records.map((frame) =>
     frame.map((r) => {
-      const result = normalize(r.raw, r.format, r.line, { ...context, receivedAt })
+      const result = normalize(r.raw, r.format, { ...context, receivedAt })
       if (!result.ok) throw new Error(`line ${r.line}: ${result.rejection.reason}`)
       return result.event
     }),

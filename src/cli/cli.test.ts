@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Engine } from '../pipeline/engine'
 import type { Overview } from '../shared/metrics'
 import { tempDir } from '../pipeline/testing/temp-db'
 
@@ -90,6 +91,46 @@ describe('the vigia command line', () => {
       (await vigia(['--db', db, 'metrics', '--json', '--at', String(T)])).stdout,
     ) as Overview
     expect(after).toEqual(overview)
+  })
+
+  it('imports the server inventory from CSV and JSON, and lists it as JSON and CSV', async () => {
+    const csv = dir.path('servers.csv')
+    writeFileSync(csv, 'server,name,region,max_connections,capacity_mbps\nap-1,Centro,Sul,2000,10000\n')
+    const json = dir.path('servers.json')
+    writeFileSync(
+      json,
+      JSON.stringify([{ server: 'bng-1', name: 'BNG, Porto', maxConnections: 30000, capacityMbps: 40000 }]),
+    )
+    expect(await vigia(['--db', db, 'inventory', 'import', csv])).toMatchObject({
+      code: 0,
+      stdout: `${csv}: 1 server saved\n`,
+    })
+    expect((await vigia(['--db', db, 'inventory', 'import', json])).code).toBe(0)
+
+    const listed = await vigia(['--db', db, 'inventory', 'list', '--json'])
+    expect(JSON.parse(listed.stdout)).toEqual([
+      { server: 'ap-1', name: 'Centro', region: 'Sul', maxConnections: 2000, capacityMbps: 10000 },
+      { server: 'bng-1', name: 'BNG, Porto', region: null, maxConnections: 30000, capacityMbps: 40000 },
+    ])
+    const asCsv = await vigia(['--db', db, 'inventory', 'list', '--csv'])
+    expect(asCsv.stdout).toBe(
+      'server,name,region,max_connections,capacity_mbps\nap-1,Centro,Sul,2000,10000\nbng-1,"BNG, Porto",,30000,40000\n',
+    )
+  })
+
+  it('refuses an inventory CSV with other columns, naming the expected and found ones, and saves nothing', async () => {
+    Engine.open(db).close()
+    const file = dir.path('servers.csv')
+    writeFileSync(file, 'host,conns,mbps\nap-1,2000,10000\n')
+    const imported = await vigia(['--db', db, 'inventory', 'import', file])
+    expect(imported.code).not.toBe(0)
+    expect(imported.stderr).toContain(`vigia: ${file}: nothing saved`)
+    expect(imported.stderr).toContain(
+      'expected the columns server, name, region, max_connections|maxConnections, capacity_mbps|capacityMbps',
+    )
+    expect(imported.stderr).toContain('found host, conns, mbps')
+    const listed = await vigia(['--db', db, 'inventory', 'list', '--json'])
+    expect(JSON.parse(listed.stdout)).toEqual([])
   })
 
   it('exits non-zero with a clear message for a missing file or a bad option', async () => {

@@ -1,13 +1,15 @@
 // `vigia`: the command line over the same engine the desktop app uses.
-import { Command, InvalidArgumentError } from 'commander'
-import { existsSync } from 'node:fs'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { existsSync, readFileSync } from 'node:fs'
 import { defaultDbPath } from '../main/paths'
 import { openDb, type Db } from '../pipeline/db/open'
 import { Engine } from '../pipeline/engine'
 import { SettingsStore } from '../pipeline/settings-store'
 import { importFile, type ImportSummary } from '../pipeline/importers/import-file'
+import { listInventory, parseInventory, upsertInventory } from '../pipeline/inventory'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { listQuarantine } from '../pipeline/silver/quarantine'
+import { formatInventoryCsv, formatInventoryTable } from './format-inventory'
 import { formatOverview } from './format-overview'
 import { formatProgress } from './format-progress'
 import { registerServe } from './serve-command'
@@ -109,6 +111,47 @@ program
       }
     } finally {
       engine.close()
+    }
+  })
+
+const inventory = program.command('inventory').description("the server inventory: each server's capacity")
+
+inventory
+  .command('import')
+  .description('add or update servers from a JSON array or a CSV file; nothing is saved if any row is wrong')
+  .argument('<file>')
+  .action((file: string) => {
+    const { rows, errors } = parseInventory(readFileSync(file, 'utf8'))
+    if (errors.length > 0) {
+      console.error(`vigia: ${file}: nothing saved`)
+      for (const e of errors.slice(0, 20)) console.error(`  ${e}`)
+      if (errors.length > 20) console.error(`  ... and ${errors.length - 20} more`)
+      process.exitCode = 1
+      return
+    }
+    const engine = engineFor()
+    try {
+      upsertInventory(engine.db, rows)
+    } finally {
+      engine.close()
+    }
+    console.log(`${file}: ${rows.length} server${rows.length === 1 ? '' : 's'} saved`)
+  })
+
+inventory
+  .command('list')
+  .description('list the servers of the inventory')
+  .addOption(new Option('--json', 'print as JSON').conflicts('csv'))
+  .addOption(new Option('--csv', 'print as CSV, in the columns that inventory import reads'))
+  .action((options: { json?: boolean; csv?: boolean }) => {
+    const db = readerFor()
+    try {
+      const rows = listInventory(db)
+      if (options.json) console.log(JSON.stringify(rows, null, 2))
+      else if (options.csv) process.stdout.write(formatInventoryCsv(rows))
+      else console.log(formatInventoryTable(rows))
+    } finally {
+      db.close()
     }
   })
 

@@ -46,4 +46,17 @@ describe('the server inventory', () => {
       'line 2: maxConnections must be a number',
     ])
   })
+
+  it('names the expected and the found columns of a CSV header it cannot read, and reads no row', () => {
+    const expected =
+      'line 1: expected the columns server, name, region, max_connections|maxConnections, capacity_mbps|capacityMbps (name and region may be left out)'
+    expect(parseInventory('host,conns,mbps\nap-1,2000,10000\nap-2,1,1\n')).toEqual({
+      rows: [],
+      errors: [`${expected}; found host, conns, mbps`],
+    })
+    expect(parseInventory('server,conns,capacityMbps\n').errors).toEqual([
+      `${expected}; found server, conns, capacityMbps`,
+    ])
+    expect(parseInventory('server,maxConnections,capacityMbps,notes\nap-1,10,100,new\n').errors).toEqual([])
+  })
 })

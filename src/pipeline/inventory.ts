@@ -49,10 +49,28 @@ export function deleteInventory(db: Db, server: string): boolean {
   return db.prepare('DELETE FROM settings_servers WHERE server = ?').run(server).changes > 0
 }
 
+/** The CSV header: each entry is one column, under any of its spellings; name and region may be left out. */
+const CSV_COLUMNS = [
+  { names: ['server'], required: true },
+  { names: ['name'], required: false },
+  { names: ['region'], required: false },
+  { names: ['max_connections', 'maxConnections'], required: true },
+  { names: ['capacity_mbps', 'capacityMbps'], required: true },
+] as const
+
+/** Why a CSV header cannot be read as an inventory, or null when it can. */
+function headerError(found: readonly string[]): string | null {
+  const missing = CSV_COLUMNS.filter((c) => c.required && !c.names.some((n) => found.includes(n)))
+  if (missing.length === 0) return null
+  // Every row would fail on the same field: one message that shows both headers says more.
+  const expected = CSV_COLUMNS.map((c) => c.names.join('|')).join(', ')
+  return `line 1: expected the columns ${expected} (name and region may be left out); found ${found.join(', ') || 'none'}`
+}
+
 /**
  * Reads an inventory file: a JSON array of rows, or CSV with a header (server, name, region,
  * max_connections or maxConnections, capacity_mbps or capacityMbps). All rows are checked before any is
- * saved; the errors say which row and field.
+ * saved; the errors say which row and field, or which columns a CSV header lacks.
  */
 export function parseInventory(text: string): { rows: ServerInventoryRow[]; errors: string[] } {
   const trimmed = text.replace(/^\uFEFF/, '').trim()
@@ -63,10 +81,18 @@ export function parseInventory(text: string): { rows: ServerInventoryRow[]; erro
       records = JSON.parse(trimmed) as Record<string, unknown>[]
       if (!Array.isArray(records)) return { rows: [], errors: ['expected a JSON array of servers'] }
     } else {
-      records = parse(trimmed, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<
-        string,
-        unknown
-      >[]
+      let header: string[] = []
+      records = parse(trimmed, {
+        columns: (names: string[]) => {
+          header = names
+          return names
+        },
+        skip_empty_lines: true,
+        trim: true,
+        bom: true,
+      }) as Record<string, unknown>[]
+      const error = headerError(header)
+      if (trimmed !== '' && error) return { rows: [], errors: [error] }
       firstLine = 2
     }
   } catch (error) {

@@ -97,6 +97,38 @@ describe('importing files', () => {
     expect(engine.db.prepare('SELECT count(*) AS n FROM silver_events').get()).toEqual({ n: 1 })
   })
 
+  it('counts seed records once when another file exports them again, reordered among new ones', async () => {
+    engine.updateSettings({ seedTimeZone: 'UTC' })
+    const seed = (nome: string, ip: string, hora: string, status: string) => ({
+      Nome: nome,
+      Ip: ip,
+      Hora_Conexao: hora,
+      Dispositivo_de_Acesso: 'Celular',
+      Velocidade_de_Conexao: 100,
+      Status_Conexao: status,
+    })
+    const maria = seed('Maria Souza', '10.0.0.1', '2023-08-01 14:05:33', 'Conectado')
+    const joao = seed('João Lima', '10.0.0.2', '2023-08-01 14:06:00', 'Conectado')
+    const mariaOff = seed('Maria Souza', '10.0.0.1', '2023-08-01 15:00:00', 'Desconectado')
+    const ana = seed('Ana Reis', '10.0.0.3', '2023-08-01 16:00:00', 'Conectado')
+    const first = dir.path('seed-august.ndjson')
+    writeFileSync(first, [maria, joao, mariaOff].map((r) => JSON.stringify(r)).join('\n'))
+    // The second export is CSV, where the speed is text, and puts the old records at other lines.
+    const second = dir.path('seed-all.csv')
+    const header = 'Nome,Ip,Hora_Conexao,Dispositivo_de_Acesso,Velocidade_de_Conexao,Status_Conexao'
+    const row = (r: typeof maria) => Object.values(r).join(',')
+    writeFileSync(second, [header, row(ana), row(mariaOff), row(joao), row(maria)].join('\n'))
+
+    expect(await importFile(engine, first)).toMatchObject({ status: 'done', accepted: 3, duplicates: 0 })
+    expect(await importFile(engine, second)).toMatchObject({ status: 'done', accepted: 1, duplicates: 3 })
+    const connects = engine.db
+      .prepare(`SELECT client FROM silver_events WHERE type = 'connect' ORDER BY client`)
+      .all()
+    expect(connects).toEqual([{ client: 'Ana Reis' }, { client: 'João Lima' }, { client: 'Maria Souza' }])
+    expect(engine.db.prepare('SELECT count(*) AS n FROM silver_events').get()).toEqual({ n: 4 })
+    expect(engine.db.prepare('SELECT count(*) AS n FROM silver_duplicates').get()).toEqual({ n: 3 })
+  })
+
   it('streams a large file in batches with progress, and lands every byte', async () => {
     const path = dir.path('big.ndjson')
     const lines = Array.from({ length: 30_000 }, (_, i) =>

@@ -91,8 +91,8 @@ describe('importing Parquet files', () => {
 
   const expectedSeedEvents = [
     {
-      // The example of docs/protocol.md: same record, same line, same event.
-      event_id: 'seed-f40791420a80c56a178a850e2ae412b7',
+      // The example of docs/protocol.md: same record, same event.
+      event_id: 'seed-a620ca1d1b641a3a2564a6f1d0fa3a6a',
       ts: Date.UTC(2023, 7, 1, 17, 5, 33),
       type: 'connect',
       server: 'seed',
@@ -171,7 +171,7 @@ describe('importing Parquet files', () => {
       Status_Conexao: 'Conectado',
     })
 
-    // Same values at the same rows: the same event ids, so the text file only brings duplicates.
+    // Same values: the same event ids, so the text file only brings duplicates.
     expect(await importFile(engine, text)).toMatchObject({ status: 'done', accepted: 0, duplicates: 3 })
   })
 

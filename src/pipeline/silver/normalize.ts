@@ -48,21 +48,16 @@ export interface NormalizeContext {
 const NUMERIC_FIELDS = ['ts', 'plan_mbps', 'bytes_down', 'bytes_up', 'bytes', 'duration_ms'] as const
 const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/
 
-export function normalize(
-  raw: string,
-  format: RecordFormat,
-  line: number,
-  context: NormalizeContext,
-): Normalized {
+export function normalize(raw: string, format: RecordFormat, context: NormalizeContext): Normalized {
   try {
-    return read(raw, format, line, context)
+    return read(raw, format, context)
   } catch (error) {
     // A record nested thousands deep can exhaust the stack: it is quarantined, its neighbours go on.
     return reject(null, `record could not be read: ${(error as Error).message}`)
   }
 }
 
-function read(raw: string, format: RecordFormat, line: number, context: NormalizeContext): Normalized {
+function read(raw: string, format: RecordFormat, context: NormalizeContext): Normalized {
   let value: unknown
   try {
     value = JSON.parse(raw)
@@ -74,7 +69,7 @@ function read(raw: string, format: RecordFormat, line: number, context: Normaliz
   }
   const record = format === 'csv' ? fromCsvCells(value as Record<string, unknown>) : value
   const event = isSeedShaped(record)
-    ? fromSeed(record as Record<string, unknown>, line, context)
+    ? fromSeed(record as Record<string, unknown>, context)
     : fromContract(record as Record<string, unknown>)
   if (!event.ok) return event
   return checkTime(event.event, context)
@@ -114,14 +109,16 @@ function fromContract(record: Record<string, unknown>): Normalized {
   }
 }
 
-function fromSeed(record: Record<string, unknown>, line: number, context: NormalizeContext): Normalized {
+function fromSeed(record: Record<string, unknown>, context: NormalizeContext): Normalized {
   const parsed = seedRecord.safeParse(record)
   if (!parsed.success) return fromIssue(parsed.error.issues[0], record)
   const r = parsed.data
   const local = DateTime.fromISO(r.Hora_Conexao.replace(' ', 'T'), { zone: context.seedTimeZone })
   if (!local.isValid) return reject('Hora_Conexao', `is not a valid time in ${context.seedTimeZone}`)
+  // A seed record has no id: its content is its identity, wherever it sits, so a re-export of the same
+  // records (in another file, order or format) brings only duplicates, and a repeated record is one snapshot.
   const content = [r.Nome, r.Endereco ?? '', r.Ip, r.Hora_Conexao, r.Dispositivo_de_Acesso]
-  content.push(String(r.Velocidade_de_Conexao), r.Status_Conexao, String(line))
+  content.push(String(r.Velocidade_de_Conexao), r.Status_Conexao)
   const digest = createHash('sha256').update(content.join('\u001f')).digest('hex').slice(0, 32)
   const connect = r.Status_Conexao === 'Conectado'
   return {

@@ -117,7 +117,7 @@ export class SilverStage {
       }
       const result: Normalized = row.error
         ? { ok: false, rejection: { field: null, reason: row.error } }
-        : normalize(row.raw, row.format, row.line, { ...context, receivedAt: row.received_at })
+        : normalize(row.raw, row.format, { ...context, receivedAt: row.received_at })
       if (!result.ok) {
         const { field, reason } = result.rejection
         this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, row.received_at)

@@ -30,7 +30,7 @@ describe('seed-format batches', () => {
 
   it('uses the seed fields, a naive local time and the seed speeds, and Vigia reads every record', () => {
     const [batch] = take(seedFormatBatches({ seed: 2, start: START, timeZone: 'America/Sao_Paulo' }), 1)
-    for (const [line, record] of (batch as SeedBatch).records.entries()) {
+    for (const record of (batch as SeedBatch).records) {
       expect(Object.keys(record)).toEqual([
         'Nome',
         'Endereco',
@@ -44,7 +44,7 @@ describe('seed-format batches', () => {
       expect(PLAN_SPEEDS_MBPS).toContain(record.Velocidade_de_Conexao)
       expect(record.Ip).toMatch(/^(10|172|192)\.\d+\.\d+\.\d+$/)
       expect(seedRecord.safeParse(record).success).toBe(true)
-      const read = normalize(JSON.stringify(record), 'json', line + 1, {
+      const read = normalize(JSON.stringify(record), 'json', {
         receivedAt: Date.now(),
         seedTimeZone: 'America/Sao_Paulo',
         seedServer: 'seed',

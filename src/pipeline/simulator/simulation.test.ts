@@ -40,7 +40,7 @@ describe('the traffic simulation', () => {
       if (!parsed.success) throw new Error(`${JSON.stringify(event)}: ${parsed.error.message}`)
     }
     for (const event of bigEvents.slice(0, 20_000)) {
-      expect(normalize(JSON.stringify(event), 'json', 1, context).ok).toBe(true)
+      expect(normalize(JSON.stringify(event), 'json', context).ok).toBe(true)
     }
     expect(new Set(bigRecords.map((r) => (typeof r.value === 'string' ? r.value : r.value.id))).size).toBe(
       bigRecords.length,
@@ -128,7 +128,7 @@ describe('the traffic simulation', () => {
       new Set(['negative-bytes', 'missing-field', 'unknown-type', 'broken-json', 'future-ts']),
     )
     for (const record of bad) {
-      const result = normalize(recordToLine(record), 'json', 1, { ...context, receivedAt: Date.now() })
+      const result = normalize(recordToLine(record), 'json', { ...context, receivedAt: Date.now() })
       if (result.ok) throw new Error(`silver accepted a ${record.bad} record: ${recordToLine(record)}`)
     }
   })
