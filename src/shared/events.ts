@@ -11,6 +11,8 @@ export type DeviceType = (typeof DEVICE_TYPES)[number]
 
 /** Earliest and latest accepted event times: anything outside is a clock or unit error (seconds vs ms). */
 export const MIN_EVENT_TS = Date.UTC(2000, 0, 1)
+/** The longest interval a usage sample may cover. */
+export const MAX_USAGE_DURATION_MS = 3_600_000
 export const MAX_FUTURE_MS = 24 * 3600 * 1000
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
@@ -97,6 +99,9 @@ export const usageEvent = z.object({
     .number('must be a number of milliseconds')
     .int('must be an integer number of milliseconds')
     .nonnegative('must not be negative')
+    // Its bytes are spread over every second of the interval (docs/metrics.md): a bound on what one record
+    // can cost gold.
+    .max(MAX_USAGE_DURATION_MS, 'must be at most 3,600,000 ms (1 hour)')
     .optional(),
 })
 

@@ -3,7 +3,7 @@ import type { DeviceTypeRow } from '../../shared/metrics'
 import type { ConnectedGroup } from './connected-devices'
 
 export const DEFINITION =
-  "Throughput per device type: (bytes_down + bytes_up) * 8 / 10 s of the usage events in (T - 10 s, T], each sample counted under the type of its device's latest connect known when the sample was processed ('unknown' if none). Provisioned bandwidth per device type: the sum of plan_mbps of the connected devices of that type, each device's type and plan from its latest connect."
+  "Throughput per device type: (bytes_down + bytes_up) * 8 / 10 s of the usage bytes that fall in (T - 10 s, T], each sample counted under the type of its device's latest connect at or before the sample's ts, in whatever order they arrived ('unknown' if none). Provisioned bandwidth per device type: the sum of plan_mbps of the connected devices of that type, each device's type and plan from its latest connect."
 
 export function deviceTypesMetric(db: Db) {
   const stmt = db.prepare<[number, number], { device_type: string; bytes: number }>(

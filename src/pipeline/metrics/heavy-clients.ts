@@ -7,7 +7,7 @@ import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 
 export const DEFINITION =
-  "Heavy-client share: the connected clients whose throughput over (T - 5 min, T] (bytes * 8 / 300 s, all their devices and servers) is at or above the heavy threshold (default 50 Mb/s), divided by the connected clients. Plan-class share: the connected clients whose plan class is high, divided by the connected clients; a client's plan is the plan_mbps of its latest connect at or before T, classed low (<= 20 Mb/s), medium (> 20 and <= 100) or high (> 100)."
+  "Heavy-client share: the connected clients whose throughput over (T - 5 min, T] (the usage bytes that fall in it * 8 / 300 s, all their devices and servers) is at or above the heavy threshold (default 50 Mb/s), divided by the connected clients. Plan-class share: the connected clients whose plan class is high, divided by the connected clients; a client's plan is the plan_mbps of its latest connect at or before T, classed low (<= 20 Mb/s), medium (> 20 and <= 100) or high (> 100)."
 
 export const HEAVY_WINDOW_S = CLIENT_WINDOW_S
 

@@ -4,7 +4,7 @@ import type { PipelineSettings } from '../../shared/settings'
 import { devicesPerServer, type ConnectedDevice, type ConnectedGroup } from './connected-devices'
 
 export const DEFINITION =
-  'Per-server utilisation: connected devices at T divided by max_connections, and throughput over (T - 60 s, T] ((bytes_down + bytes_up) * 8 / 60 s) divided by capacity_mbps; both from the server inventory, with the default capacity settings for servers not in it.'
+  'Per-server utilisation: connected devices at T divided by max_connections, and throughput over (T - 60 s, T] ((bytes_down + bytes_up) that fall in it * 8 / 60 s) divided by capacity_mbps; both from the server inventory, with the default capacity settings for servers not in it.'
 
 /** Usage bytes (down + up) per server over the seconds (from, to]. */
 export function serverBytesQuery(db: Db) {

@@ -3,7 +3,7 @@ import type { ThroughputMetric } from '../../shared/metrics'
 import type { ConnectedGroup } from './connected-devices'
 
 export const DEFINITION =
-  'Throughput in use: (bytes_down + bytes_up) * 8 of the usage events in (T - 10 s, T], divided by 10 s; in total, per server and per direction, with its per-second series over the last 15 minutes. Provisioned bandwidth: the sum of plan_mbps of the connected devices, each from its latest connect.'
+  'Throughput in use: (bytes_down + bytes_up) * 8 of the usage bytes that fall in (T - 10 s, T], each sample spread evenly over the interval it covers, divided by 10 s; in total, per server and per direction, with its per-second series over the last 15 minutes. Provisioned bandwidth: the sum of plan_mbps of the connected devices, each from its latest connect.'
 
 const WINDOW_S = 10
 const SERIES_SECONDS = 900

@@ -282,6 +282,14 @@ describe('normalize: accepted events', () => {
     })
   })
 
+  it('quarantines a usage sample that claims to cover more than an hour, and takes one of exactly an hour', () => {
+    expect(rejected(run({ ...VALID.usage, duration_ms: 3_600_001 }))).toEqual({
+      field: 'duration_ms',
+      reason: 'must be at most 3,600,000 ms (1 hour)',
+    })
+    expect(accepted(run({ ...VALID.usage, duration_ms: 3_600_000 })).duration_ms).toBe(3_600_000)
+  })
+
   it('maps a usage event and a flow event to their silver columns', () => {
     expect(accepted(run({ ...VALID.usage, duration_ms: 1000 }))).toMatchObject({
       type: 'usage',
