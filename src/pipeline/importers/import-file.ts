@@ -167,7 +167,8 @@ export async function importFile(
     })
   }
 
-  // Reading the file once more costs about a tenth of the import (parsing runs ~10x faster than landing).
+  // Reading the file once more should cost about a tenth of the import (parsing ~128 MB/s against ~59k
+  // events/s through the write path); not measured yet.
   if (parser !== landOnly) {
     try {
       const context = { ...engine.settings.normalizeContext(), receivedAt }
