@@ -62,3 +62,20 @@ test('switches the demo feed on and off, with the demo banner', async ({ page, v
   await expect(page.getByTestId('demo-banner')).not.toContainText('A built-in simulator is feeding')
   await expect(page.getByTestId('demo-banner')).toContainText('holds demo data')
 })
+
+test('shows per layer what retention keeps and what its next pass deletes, here and in Settings', async ({
+  page,
+  vigia,
+}) => {
+  for (const hash of ['#/ingestion', '#/settings']) {
+    await page.goto(`${vigia.uiUrl}${hash}`)
+    const rows = page.getByTestId('retention-row')
+    await expect(rows).toHaveCount(7)
+    await expect(rows.filter({ hasText: 'Silver events' })).toContainText('newest event')
+    await expect(rows.filter({ hasText: 'Landing payloads' })).toContainText('arrival')
+    await expect(rows.filter({ hasText: 'Silver events' }).getByTestId('retention-removable')).toHaveText(
+      '0 rows',
+    )
+  }
+  await screenshot(page, 'settings-retention')
+})

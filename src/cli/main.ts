@@ -43,10 +43,16 @@ program
     let failed = false
     try {
       for (const file of files) {
+        let warned = false
         const summary = await importFile(engine, file, {
           force: options.force,
           signal: abort.signal,
-          onProgress: (p) => process.stderr.write(`\r${formatProgress(p)}`),
+          onProgress: (p) => {
+            // Known before any record is landed: it comes with the first progress report.
+            if (p.warning && !warned) process.stderr.write(`warning: ${file}: ${p.warning}\n`)
+            warned ||= p.warning !== null
+            process.stderr.write(`\r${formatProgress(p)}`)
+          },
         })
         process.stderr.write('\n')
         printSummary(summary)

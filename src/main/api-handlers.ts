@@ -44,6 +44,7 @@ export function createApiHandlers(service: VigiaService): Handlers {
       if (errors.length === 0) await service.engine.call('inventoryUpsert', rows)
       return { saved: errors.length === 0 ? rows.length : 0, errors }
     },
+    'retention:status': () => service.retentionStatus(),
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   ClientView,
   ImportRecordDto,
   QuarantineRow,
+  RetentionStatus,
   Series,
   StatusDto,
 } from '../shared/api'
@@ -34,5 +35,6 @@ export interface ReaderRequests {
   /** On-disk size per layer, refreshed once a minute at most (dbstat reads every page of the file). */
   layers: { args: []; result: StatusDto['layers'] }
   hasDemoData: { args: []; result: boolean }
+  retentionStatus: { args: [days: PipelineSettings['retentionDays'], now: number]; result: RetentionStatus }
   silverEmpty: { args: []; result: boolean }
 }

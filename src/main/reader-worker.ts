@@ -12,6 +12,7 @@ import { statesSecondQuery } from '../pipeline/metrics/live'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { seriesQuery } from '../pipeline/metrics/series'
 import { layerSizes } from '../pipeline/retention'
+import { retentionStatusQuery } from '../pipeline/retention-status'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
 import type { ReaderRequests } from './reader-protocol'
@@ -28,6 +29,7 @@ const seriesOf = seriesQuery(db)
 const clientRowsAt = clientRowsQuery(db)
 const liveClientPage = liveClientPageQuery(db)
 const statesSecond = statesSecondQuery(db)
+const retentionStatus = retentionStatusQuery(db)
 const history = new ImportHistory(db)
 const alerts = alertQueries(db)
 const hasDemo = db.prepare<[], { yes: number }>(
@@ -109,5 +111,6 @@ serveRequests<ReaderRequests>({
     return layerCache.layers
   },
   hasDemoData: () => hasDemo.get()?.yes === 1,
+  retentionStatus: (days, now) => retentionStatus(days, now),
   silverEmpty: () => silverEmpty.get()?.empty === 1,
 })

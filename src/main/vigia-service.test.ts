@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { Engine } from '../pipeline/engine'
+import { importFile } from '../pipeline/importers/import-file'
+import { overviewQuery } from '../pipeline/metrics/overview'
+import { writeDataset } from '../pipeline/simulator'
 import { tempDir } from '../pipeline/testing/temp-db'
 import { VigiaService, type ServiceOptions } from './vigia-service'
 
@@ -102,5 +105,32 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
     ])
     expect((await service.status()).connections).toHaveLength(1)
     ws.close()
+  })
+
+  it('keeps every answer for history imported weeks after it happened when it starts', async () => {
+    // 40 days ago: older than silver's 30 days and per-second gold's 7 days counted from the wall clock.
+    const start = Math.floor((Date.now() - 40 * 86_400_000) / 60_000) * 60_000
+    const file = dir.path('last-month.ndjson')
+    const written = await writeDataset({
+      path: file,
+      events: 20_000,
+      simulation: { seed: 17, servers: 3, devices: 400, rate: 20, start },
+    })
+    const engine = Engine.open(dir.path('vigia.db'))
+    expect((await importFile(engine, file)).accepted).toBeGreaterThan(19_000)
+    const overview = overviewQuery(engine.db)
+    const settings = engine.settings.get()
+    const span = written.lastTs! - written.firstTs!
+    const instants = [0.1, 0.4, 0.7, 1].map((f) => written.firstTs! + Math.round(f * span))
+    const before = instants.map((at) => overview(at, settings))
+    engine.close()
+
+    // The engine worker applies retention before it answers its first request.
+    service = await VigiaService.start(options('off'))
+    for (const [i, at] of instants.entries()) expect(await service.overview(at)).toEqual(before[i])
+    const status = await service.retentionStatus()
+    for (const g of status.groups.filter((g) => g.countedFrom === 'newest-event')) {
+      expect({ label: g.label, removable: g.removable }).toEqual({ label: g.label, removable: 0 })
+    }
   })
 })

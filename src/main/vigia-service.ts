@@ -15,6 +15,7 @@ import type {
   ImportRecordDto,
   PushEvent,
   QuarantineRow,
+  RetentionStatus,
   Series,
   StatusDto,
 } from '../shared/api'
@@ -169,6 +170,7 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
             quarantined: s.quarantined,
             durationMs: s.durationMs,
             message: s.message,
+            warning: s.warning,
           },
         })
       })
@@ -186,6 +188,7 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
             quarantined: 0,
             durationMs: 0,
             message: error.message,
+            warning: null,
           },
         })
       })
@@ -212,6 +215,11 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
 
   inventory(): Promise<ServerInventoryRow[]> {
     return this.reader.call('inventory')
+  }
+
+  /** What retention keeps and what its next pass would delete, per group of tables. */
+  retentionStatus(now = Date.now()): Promise<RetentionStatus> {
+    return this.reader.call('retentionStatus', this.currentSettings.retentionDays, now)
   }
 
   async setDemo(on: boolean): Promise<StatusDto['demo']> {

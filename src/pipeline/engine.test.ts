@@ -367,10 +367,10 @@ describe('Engine: quarantine', () => {
     )
   })
 
-  it('quarantines a record timed more than 24 h after the frame was received', () => {
-    const [result] = engine.ingestFrames([frame(JSON.stringify(connect('f', T + DAY + 1, 'd1')), T)])
+  it('quarantines a record timed more than 5 min after the frame was received as in the future', () => {
+    const [result] = engine.ingestFrames([frame(JSON.stringify(connect('f', T + 5 * 60 * SEC + 1, 'd1')), T)])
     expect(result!.rejects).toEqual([
-      { index: 0, line: 1, field: 'ts', reason: 'is more than 24 h after it was received' },
+      { index: 0, line: 1, field: 'ts', reason: 'is in the future: more than 5 min after it was received' },
     ])
     const q = engine.db.prepare('SELECT landing_id, line, field FROM silver_quarantine').all()
     expect(q).toEqual([{ landing_id: result!.landingId, line: 1, field: 'ts' }])
@@ -479,9 +479,10 @@ describe('Engine: one transaction per flush', () => {
 describe('Engine: retention', () => {
   const NOW = Date.UTC(2025, 0, 1)
 
-  it('deletes the rows older than each layer keeps them', () => {
-    // Defaults: landing and bronze 7 days (by receipt), silver 30 days and per-second gold 7 days, per-minute
-    // gold 400 days (by event time). A row exactly at a cutoff stays: deletion is strictly older.
+  it('deletes landing and bronze by arrival, silver and gold by event time back from the newest event', () => {
+    // Defaults: landing and bronze 7 days (by receipt, back from now), silver 30 days and per-second gold 7
+    // days, per-minute gold 400 days (by event time, back from the newest event, d2 an hour before now).
+    // A row exactly at a cutoff stays: deletion is strictly older.
     ingest([connect('a', NOW - 401 * DAY, 'dA')], NOW - 401 * DAY)
     ingest([usage('b', NOW - 31 * DAY, 'dB', 100, 10)], NOW - 31 * DAY)
     ingest([connect('c', NOW - 8 * DAY, 'dC')], NOW - 8 * DAY)
@@ -533,6 +534,34 @@ describe('Engine: retention', () => {
     expect(count('gold_usage_minute')).toBe(2)
     // dC, dF, and dD in two minutes (d1 ends one, d2 starts the next; g is in d1's).
     expect(count('gold_device_minutes')).toBe(4)
+  })
+
+  it('keeps history dated weeks before now when it holds the newest events', () => {
+    // Imported today, dated from 40 to 38 days ago: the wall clock would take it all from silver and gold.
+    const old = NOW - 40 * DAY
+    ingest(
+      [
+        connect('a', old, 'd1'),
+        usage('b', old + 2 * DAY, 'd1', 100, 10),
+        flow('c', old + 2 * DAY, 'd1', 'd2', 80),
+        connect('d', old + 2 * DAY + SEC, 'd2'),
+      ],
+      NOW,
+    )
+    const deleted = engine.applyRetention(NOW)
+    for (const table of Object.keys(deleted)) expect({ table, n: deleted[table] }).toEqual({ table, n: 0 })
+    expect(count('silver_events')).toBe(4)
+
+    // Per-second gold keeps 7 days back from the newest event (d): a's second, 2 days older, goes.
+    engine.updateSettings({ retentionDays: { landing: 7, bronze: 7, silver: 30, gold: 400, goldSeconds: 1 } })
+    expect(engine.applyRetention(NOW)).toMatchObject({ gold_conn_second: 1, silver_events: 0 })
+  })
+
+  it('counts back from now when the newest event is later than now', () => {
+    // An event up to 5 minutes ahead of its arrival is accepted: it never makes a pass delete more.
+    ingest([connect('a', NOW - 7 * DAY, 'd1'), connect('b', NOW + 4 * 60 * SEC, 'd2')], NOW)
+    expect(engine.applyRetention(NOW)).toMatchObject({ gold_conn_second: 0 })
+    expect(engine.applyRetention(NOW + 1)).toMatchObject({ gold_conn_second: 1 })
   })
 
   it('takes the retention days from the settings, and drops bronze with its landing payload', () => {

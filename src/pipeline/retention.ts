@@ -1,50 +1,138 @@
-// Each layer keeps its rows for a number of days: landing and bronze by the time they were received,
-// silver and gold by event time (quarantine and duplicates by the time their record was received). Bronze rows go with their landing payload (lineage).
+// Each layer keeps its rows for a number of days. Landing and bronze (and quarantine and duplicates) count
+// them back from now, by the time their record arrived. Silver and gold count them back from the newest
+// event in the database, by event time: history imported today, dated last month, is not deleted at the
+// next start because the wall clock is a month ahead of it. Bronze rows go with their landing payload.
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
 import { refillWindows } from './gold/live-state'
 
 const DAY = 86_400_000
 
+export type RetentionSetting = keyof PipelineSettings['retentionDays']
+
+export interface RetentionGroup {
+  /** What the tables hold, for people. */
+  label: string
+  layer: 'landing' | 'bronze' | 'silver' | 'gold'
+  setting: RetentionSetting
+  countedFrom: 'arrival' | 'newest-event'
+  /** Each table with its time column and the column's unit in ms (a row's time is column × unit). */
+  tables: { table: string; column: string; unitMs: number }[]
+}
+
+const seconds = (table: string) => ({ table, column: 'sec', unitMs: 1000 })
+const minutes = (table: string) => ({ table, column: 'minute', unitMs: 60_000 })
+const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 })
+
+/** In the order a pass deletes them: bronze before landing, whose deletes cascade to bronze. */
+export const RETENTION_GROUPS: readonly RetentionGroup[] = [
+  {
+    label: 'Bronze records',
+    layer: 'bronze',
+    setting: 'bronze',
+    countedFrom: 'arrival',
+    tables: [received('bronze_records')],
+  },
+  {
+    label: 'Landing payloads',
+    layer: 'landing',
+    setting: 'landing',
+    countedFrom: 'arrival',
+    tables: [received('landing_payloads')],
+  },
+  {
+    label: 'Silver events',
+    layer: 'silver',
+    setting: 'silver',
+    countedFrom: 'newest-event',
+    tables: [{ table: 'silver_events', column: 'ts', unitMs: 1 }],
+  },
+  {
+    label: 'Quarantine and duplicates',
+    layer: 'silver',
+    setting: 'silver',
+    countedFrom: 'arrival',
+    tables: [received('silver_quarantine'), received('silver_duplicates')],
+  },
+  {
+    // Per client it is as large as the per-second tables of one server: kept as long as they are.
+    label: 'Per-second gold (and per client per minute)',
+    layer: 'gold',
+    setting: 'goldSeconds',
+    countedFrom: 'newest-event',
+    tables: [
+      seconds('gold_conn_second'),
+      seconds('gold_usage_second'),
+      seconds('gold_client_usage_second'),
+      seconds('gold_device_type_usage_second'),
+      seconds('gold_flow_second'),
+      minutes('gold_client_usage_minute'),
+    ],
+  },
+  {
+    // What the metrics ask silver at a past T, they ask this of the same T: kept as long as silver.
+    label: 'Device minutes',
+    layer: 'gold',
+    setting: 'silver',
+    countedFrom: 'newest-event',
+    tables: [minutes('gold_device_minutes')],
+  },
+  {
+    label: 'Per-minute gold',
+    layer: 'gold',
+    setting: 'gold',
+    countedFrom: 'newest-event',
+    tables: [minutes('gold_conn_minute'), minutes('gold_usage_minute')],
+  },
+]
+
+/** The newest event time in silver (an index seek), or null when silver holds no event. */
+export function newestEventQuery(db: Db): () => number | null {
+  const newest = db.prepare<[], { ts: number | null }>('SELECT max(ts) AS ts FROM silver_events')
+  return () => newest.get()?.ts ?? null
+}
+
+/**
+ * The time the event-time layers count back from: the newest event, but never later than now, so that a
+ * pass never deletes more than counting from the wall clock would. Null when there is no event.
+ */
+export const eventReference = (newestEvent: number | null, now: number): number | null =>
+  newestEvent === null ? null : Math.min(newestEvent, now)
+
+/**
+ * The time before which a group's rows are deleted, epoch ms; null when there is nothing to count from
+ * (event-time layers of a database without events). A row exactly at the cutoff stays.
+ */
+export function cutoffOf(
+  group: RetentionGroup,
+  days: PipelineSettings['retentionDays'],
+  now: number,
+  newestEvent: number | null,
+): number | null {
+  const from = group.countedFrom === 'arrival' ? now : eventReference(newestEvent, now)
+  return from === null ? null : from - days[group.setting] * DAY
+}
+
+/** The bound on the column itself (so the query uses its index): column × unit < cutoff. */
+export const columnBound = (cutoff: number, unitMs: number): number => Math.ceil(cutoff / unitMs)
+
 export function applyRetention(
   db: Db,
   days: PipelineSettings['retentionDays'],
   now: number,
 ): Record<string, number> {
-  const before = (d: number) => now - d * DAY
-  const deletes: [string, string, number][] = [
-    ['bronze_records', 'DELETE FROM bronze_records WHERE received_at < ?', before(days.bronze)],
-    ['landing_payloads', 'DELETE FROM landing_payloads WHERE received_at < ?', before(days.landing)],
-    ['silver_events', 'DELETE FROM silver_events WHERE ts < ?', before(days.silver)],
-    ['silver_quarantine', 'DELETE FROM silver_quarantine WHERE received_at < ?', before(days.silver)],
-    ['silver_duplicates', 'DELETE FROM silver_duplicates WHERE received_at < ?', before(days.silver)],
-    ['gold_conn_second', 'DELETE FROM gold_conn_second WHERE sec * 1000 < ?', before(days.goldSeconds)],
-    ['gold_usage_second', 'DELETE FROM gold_usage_second WHERE sec * 1000 < ?', before(days.goldSeconds)],
-    [
-      'gold_client_usage_second',
-      'DELETE FROM gold_client_usage_second WHERE sec * 1000 < ?',
-      before(days.goldSeconds),
-    ],
-    [
-      'gold_device_type_usage_second',
-      'DELETE FROM gold_device_type_usage_second WHERE sec * 1000 < ?',
-      before(days.goldSeconds),
-    ],
-    ['gold_flow_second', 'DELETE FROM gold_flow_second WHERE sec * 1000 < ?', before(days.goldSeconds)],
-    // What the metrics ask silver at a past T, they ask this of the same T: kept as long as silver.
-    ['gold_device_minutes', 'DELETE FROM gold_device_minutes WHERE minute * 60000 < ?', before(days.silver)],
-    ['gold_conn_minute', 'DELETE FROM gold_conn_minute WHERE minute * 60000 < ?', before(days.gold)],
-    ['gold_usage_minute', 'DELETE FROM gold_usage_minute WHERE minute * 60000 < ?', before(days.gold)],
-    // Per client it is as large as the per-second tables of one server: kept as long as they are.
-    [
-      'gold_client_usage_minute',
-      'DELETE FROM gold_client_usage_minute WHERE minute * 60000 < ?',
-      before(days.goldSeconds),
-    ],
-  ]
   const deleted: Record<string, number> = {}
   db.transaction(() => {
-    for (const [table, sql, cutoff] of deletes) deleted[table] = db.prepare(sql).run(cutoff).changes
+    const newest = newestEventQuery(db)()
+    for (const group of RETENTION_GROUPS) {
+      const cutoff = cutoffOf(group, days, now, newest)
+      for (const { table, column, unitMs } of group.tables) {
+        deleted[table] =
+          cutoff === null
+            ? 0
+            : db.prepare(`DELETE FROM ${table} WHERE ${column} < ?`).run(columnBound(cutoff, unitMs)).changes
+      }
+    }
     // The windows of the live state count seconds: they may have been among those just taken.
     if (deleted.gold_client_usage_second! > 0 || deleted.gold_flow_second! > 0) refillWindows(db)
   })()

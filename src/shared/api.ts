@@ -95,6 +95,7 @@ export const apiArgs = {
   'inventory:delete': z.object({ server: z.string().min(1).max(200) }),
   /** The text of a CSV or JSON inventory file (read by the UI: it works the same in both hosts). */
   'inventory:import': z.object({ text: z.string().max(1 << 20) }),
+  'retention:status': z.object({}),
 } as const
 
 export type ApiMethod = keyof typeof apiArgs
@@ -188,6 +189,30 @@ export interface StatusDto {
   hasDemoData: boolean
 }
 
+/** One group of tables that retention trims by one setting and one time (docs/pipeline.md, Retention). */
+export interface RetentionGroupStatus {
+  label: string
+  layer: 'landing' | 'bronze' | 'silver' | 'gold'
+  tables: string[]
+  setting: keyof PipelineSettings['retentionDays']
+  days: number
+  /** 'arrival': back from now, by the time the record was received; 'newest-event': back from the newest event, by event time. */
+  countedFrom: 'arrival' | 'newest-event'
+  /** Rows dated before this go at the next pass, epoch ms; null when nothing is counted from (no events). */
+  cutoff: number | null
+  /** The oldest time among the rows the next pass keeps, epoch ms; null when it keeps none. */
+  oldestKept: number | null
+  /** Rows the next pass would delete. */
+  removable: number
+}
+
+export interface RetentionStatus {
+  now: number
+  /** The newest event time in silver, epoch ms; null when there is none. */
+  newestEvent: number | null
+  groups: RetentionGroupStatus[]
+}
+
 export interface ImportStarted {
   importId: string
 }
@@ -212,6 +237,7 @@ export interface ApiResults {
   'inventory:upsert': ServerInventoryRow[]
   'inventory:delete': boolean
   'inventory:import': { saved: number; errors: string[] }
+  'retention:status': RetentionStatus
 }
 
 export interface ImportProgressDto {
@@ -222,6 +248,8 @@ export interface ImportProgressDto {
   records: number
   rate: number
   etaSeconds: number | null
+  /** Set before any record is read when retention would delete some of the file's events at its next pass. */
+  warning: string | null
 }
 
 export interface ImportSummaryDto {
@@ -235,6 +263,8 @@ export interface ImportSummaryDto {
   quarantined: number
   durationMs: number
   message: string | null
+  /** The retention warning given before the import ran, if any. */
+  warning: string | null
 }
 
 /** Pushed by the host: a few per second at most, never one per event. */

@@ -13,7 +13,12 @@ export type DeviceType = (typeof DEVICE_TYPES)[number]
 export const MIN_EVENT_TS = Date.UTC(2000, 0, 1)
 /** The longest interval a usage sample may cover. */
 export const MAX_USAGE_DURATION_MS = 3_600_000
-export const MAX_FUTURE_MS = 24 * 3600 * 1000
+/**
+ * How far after its arrival an event may be dated. Small, because retention counts back from the newest
+ * event (docs/pipeline.md, Retention): one device with a clock a day ahead would otherwise push that day
+ * forward and empty a day of history.
+ */
+export const MAX_FUTURE_MS = 5 * 60 * 1000
 
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
 

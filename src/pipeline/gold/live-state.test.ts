@@ -152,9 +152,12 @@ describe('live state', () => {
     ingest(nearlyInOrder(randomEvents(shape), 1, 50))
     const before = dump()[3]!
     expect(before.some((c) => JSON.parse(c)[2] > 0)).toBe(true)
-    // Gold's seconds are kept 7 days by event time: a week and 8 minutes after START, the window's seconds
-    // (the last 5 minutes of the 10) are partly gone.
-    const deleted = engine.applyRetention(START + 7 * 24 * 60 * MIN + 8 * MIN)
+    // Gold's seconds are counted back from the newest event: kept 2 minutes, the window's seconds (the last
+    // 5 minutes of the 10) are partly gone.
+    engine.updateSettings({
+      retentionDays: { landing: 7, bronze: 7, silver: 30, gold: 400, goldSeconds: 2 / (24 * 60) },
+    })
+    const deleted = engine.applyRetention(START + 7 * 24 * 60 * MIN)
     expect(deleted.gold_client_usage_second).toBeGreaterThan(0)
     const { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)

@@ -7,6 +7,7 @@ import { Readable, pipeline } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { RawRecord } from '../bronze/records'
 import type { Engine, FileBatch } from '../engine'
+import { newestEventQuery } from '../retention'
 import type { PayloadOutcome, RecordReject } from '../silver/silver-stage'
 import { csvRecords } from './csv'
 import { detectContentFormat, isGzip, type FileFormat } from './detect-format'
@@ -14,6 +15,7 @@ import { ImportHistory } from './import-history'
 import { jsonArrayRecords } from './json-array'
 import { ndjsonRecords } from './ndjson'
 import { parquetRecords } from './parquet'
+import { eventSpan, retentionWarning } from './retention-warning'
 import { fileSha256 } from './sha256'
 
 export interface ImportProgress {
@@ -25,6 +27,8 @@ export interface ImportProgress {
   rate: number
   /** Seconds left at the current byte rate; null before there is a rate. */
   etaSeconds: number | null
+  /** What the next retention pass would delete of this file's events (known before any is landed). */
+  warning: string | null
 }
 
 export interface ImportSummary {
@@ -41,6 +45,8 @@ export interface ImportSummary {
   durationMs: number
   /** Why the import failed or was skipped. */
   message: string | null
+  /** What the next retention pass would delete of this file's events, told before the import ran. */
+  warning: string | null
 }
 
 export interface ImportOptions {
@@ -97,6 +103,7 @@ export async function importFile(
     rejects: [],
     durationMs: 0,
     message: null,
+    warning: null,
   }
   const history = new ImportHistory(engine.db)
   const sha256 = await fileSha256(path)
@@ -156,7 +163,25 @@ export async function importFile(
       records: summary.records,
       rate: seconds > 0 ? summary.records / seconds : 0,
       etaSeconds: byteRate > 0 ? (totalBytes - bytesRead) / byteRate : null,
+      warning: summary.warning,
     })
+  }
+
+  // Reading the file once more should cost about a tenth of the import (parsing ~128 MB/s against ~59k
+  // events/s through the write path); not measured yet.
+  if (parser !== landOnly) {
+    try {
+      const context = { ...engine.settings.normalizeContext(), receivedAt }
+      const records = parser(content(createReadStream(path, { signal: options.signal })), {
+        tempDir: options.tempDir ?? tmpdir(),
+      })
+      const span = await eventSpan(records, context, options.signal)
+      const days = engine.settings.get().retentionDays
+      summary.warning = retentionWarning(span, days, newestEventQuery(engine.db)(), started)
+    } catch {
+      // Unreadable content or a cancel: the import itself reads the file next and reports it.
+    }
+    report(true)
   }
 
   // Every raw chunk is queued for landing before the parser sees a byte of it.
@@ -186,9 +211,7 @@ export async function importFile(
   }
 
   try {
-    const raw = rawChunks()
-    const content = summary.gzip ? gunzip(raw) : raw
-    for await (const record of parser(content, { tempDir: options.tempDir ?? tmpdir() })) {
+    for await (const record of parser(content(rawChunks()), { tempDir: options.tempDir ?? tmpdir() })) {
       pending.records.push({ ...record, chunk: chunkIndex })
       summary.records++
       if (pending.records.length >= batchSize) {
@@ -214,6 +237,10 @@ export async function importFile(
   report(true)
   history.finish(historyId, summary)
   return finish(summary)
+
+  function content(raw: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+    return summary.gzip ? gunzip(raw) : raw
+  }
 
   function finish(s: ImportSummary): ImportSummary {
     s.durationMs = Date.now() - started

@@ -50,7 +50,9 @@ describe('the live state a second before the newest', () => {
       { type: 'connect', ts: T - 500, device: 'D', client: 'A' },
       { type: 'usage', ts: T + 500, device: 'D', client: 'A', bytes_down: 1, bytes_up: 0 },
     ])
-    engine.applyRetention(T + 31 * 86_400_000)
+    // Silver counts its 30 days back from the newest event: a month later, another device's event ends D's.
+    ingest([{ type: 'connect', ts: T + 31 * 86_400_000, device: 'F', client: 'B', server: 's2' }])
+    expect(engine.applyRetention(T + 31 * 86_400_000).silver_events).toBe(2)
     const groups = connectedGroupsQuery(engine.db)
     const live = groups(T, IDLE)
     expect(live).toEqual([{ server: 's', deviceType: null, devices: 1, planMbps: 0 }])

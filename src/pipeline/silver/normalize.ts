@@ -145,7 +145,7 @@ function fromSeed(record: Record<string, unknown>, context: NormalizeContext): N
 function checkTime(event: SilverEvent, context: NormalizeContext): Normalized {
   if (event.ts < MIN_EVENT_TS) return reject('ts', 'is before 2000-01-01 (seconds instead of milliseconds?)')
   if (event.ts > context.receivedAt + MAX_FUTURE_MS)
-    return reject('ts', 'is more than 24 h after it was received')
+    return reject('ts', 'is in the future: more than 5 min after it was received')
   return { ok: true, event }
 }
 

@@ -61,6 +61,7 @@ export function ImportsProvider({ children }: { children: ReactNode }) {
                 records: 0,
                 rate: 0,
                 etaSeconds: null,
+                warning: null,
               })
             }
           })

@@ -5,6 +5,7 @@ import { useImports } from '../../app/imports-context'
 import { Panel } from '../../components/Panel'
 import { formatBytes, formatCount } from '../../lib/format'
 import { formatEta } from '../../lib/duration'
+import { RetentionWarning } from './RetentionWarning'
 
 export function ActiveImports() {
   const { active, cancel } = useImports()
@@ -102,6 +103,7 @@ function ImportProgress({
           <dd>{formatEta(p.etaSeconds)}</dd>
         </div>
       </dl>
+      <RetentionWarning warning={p.warning} />
     </li>
   )
 }

@@ -4,6 +4,7 @@ import { useImports } from '../../app/imports-context'
 import { Panel } from '../../components/Panel'
 import { formatCount } from '../../lib/format'
 import { formatDuration } from '../../lib/duration'
+import { RetentionWarning } from './RetentionWarning'
 import { StatusBadge } from './StatusBadge'
 
 export function FinishedImports() {
@@ -74,6 +75,7 @@ function ImportSummary({ summary: s }: { summary: ImportSummaryDto }) {
           </p>
         )
       )}
+      <RetentionWarning warning={s.warning} />
     </li>
   )
 }

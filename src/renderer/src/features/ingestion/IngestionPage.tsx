@@ -3,6 +3,7 @@ import { useStatus } from '../../app/StatusContext'
 import { Figure } from '../../components/Panel'
 import { engineLoadDetail, engineLoadWarning } from '../../lib/engine-load'
 import { formatBytes, formatCount } from '../../lib/format'
+import { RetentionPanel } from '../settings/RetentionPanel'
 import { ConnectionsTable } from './ConnectionsTable'
 import { DatabasePanel } from './DatabasePanel'
 import { DemoFeedPanel } from './DemoFeedPanel'
@@ -65,6 +66,7 @@ export function IngestionPage() {
       </div>
       <ConnectionsTable status={status} />
       <DatabasePanel status={status} />
+      <RetentionPanel />
     </div>
   )
 }

@@ -1,6 +1,7 @@
 // #/settings: what the alerts and the utilisation figures measure against: the server inventory and the
-// thresholds.
+// thresholds; and how long each layer keeps its rows.
 import { InventoryPanel } from './InventoryPanel'
+import { RetentionPanel } from './RetentionPanel'
 import { ThresholdsPanel } from './ThresholdsPanel'
 import './settings.css'
 
@@ -10,6 +11,7 @@ export function SettingsPage() {
       <h1 className="st-title">Settings</h1>
       <InventoryPanel />
       <ThresholdsPanel />
+      <RetentionPanel />
     </div>
   )
 }
