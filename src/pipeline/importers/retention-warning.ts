@@ -25,7 +25,7 @@ export async function eventSpan(
   for await (const r of records) {
     if (signal?.aborted) break
     if (r.error !== undefined) continue
-    const n = normalize(r.raw, r.format, r.line, context)
+    const n = normalize(r.raw, r.format, context)
     if (!n.ok) continue
     const ts = n.event.ts
     if (!span) span = { oldest: ts, newest: ts }
