@@ -96,7 +96,7 @@ describe('connections', () => {
       disconnect(T - 900 * SEC, 'd7'), // bucket S - 900: outside the series
       connect(T + 1, 'd8'), // bucket S + 1: after T
     ])
-    const { connections, at } = overview(T + 999)
+    const { connections, at } = overview(T)
     expect(at).toBe(T)
 
     const series = connections.perSecond
@@ -483,8 +483,10 @@ describe('as of a past T', () => {
     expect(atT(overview())).toEqual(atT(before))
     expect(before.newestAt).toBe(T - 5 * SEC)
     expect(overview().newestAt).toBe(T + 5 * SEC)
-    // T + 999 ms is rounded down to T.
-    expect(atT(overview(T + 999))).toEqual(atT(before))
+    // T + 999 ms is refused, not answered at T: the events of (T, T + 999] would be missed.
+    expect(() => overview(T + 999)).toThrow(
+      `T ${T + 999} (${new Date(T + 999).toISOString()}): Vigia answers at whole seconds; ask ${T} (`,
+    )
 
     // Ten seconds later the new events do count: only d3 is connected, and 1 000 000 B * 8 / 10 s.
     const later = overview(T + 10 * SEC)
