@@ -49,7 +49,7 @@ export const apiArgs = {
   'settings:get': z.object({}),
   'settings:update': z.object({
     heavyThresholdMbps: z.number().positive().optional(),
-    idleTimeoutMin: z.number().positive().optional(),
+    idleTimeoutMin: z.number().positive().nullable().optional(),
     defaultMaxConnections: z.number().int().positive().optional(),
     defaultCapacityMbps: z.number().positive().optional(),
     alerts: z
