@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { Engine } from '../pipeline/engine'
 import { tempDir } from '../pipeline/testing/temp-db'
+import { currentSecond } from '../shared/instant'
 import { VigiaService, type ServiceOptions } from './vigia-service'
 
 describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () => {
@@ -93,8 +94,8 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
       ]),
     )
     await acked
-    // T is taken on whole seconds, rounded down: one second later holds the usage sample.
-    const overview = await service.overview(now + 1000)
+    // T is a whole second: the one after the second holding `now` holds the usage sample.
+    const overview = await service.overview(currentSecond(now) + 1000)
     expect(Date.now() - sentAt).toBeLessThan(1000)
     expect(overview.connections.connectedDevices).toBe(1)
     expect(overview.throughput.byServer).toEqual([
