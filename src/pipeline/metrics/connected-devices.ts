@@ -9,7 +9,9 @@ export const DEFINITION =
  * The idle timeout in ms, or null for none (setting idleTimeoutMin "never"): then a device is connected
  * while its latest connect or disconnect at or before T is a connect, however long ago its last event was.
  */
-export const idleMsOf = (idleTimeoutMin: number | null): number | null =>
+export type IdleMs = number | null
+
+export const idleMsOf = (idleTimeoutMin: number | null): IdleMs =>
   idleTimeoutMin === null ? null : idleTimeoutMin * 60_000
 
 export interface ConnectedDevice {
@@ -85,8 +87,8 @@ export const AFTER_T = `(SELECT g.* FROM (${DEVICES_AFTER_T}) a JOIN gold_device
 
 /** Connected devices at T, with the server, client, type and plan of their latest connect. */
 export function connectedDevicesQuery(db: Db) {
-  const stmt = db.prepare<{ t: number; idle: number | null }, ConnectedDevice>(CONNECTED_AT_T)
-  return (tMs: number, idleMs: number | null): ConnectedDevice[] => stmt.all({ t: tMs, idle: idleMs })
+  const stmt = db.prepare<{ t: number; idle: IdleMs }, ConnectedDevice>(CONNECTED_AT_T)
+  return (tMs: number, idleMs: IdleMs): ConnectedDevice[] => stmt.all({ t: tMs, idle: idleMs })
 }
 
 /**
@@ -96,7 +98,7 @@ export function connectedDevicesQuery(db: Db) {
  */
 export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
   const stmt = db.prepare<
-    { t: number; idle: number | null },
+    { t: number; idle: IdleMs },
     { server: string; device_type: string | null; devices: number; plan: number }
   >(
     `SELECT server, device_type, count(*) AS devices, total(plan_mbps) AS plan FROM (${CONNECTED_AT_T})
@@ -106,7 +108,7 @@ export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
   // the idle window (:from NULL: no idle timeout), and the devices with an event after T as the query above
   // finds them. Plans in kb/s.
   const live = db.prepare<
-    { from: number | null; t: number; idle: number | null },
+    { from: number | null; t: number; idle: IdleMs },
     { server: string; device_type: string | null; devices: number; kbps: number }
   >(
     `SELECT server, device_type, sum(devices) AS devices, sum(kbps) AS kbps FROM (
@@ -117,7 +119,7 @@ export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
      GROUP BY server, device_type ORDER BY server, device_type`,
   )
   const liveAnchor = liveAnchorQuery(db, recentEvents)
-  return (tMs: number, idleMs: number | null): ConnectedGroup[] => {
+  return (tMs: number, idleMs: IdleMs): ConnectedGroup[] => {
     const from = idleMs === null ? null : tMs - idleMs
     if ((from === null || from % 1000 === 0) && tMs % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
       return live.all({ from, t: tMs, idle: idleMs }).map((g) => ({

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
-import { AFTER_T, CONNECTED_AT_T, connectedAtT } from './connected-devices'
+import { AFTER_T, CONNECTED_AT_T, connectedAtT, type IdleMs } from './connected-devices'
 import { liveAnchorQuery, takenSql } from './live'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
@@ -21,7 +21,7 @@ export function heavyClientsMetric(db: Db) {
   const usage = clientUsageQuery(db)
   // The connected clients counted per plan, and whether they are among the heavy ones.
   const clients = db.prepare<
-    { t: number; idle: number | null; heavy: string },
+    { t: number; idle: IdleMs; heavy: string },
     { plan: number | null; heavy: number; clients: number }
   >(
     `SELECT plan, heavy, count(*) AS clients FROM (
@@ -63,17 +63,14 @@ export function heavyClientsMetric(db: Db) {
   const liveNearAnchor = liveCounts(true)
   // The devices with an event after T: their clients now, and the clients they were connected to at T; and
   // the clients a connect after T names (their plan at T is not the plan of now).
-  const recentClients = db.prepare<
-    { t: number; idle: number | null },
-    { now: string | null; atT: string | null }
-  >(
+  const recentClients = db.prepare<{ t: number; idle: IdleMs }, { now: string | null; atT: string | null }>(
     `SELECT a.client AS now, c.client AS atT FROM ${AFTER_T} a
      LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device
      UNION ALL
      SELECT client, NULL FROM silver_events INDEXED BY silver_events_ts WHERE ts > :t AND type = 'connect'`,
   )
   // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
-  const keptConnected = db.prepare<{ t: number; idle: number | null; clients: string }, { client: string }>(
+  const keptConnected = db.prepare<{ t: number; idle: IdleMs; clients: string }, { client: string }>(
     `SELECT DISTINCT d.client FROM json_each(:clients) j JOIN gold_devices d ON d.client = j.value
      WHERE d.status = 'connect' AND (:idle IS NULL OR d.last_seen > :t - :idle) AND d.last_seen <= :t`,
   )
@@ -89,41 +86,39 @@ export function heavyClientsMetric(db: Db) {
   const liveAnchor = liveAnchorQuery(db)
 
   // Several statements: one read transaction, so they see the same snapshot when called alone.
-  const fromLiveState = db.transaction(
-    (sec: number, idleMs: number | null, bps: number): HeavyCounts | null => {
-      const anchor = liveAnchor(sec)
-      if (anchor === null) return null
-      const t = sec * 1000
-      const window = { anchor, sec }
-      const changed = new Set<string>()
-      const connectedThen = new Set<string>()
-      for (const r of recentClients.all({ t, idle: idleMs })) {
-        if (r.now !== null) changed.add(r.now)
-        if (r.atT !== null) connectedThen.add(r.atT)
-      }
-      for (const r of keptConnected.all({ t, idle: idleMs, clients: JSON.stringify([...changed]) }))
-        connectedThen.add(r.client)
-      const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
-      const r = stmt.get({
-        ...window,
-        from: idleMs === null ? null : t - idleMs,
-        bps,
-        excluded: JSON.stringify([...changed, ...connectedThen]),
-      })!
-      const counts: HeavyCounts = {
-        connected: r.connected,
-        heavy: r.heavy,
-        classes: { low: r.low, medium: r.medium, high: r.high, unknown: r.unknown },
-      }
-      for (const c of exactClients.all({ ...window, t, clients: JSON.stringify([...connectedThen]) })) {
-        counts.connected++
-        if (c.bytes > 0 && (c.bytes * 8) / HEAVY_WINDOW_S >= bps) counts.heavy++
-        counts.classes[planClass(c.plan)]++
-      }
-      return counts
-    },
-  )
-  const fromGold = (sec: number, idleMs: number | null, bps: number): HeavyCounts => {
+  const fromLiveState = db.transaction((sec: number, idleMs: IdleMs, bps: number): HeavyCounts | null => {
+    const anchor = liveAnchor(sec)
+    if (anchor === null) return null
+    const t = sec * 1000
+    const window = { anchor, sec }
+    const changed = new Set<string>()
+    const connectedThen = new Set<string>()
+    for (const r of recentClients.all({ t, idle: idleMs })) {
+      if (r.now !== null) changed.add(r.now)
+      if (r.atT !== null) connectedThen.add(r.atT)
+    }
+    for (const r of keptConnected.all({ t, idle: idleMs, clients: JSON.stringify([...changed]) }))
+      connectedThen.add(r.client)
+    const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
+    const r = stmt.get({
+      ...window,
+      from: idleMs === null ? null : t - idleMs,
+      bps,
+      excluded: JSON.stringify([...changed, ...connectedThen]),
+    })!
+    const counts: HeavyCounts = {
+      connected: r.connected,
+      heavy: r.heavy,
+      classes: { low: r.low, medium: r.medium, high: r.high, unknown: r.unknown },
+    }
+    for (const c of exactClients.all({ ...window, t, clients: JSON.stringify([...connectedThen]) })) {
+      counts.connected++
+      if (c.bytes > 0 && (c.bytes * 8) / HEAVY_WINDOW_S >= bps) counts.heavy++
+      counts.classes[planClass(c.plan)]++
+    }
+    return counts
+  })
+  const fromGold = (sec: number, idleMs: IdleMs, bps: number): HeavyCounts => {
     // At or above the threshold in bit/s, computed as bytes * 8 / 300 like the throughput itself.
     const heavyClients = usage.atLeast(sec, HEAVY_WINDOW_S, bps)
     const counts: HeavyCounts = {
@@ -139,7 +134,7 @@ export function heavyClientsMetric(db: Db) {
     return counts
   }
 
-  return (sec: number, idleMs: number | null, thresholdMbps: number): HeavyClientsMetric => {
+  return (sec: number, idleMs: IdleMs, thresholdMbps: number): HeavyClientsMetric => {
     const bps = thresholdMbps * 1e6
     const { connected, heavy, classes } = fromLiveState(sec, idleMs, bps) ?? fromGold(sec, idleMs, bps)
     const share = (n: number) => (connected === 0 ? null : n / connected)
