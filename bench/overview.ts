@@ -4,7 +4,11 @@ import { openDb, type Db } from '../src/pipeline/db/open'
 import { asOf } from '../src/pipeline/metrics/as-of'
 import { RECENT_EVENTS } from '../src/pipeline/metrics/live'
 import { clientUsageQuery } from '../src/pipeline/metrics/client-usage'
-import { connectedGroupsQuery, type ConnectedGroup } from '../src/pipeline/metrics/connected-devices'
+import {
+  connectedGroupsQuery,
+  idleMsOf,
+  type ConnectedGroup,
+} from '../src/pipeline/metrics/connected-devices'
 import { connectionsMetric } from '../src/pipeline/metrics/connections'
 import { devicePairsMetric } from '../src/pipeline/metrics/device-pairs'
 import { deviceTypesMetric } from '../src/pipeline/metrics/device-types'
@@ -70,7 +74,7 @@ export function openSilverDb(mode: Mode): SilverDbInfo {
 /** Each metric of the overview alone, the way overviewQuery calls it: the median of 3 runs, in ms. */
 function metricTimes(db: Db, at: number, settings: PipelineSettings, live: boolean): string[] {
   const { tMs, sec } = asOf(at)
-  const idleMs = settings.idleTimeoutMin * 60_000
+  const idleMs = idleMsOf(settings.idleTimeoutMin)
   let connected: ConnectedGroup[] = []
   const connectedGroups = connectedGroupsQuery(db)
   const connections = connectionsMetric(db)
@@ -83,7 +87,7 @@ function metricTimes(db: Db, at: number, settings: PipelineSettings, live: boole
   const servers = serverUtilisationMetric(db)
   const parts: [string, () => unknown][] = [
     ['connected devices', () => (connected = connectedGroups(tMs, idleMs))],
-    ['connections', () => connections(sec, connected)],
+    ['connections', () => connections(sec, connected, settings.idleTimeoutMin)],
     ['distinct devices', () => distinct(tMs, settings.distinctWindowMin)],
     ['throughput', () => throughput(sec, connected)],
     ['heavy clients', () => heavy(sec, idleMs, settings.heavyThresholdMbps)],

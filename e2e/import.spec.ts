@@ -150,7 +150,9 @@ test('imports an NDJSON file dropped on any page, shows its counts and moves the
   await expect(history.first()).toContainText('ndjson')
 
   await page.goto(`${vigia.uiUrl}#/`)
-  await expect(page.getByTestId('figure-connected')).toContainText(`Connected devices${DEVICES}`)
+  await expect(page.getByTestId('figure-connected')).toContainText(
+    `Connected devices${DEVICES}idle timeout 30 min`,
+  )
 })
 
 test('imports a dropped Parquet file of seed records', async ({ page, vigia }) => {
@@ -163,6 +165,21 @@ test('imports a dropped Parquet file of seed records', async ({ page, vigia }) =
   await expect(summary.getByTestId('summary-accepted')).toHaveText('120')
   await expect(summary.getByTestId('summary-quarantined')).toHaveText('0')
   await expect(page.getByTestId('history-row').first()).toContainText('parquet')
+
+  // Statuses of 2024 and no heartbeats: with the idle timeout of 30 min none is connected now; with none,
+  // the devices whose latest status is a connect are.
+  await page.goto(`${vigia.uiUrl}#/`)
+  const connected = page.getByTestId('figure-connected')
+  await expect(connected).toContainText(/^Connected devices0idle timeout 30 min/)
+  await page.goto(`${vigia.uiUrl}#/settings`)
+  await page.getByTestId('threshold-idleTimeoutMin-none').check()
+  await expect(page.getByTestId('threshold-idleTimeoutMin')).toBeDisabled()
+  await page.getByTestId('thresholds-save').click()
+  await expect(page.getByTestId('thresholds-status')).toContainText('Saved at')
+  await page.goto(`${vigia.uiUrl}#/`)
+  await expect(connected).toContainText('no idle timeout')
+  await expect(connected.locator('.figure-value')).not.toHaveText('0')
+  await screenshot(page, 'overview-seed-no-idle-timeout')
 })
 
 test('lists the quarantined lines of a dropped file with their field and reason', async ({ page, vigia }) => {

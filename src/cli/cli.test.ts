@@ -133,6 +133,29 @@ describe('the vigia command line', () => {
     expect(JSON.parse(listed.stdout)).toEqual([])
   })
 
+  it('refuses an --at that is not a whole second, naming the two whole seconds around it', async () => {
+    writeFileSync(
+      dir.path('one.ndjson'),
+      JSON.stringify({ id: 'c', ts: T, type: 'connect', server: 's', device: 'd', client: 'c' }),
+    )
+    expect((await vigia(['--db', db, 'import', dir.path('one.ndjson')])).code).toBe(0)
+    const iso = await vigia(['--db', db, 'metrics', '--at', '2026-12-04T12:39:59.999Z'])
+    expect(iso.code).not.toBe(0)
+    expect(iso.stdout).toBe('')
+    expect(iso.stderr).toContain(
+      '--at 2026-12-04T12:39:59.999Z: Vigia answers at whole seconds; ask 2026-12-04T12:39:59Z or 2026-12-04T12:40:00Z',
+    )
+    const beyondMs = await vigia(['--db', db, 'metrics', '--at', '2026-12-04T12:40:00.0004Z'])
+    expect(beyondMs.code).not.toBe(0)
+    expect(beyondMs.stderr).toContain('ask 2026-12-04T12:40:00Z or 2026-12-04T12:40:01Z')
+    const epoch = await vigia(['--db', db, 'metrics', '--at', String(T + 1)])
+    expect(epoch.code).not.toBe(0)
+    expect(epoch.stderr).toContain(`--at ${T + 1}: Vigia answers at whole seconds; ask ${T} or ${T + 1000}`)
+    const whole = await vigia(['--db', db, 'metrics', '--json', '--at', new Date(T).toISOString()])
+    expect(whole.code).toBe(0)
+    expect((JSON.parse(whole.stdout) as Overview).at).toBe(T)
+  })
+
   it('exits non-zero with a clear message for a missing file or a bad option', async () => {
     const missing = await vigia(['--db', db, 'import', dir.path('nope.ndjson')])
     expect(missing.code).toBe(1)

@@ -1,5 +1,5 @@
 import type { Overview } from '../shared/metrics'
-import { formatBitRate, formatShare } from '../shared/units'
+import { formatBitRate, formatIdleTimeout, formatShare } from '../shared/units'
 
 /** The five answers as a short report for a terminal. */
 export function formatOverview(o: Overview): string {
@@ -9,7 +9,7 @@ export function formatOverview(o: Overview): string {
   const lines = [
     `Vigia metrics as of ${new Date(o.at).toISOString()}`,
     '',
-    `1. Connections: ${c.last60s.connects} connects and ${c.last60s.disconnects} disconnects in the last 60 s (${(c.last60s.connects / 60).toFixed(2)}/s and ${(c.last60s.disconnects / 60).toFixed(2)}/s); ${c.connectedDevices} devices connected`,
+    `1. Connections: ${c.last60s.connects} connects and ${c.last60s.disconnects} disconnects in the last 60 s (${(c.last60s.connects / 60).toFixed(2)}/s and ${(c.last60s.disconnects / 60).toFixed(2)}/s); ${c.connectedDevices} devices connected (${formatIdleTimeout(c.idleTimeoutMin)})`,
     `2. Distinct devices with a connect in the last ${o.distinctDevices.windowMin} min: ${o.distinctDevices.count}`,
     `3. Throughput (last 10 s): ${formatBitRate(t.totalBps)} (down ${formatBitRate(t.downBps)}, up ${formatBitRate(t.upBps)}); provisioned ${formatBitRate(t.provisionedBps)}`,
     `4. Heavy clients (>= ${h.thresholdMbps} Mb/s over 5 min): ${h.heavyClients} of ${h.connectedClients} connected clients (${formatShare(h.heavyShare)}); high plans: ${formatShare(h.highPlanShare)} (low ${h.planClasses.low}, medium ${h.planClasses.medium}, high ${h.planClasses.high})`,

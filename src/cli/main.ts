@@ -5,6 +5,7 @@ import { defaultDbPath } from '../main/paths'
 import { openDb, type Db } from '../pipeline/db/open'
 import { Engine } from '../pipeline/engine'
 import { SettingsStore } from '../pipeline/settings-store'
+import { currentSecond, isWholeSecond, isoOf, wholeSecondAdvice } from '../shared/instant'
 import { importFile, type ImportSummary } from '../pipeline/importers/import-file'
 import { listInventory, parseInventory, upsertInventory } from '../pipeline/inventory'
 import { overviewQuery } from '../pipeline/metrics/overview'
@@ -68,12 +69,12 @@ program
 program
   .command('metrics')
   .description('the answers to the five questions at a time T (default now)')
-  .option('--at <time>', 'ISO-8601 time or epoch milliseconds', parseTime)
+  .option('--at <time>', 'ISO-8601 time or epoch milliseconds, a whole second', parseTime)
   .option('--json', 'print the Overview as JSON')
   .action((options: { at?: number; json?: boolean }) => {
     const db = readerFor()
     try {
-      const overview = overviewQuery(db)(options.at ?? Date.now(), new SettingsStore(db).get())
+      const overview = overviewQuery(db)(options.at ?? currentSecond(), new SettingsStore(db).get())
       console.log(options.json ? JSON.stringify(overview, null, 2) : formatOverview(overview))
     } finally {
       db.close()
@@ -174,8 +175,14 @@ function printSummary(s: ImportSummary): void {
 }
 
 function parseTime(value: string): number {
-  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value)
+  const epoch = /^\d+$/.test(value)
+  const ms = epoch ? Number(value) : Date.parse(value)
   if (Number.isNaN(ms)) throw new InvalidArgumentError('expected an ISO-8601 time or epoch milliseconds')
+  // Date.parse keeps milliseconds only: a fraction beyond them (12:40:00.0004) is not a whole second either.
+  const beyondMs = !epoch && /\.\d{3}\d*[1-9]/.test(value)
+  // Not InvalidArgumentError: commander would print the whole help after it, burying the advice.
+  if (!isWholeSecond(ms) || beyondMs)
+    throw new Error(`--at ${value}: ${wholeSecondAdvice(ms, epoch ? String : isoOf)}`)
   return ms
 }
 

@@ -5,6 +5,7 @@ import { Engine, type IncomingFrame } from '../pipeline/engine'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { tempDir } from '../pipeline/testing/temp-db'
 import type { FrameReply } from '../shared/ingest'
+import { currentSecond } from '../shared/instant'
 import { IngestServer, type IngestServerOptions, type IngestTarget } from './ingest-server'
 
 const usage = (id: string, ts = Date.now()) => ({
@@ -118,7 +119,7 @@ describe('the WebSocket ingestion endpoint', () => {
     })
     expect(client.hello).toEqual({ type: 'hello', protocol: 1, maxPayload: 64 * 1024, connection: 'c1' })
     // On ack the events are committed: a separate read-only connection sees them in the metrics.
-    const overview = overviewQuery(reader)(Date.now() + 1000, engine.settings.get())
+    const overview = overviewQuery(reader)(currentSecond() + 1000, engine.settings.get())
     expect(overview.throughput.totalBps).toBe((2 * 1_250_000 * 8) / 10)
     expect(server!.status()).toMatchObject([{ id: 'c1', frames: 2, events: 4, rejects: 1, paused: false }])
   })

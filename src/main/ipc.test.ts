@@ -49,6 +49,22 @@ describe('the IPC side of the API (electron faked, engine real)', () => {
     await expect(call('clients:page', { limit: 100_000 })).rejects.toThrow(/clients:page: limit/)
   })
 
+  it('refuses an instant that is not a whole second, naming the two whole seconds around it', async () => {
+    const asked = Date.UTC(2026, 11, 4, 12, 39, 59, 999)
+    const refusal =
+      'at 1796387999999 (2026-12-04T12:39:59.999Z): Vigia answers at whole seconds; ' +
+      'ask 1796387999000 (2026-12-04T12:39:59Z) or 1796388000000 (2026-12-04T12:40:00Z)'
+    await expect(call('metrics:overview', { at: asked })).rejects.toThrow(`metrics:overview: ${refusal}`)
+    await expect(call('clients:page', { at: asked })).rejects.toThrow(`clients:page: ${refusal}`)
+    await expect(call('metrics:series', { from: asked - 60_000, to: asked + 1 })).rejects.toThrow(
+      /metrics:series: from .*Vigia answers at whole seconds/,
+    )
+    const whole = (await call('metrics:overview', { at: asked - 999 })) as { at: number }
+    expect(whole.at).toBe(asked - 999)
+    const page = (await call('clients:page', { at: asked + 1 })) as { at: number }
+    expect(page.at).toBe(asked + 1)
+  })
+
   it('refuses calls from another frame or another page', async () => {
     await expect(
       call('status:get', {}, { sender: webContents, senderFrame: { url: 'https://evil.example/' } }),

@@ -15,6 +15,7 @@ import { layerSizes } from '../pipeline/retention'
 import { retentionStatusQuery } from '../pipeline/retention-status'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
+import { currentSecond } from '../shared/instant'
 import type { ReaderRequests } from './reader-protocol'
 import { openOrExit, serveRequests } from './worker-dispatcher'
 
@@ -47,7 +48,7 @@ let layerCache: { at: number; layers: StatusDto['layers'] } | null = null
  * asked for, and in live mode (T close to now) at most every few seconds; the page says which T it shows.
  */
 function clientRows(at: number | undefined, thresholdMbps: number) {
-  const sec = Math.floor((at ?? Date.now()) / 1000)
+  const sec = (at ?? currentSecond()) / 1000
   const cached = clientCache
   const live = sec * 1000 > Date.now() - LIVE_SLACK_MS
   const fresh =
@@ -72,7 +73,7 @@ serveRequests<ReaderRequests>({
   series: (from, to, server) => seriesOf(from, to, server),
   clientPage: (args, thresholdMbps) => {
     // At the newest second (or, in a busy live feed, as of it) the live state pages the table in SQL.
-    const sec = statesSecond(Math.floor((args.at ?? Date.now()) / 1000))
+    const sec = statesSecond((args.at ?? currentSecond()) / 1000)
     const live = liveClientPage(sec, thresholdMbps, viewOf(args), args.offset, args.limit)
     if (live) return { at: sec * 1000, thresholdMbps, ...live }
     const rows = clientRows(args.at, thresholdMbps)

@@ -5,6 +5,7 @@ import { importFile } from '../pipeline/importers/import-file'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { writeDataset } from '../pipeline/simulator'
 import { tempDir } from '../pipeline/testing/temp-db'
+import { currentSecond } from '../shared/instant'
 import { VigiaService, type ServiceOptions } from './vigia-service'
 
 describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () => {
@@ -96,8 +97,8 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
       ]),
     )
     await acked
-    // T is taken on whole seconds, rounded down: one second later holds the usage sample.
-    const overview = await service.overview(now + 1000)
+    // T is a whole second: the one after the second holding `now` holds the usage sample.
+    const overview = await service.overview(currentSecond(now) + 1000)
     expect(Date.now() - sentAt).toBeLessThan(1000)
     expect(overview.connections.connectedDevices).toBe(1)
     expect(overview.throughput.byServer).toEqual([

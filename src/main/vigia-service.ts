@@ -22,6 +22,7 @@ import type {
 import type { AlertDto, ServerInventoryRow } from '../shared/alerts'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 import type { Overview } from '../shared/metrics'
+import { currentSecond } from '../shared/instant'
 import { DemoFeed } from './demo-feed'
 import { EngineHost } from './engine-host'
 import { IngestServer, type IngestServerOptions } from './ingest-server'
@@ -128,7 +129,7 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     return this.currentSettings
   }
 
-  overview(at = Date.now()): Promise<Overview> {
+  overview(at = currentSecond()): Promise<Overview> {
     return this.reader.call('overview', at, this.currentSettings)
   }
 

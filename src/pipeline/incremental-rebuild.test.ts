@@ -110,7 +110,7 @@ describe('incremental processing and rebuild', () => {
           const settings = incremental.settings.get()
           const same = () => {
             expect(dump(incremental)).toEqual(dump(oneBatch))
-            for (const at of [T0 + 300_000, T0 + 600_500, T0 + 1_200_000]) {
+            for (const at of [T0 + 300_000, T0 + 600_000, T0 + 1_200_000]) {
               expect(overviewQuery(incremental.db)(at, settings)).toEqual(
                 overviewQuery(oneBatch.db)(at, settings),
               )

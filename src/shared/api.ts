@@ -3,10 +3,9 @@
 import { z } from 'zod'
 import type { AlertDto, AlertLogEntry, AlertSample, ServerInventoryRow } from './alerts'
 import type { ConnectionStatus } from './ingest'
+import { instant } from './instant'
 import type { Overview, ServerUtilisation } from './metrics'
 import type { PipelineSettings } from './settings'
-
-const time = z.number().int().nonnegative()
 
 export const clientSortColumns = [
   'client',
@@ -20,7 +19,7 @@ export const clientSortColumns = [
 export type ClientSortColumn = (typeof clientSortColumns)[number]
 
 export const clientView = z.object({
-  at: time.optional(),
+  at: instant.optional(),
   sort: z
     .object({ column: z.enum(clientSortColumns), desc: z.boolean() })
     .default({ column: 'bps', desc: true }),
@@ -32,8 +31,8 @@ export const clientView = z.object({
 export type ClientView = z.input<typeof clientView>
 
 export const apiArgs = {
-  'metrics:overview': z.object({ at: time.optional() }),
-  'metrics:series': z.object({ from: time, to: time, server: z.string().max(200).optional() }),
+  'metrics:overview': z.object({ at: instant.optional() }),
+  'metrics:series': z.object({ from: instant, to: instant, server: z.string().max(200).optional() }),
   'clients:page': clientView.extend({
     offset: z.number().int().nonnegative().default(0),
     limit: z.number().int().positive().max(1000).default(100),
@@ -50,7 +49,7 @@ export const apiArgs = {
   'settings:get': z.object({}),
   'settings:update': z.object({
     heavyThresholdMbps: z.number().positive().optional(),
-    idleTimeoutMin: z.number().positive().optional(),
+    idleTimeoutMin: z.number().positive().nullable().optional(),
     defaultMaxConnections: z.number().int().positive().optional(),
     defaultCapacityMbps: z.number().positive().optional(),
     alerts: z

@@ -11,6 +11,8 @@ export interface ConnectionsMetric {
   perSecond: SecondCount[]
   last60s: { connects: number; disconnects: number }
   connectedDevices: number
+  /** The idle timeout the connected devices were counted with, in minutes; null: none. */
+  idleTimeoutMin: number | null
   byServer: { server: string; connects: number; disconnects: number; connectedDevices: number }[]
 }
 

@@ -4,8 +4,11 @@ import { IANAZone } from 'luxon'
 import { z } from 'zod'
 
 export const pipelineSettings = z.object({
-  /** A device with no event for this long is no longer counted as connected. */
-  idleTimeoutMin: z.number().positive().default(30),
+  /**
+   * A device with no event for this long is no longer counted as connected; null: never (status snapshots,
+   * such as the seed records, which send no heartbeats).
+   */
+  idleTimeoutMin: z.number().positive().nullable().default(30),
   /** Window of metric 2, distinct devices with a connect. */
   distinctWindowMin: z.number().positive().default(10),
   /** A client at or above this throughput over the last 5 minutes is a heavy user. */

@@ -27,3 +27,8 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(i === 0 ? 0 : 1)} ${units[i]}`
 }
+
+/** The idle timeout the connected devices were counted with: "idle timeout 30 min", or "no idle timeout". */
+export function formatIdleTimeout(minutes: number | null): string {
+  return minutes === null ? 'no idle timeout' : `idle timeout ${minutes} min`
+}

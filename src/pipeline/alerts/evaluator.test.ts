@@ -91,6 +91,31 @@ describe('alert rules in event time', () => {
     expect(alert!.summary).toBe('Server ap-1 overloaded: throughput at 90 % of capacity')
   })
 
+  /** 95 devices of ap-1 (of 100 allowed) send their status once, then only another server reports. */
+  function statusSnapshotsThenAnHour(start: number) {
+    const connects = Array.from({ length: 95 }, (_, i) => ({
+      id: `c${i}`,
+      ts: start + 1,
+      type: 'connect',
+      server: 'ap-1',
+      device: `snap-${i}`,
+      client: `c${i}`,
+    }))
+    ingest([...connects, ...usage(start, 60, 1, { server: 'ap-2', device: 'other', client: 'other' })])
+    return alerts('server-overloaded').filter((a) => a.subject === 'ap-1')
+  }
+
+  it('lets status snapshots go idle after the idle timeout: their overload resolves', () => {
+    const [alert] = statusSnapshotsThenAnHour(NOW - 3 * 3_600_000)
+    expect(alert).toMatchObject({ state: 'resolved' })
+  })
+
+  it('keeps status snapshots connected with no idle timeout: their overload stays firing', () => {
+    engine.updateSettings({ idleTimeoutMin: null })
+    const [alert] = statusSnapshotsThenAnHour(NOW - 3 * 3_600_000)
+    expect(alert).toMatchObject({ state: 'firing', resolved_at: null })
+  })
+
   it('gives one alert for a load flapping around 85 %', () => {
     load(NOW - 3 * 3_600_000, 40, (m) => (m < 6 ? 95 : m % 2 ? 86 : 80))
     expect(alerts('server-overloaded')).toHaveLength(1)

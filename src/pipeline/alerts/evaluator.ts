@@ -2,7 +2,7 @@
 // event: live traffic is judged as it arrives, and imported history produces the alerts it would have
 // produced then (marked historical, never notified). Runs in the engine, which owns the writes.
 import type { Db } from '../db/open'
-import { connectedGroupsQuery } from '../metrics/connected-devices'
+import { connectedGroupsQuery, idleMsOf } from '../metrics/connected-devices'
 import { clientUsageQuery } from '../metrics/client-usage'
 import { HEAVY_WINDOW_S } from '../metrics/heavy-clients'
 import { serverBytesQuery, serverUtilisationMetric } from '../metrics/server-utilisation'
@@ -125,7 +125,7 @@ export class AlertEvaluator {
     const t = minute * MINUTE
     const a = settings.alerts
     const historical = t < now - HISTORICAL_AFTER_MS
-    const connected = this.connected(t, settings.idleTimeoutMin * MINUTE)
+    const connected = this.connected(t, idleMsOf(settings.idleTimeoutMin))
     const overload: HysteresisRule = {
       raiseAt: a.overloadRaisePct / 100,
       clearBelow: a.overloadClearPct / 100,

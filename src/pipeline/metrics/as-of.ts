@@ -1,5 +1,7 @@
-/** Metrics are evaluated on whole seconds: T is rounded down, and windows are (T - W, T]. */
+import { assertWholeSecond } from '../../shared/instant'
+
+/** Metrics are evaluated at a whole second T, refused otherwise (never rounded), and windows are (T - W, T]. */
 export function asOf(at: number): { tMs: number; sec: number } {
-  const sec = Math.floor(at / 1000)
-  return { tMs: sec * 1000, sec }
+  assertWholeSecond('T', at)
+  return { tMs: at, sec: at / 1000 }
 }

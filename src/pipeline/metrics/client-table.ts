@@ -3,6 +3,7 @@
 import { compareBinary } from '../db/binary-order'
 import type { Db } from '../db/open'
 import type { ClientPage, ClientRow, ClientView } from '../../shared/api'
+import { asOf } from './as-of'
 import { clientUsageQuery } from './client-usage'
 import { HEAVY_WINDOW_S } from './heavy-clients'
 import { planClass } from './plan-class'
@@ -29,7 +30,7 @@ export function clientRowsQuery(db: Db) {
 
   // One read transaction: the statements see the same snapshot.
   const rowsAt = db.transaction((tMs: number, thresholdMbps: number): ClientRow[] => {
-    const sec = Math.floor(tMs / 1000)
+    const { sec } = asOf(tMs)
     const serverBytes = new Map<string, number>()
     const main = new Map<string, { server: string; bytes: number; total: number }>()
     for (const u of usage.perClientServer(sec, HEAVY_WINDOW_S)) {

@@ -15,15 +15,16 @@ const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
 const IDLE = 5 * MIN
 
-// The definition, read from silver alone (what connectedDevicesQuery answered before gold kept the state).
+// The definition, read from silver alone (what connectedDevicesQuery answered before gold kept the state);
+// :idle NULL is no idle timeout (the setting "never").
 const FROM_SILVER = `
   SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM gold_devices d
   JOIN silver_events s ON s.id = (
     SELECT x.id FROM silver_events x
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
-  WHERE s.type = 'connect'
-    AND EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t)`
+  WHERE s.type = 'connect' AND (:idle IS NULL
+    OR EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t))`
 const PLAN_FROM_SILVER = `SELECT plan_mbps FROM silver_events WHERE client = ? AND type = 'connect' AND ts <= ?
   ORDER BY ts DESC, id DESC LIMIT 1`
 const USAGE_FROM_SECONDS = `SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
@@ -58,7 +59,7 @@ function times(): number[] {
 describe('connected devices at T', () => {
   it('are the devices silver says are connected, with the same server, client, type and plan', () => {
     const connected = connectedDevicesQuery(engine.db)
-    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const reference = engine.db.prepare<{ t: number; idle: number | null }, ConnectedDevice>(FROM_SILVER)
     // The cases where gold alone cannot tell must come up, or the comparison proves little.
     const changedAfter = engine.db.prepare<[number], { n: number }>(
       'SELECT count(*) AS n FROM gold_devices WHERE status_ts > ?',
@@ -78,12 +79,25 @@ describe('connected devices at T', () => {
     expect(windowFromSilver).toBeGreaterThan(0)
   })
 
+  it('with no idle timeout, are the devices whose latest status at T is a connect, however old', () => {
+    const connected = connectedDevicesQuery(engine.db)
+    const reference = engine.db.prepare<{ t: number; idle: number | null }, ConnectedDevice>(FROM_SILVER)
+    let quietLong = 0
+    for (const t of [...times(), newest + 6 * 3_600_000 - (newest % 1000)]) {
+      const expected = sorted(reference.all({ t, idle: null }))
+      expect(sorted(connected(t, null)), `at T = ${new Date(t).toISOString()}`).toEqual(expected)
+      quietLong += expected.length - connected(t, IDLE).length
+    }
+    // Devices silent for longer than the idle timeout count: the comparison covers them.
+    expect(quietLong).toBeGreaterThan(0)
+  })
+
   it('are what silver says for idle windows inside a minute, and with an event at either edge', () => {
     // Under a minute, a minute's first and last event can lie on both sides of the window with none in it.
     // At T = an event's ts + idle that event is just outside the window, at T = its ts just inside, and at
     // T = its ts - 1 just after it.
     const connected = connectedDevicesQuery(engine.db)
-    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const reference = engine.db.prepare<{ t: number; idle: number | null }, ConnectedDevice>(FROM_SILVER)
     const events = engine.db.prepare<[], { ts: number }>('SELECT ts FROM silver_events ORDER BY id').all()
     for (const idle of [20_000, 45_000, IDLE + 500]) {
       const edges = events.filter((_, i) => i % 97 === 0).flatMap((e) => [e.ts - 1, e.ts, e.ts + idle])
@@ -97,7 +111,7 @@ describe('connected devices at T', () => {
   it('at the newest event, from gold alone, are what silver says', () => {
     // No device has an event after T: gold_devices alone answers.
     const t = Math.ceil(newest / 1000) * 1000
-    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const reference = engine.db.prepare<{ t: number; idle: number | null }, ConnectedDevice>(FROM_SILVER)
     const fromGold = engine.db
       .prepare<{ t: number; idle: number }, ConnectedDevice>(
         `SELECT device, server, client, device_type, plan_mbps FROM gold_devices
@@ -111,21 +125,23 @@ describe('connected devices at T', () => {
 
   it('are counted per server and device type with the sum of their plans', () => {
     const groups = connectedGroupsQuery(engine.db)
-    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const reference = engine.db.prepare<{ t: number; idle: number | null }, ConnectedDevice>(FROM_SILVER)
     for (const t of times()) {
-      const expected = new Map<string, { devices: number; planMbps: number }>()
-      for (const d of reference.all({ t, idle: IDLE })) {
-        const key = JSON.stringify([d.server, d.device_type])
-        const g = expected.get(key) ?? { devices: 0, planMbps: 0 }
-        expected.set(key, { devices: g.devices + 1, planMbps: g.planMbps + (d.plan_mbps ?? 0) })
+      for (const idle of [IDLE, null]) {
+        const expected = new Map<string, { devices: number; planMbps: number }>()
+        for (const d of reference.all({ t, idle })) {
+          const key = JSON.stringify([d.server, d.device_type])
+          const g = expected.get(key) ?? { devices: 0, planMbps: 0 }
+          expected.set(key, { devices: g.devices + 1, planMbps: g.planMbps + (d.plan_mbps ?? 0) })
+        }
+        const actual = new Map(
+          groups(t, idle).map((g) => [
+            JSON.stringify([g.server, g.deviceType]),
+            { devices: g.devices, planMbps: g.planMbps },
+          ]),
+        )
+        expect(actual, `at T = ${new Date(t).toISOString()}, idle ${idle}`).toEqual(expected)
       }
-      const actual = new Map(
-        groups(t, IDLE).map((g) => [
-          JSON.stringify([g.server, g.deviceType]),
-          { devices: g.devices, planMbps: g.planMbps },
-        ]),
-      )
-      expect(actual).toEqual(expected)
     }
   })
 })
@@ -143,13 +159,13 @@ describe('what the overview reads from them', () => {
 
   it('gives the heavy and plan-class shares of the clients silver says are connected', () => {
     const heavy = heavyClientsMetric(engine.db)
-    const reference = engine.db.prepare<{ t: number; idle: number }, ConnectedDevice>(FROM_SILVER)
+    const reference = engine.db.prepare<{ t: number; idle: number | null }, ConnectedDevice>(FROM_SILVER)
     const planOf = engine.db.prepare<[string, number], { plan_mbps: number | null }>(PLAN_FROM_SILVER)
     const usageOf = engine.db.prepare<[number, number], { client: string; bytes: number }>(USAGE_FROM_SECONDS)
     let heavySeen = 0
-    for (const t of times()) {
+    for (const [t, idle] of times().flatMap((t) => [IDLE, null].map((idle) => [t, idle] as const))) {
       const sec = t / 1000
-      const clients = new Set(reference.all({ t, idle: IDLE }).map((d) => d.client))
+      const clients = new Set(reference.all({ t, idle }).map((d) => d.client))
       const bps = new Map(usageOf.all(sec - 300, sec).map((r) => [r.client, (r.bytes * 8) / 300]))
       const rates = [...clients].map((c) => bps.get(c) ?? 0).sort((a, b) => a - b)
       // A threshold that splits the connected clients, so that both sides are tested.
@@ -169,7 +185,8 @@ describe('what the overview reads from them', () => {
         planClasses: classes,
         highPlanShare: share(classes.high),
       }
-      expect(heavy(sec, IDLE, thresholdMbps), `at T = ${new Date(t).toISOString()}`).toEqual(expected)
+      const at = `at T = ${new Date(t).toISOString()}, idle ${idle}`
+      expect(heavy(sec, idle, thresholdMbps), at).toEqual(expected)
       heavySeen += heavyClients
     }
     expect(heavySeen).toBeGreaterThan(0)
@@ -209,7 +226,7 @@ function compareLiveWithFull(engine: Engine) {
     ]) {
       const sec = anchor + later
       const at = `at N + ${later} s`
-      for (const idle of [IDLE, MIN, 30 * MIN]) {
+      for (const idle of [IDLE, MIN, 30 * MIN, null]) {
         const live = groups(sec * 1000, idle)
         expect(live, at).toEqual(full(() => groups(sec * 1000, idle)))
         connected += live.length
@@ -218,9 +235,12 @@ function compareLiveWithFull(engine: Engine) {
         expect(distinct(sec * 1000, windowMin), at).toEqual(full(() => distinct(sec * 1000, windowMin)))
       }
       for (const thresholdMbps of [0.01, 0.5, 2, 1000]) {
-        const live = heavy(sec, IDLE, thresholdMbps)
-        expect(live, `${at}, ${thresholdMbps} Mb/s`).toEqual(full(() => heavy(sec, IDLE, thresholdMbps)))
-        heavySeen += live.heavyClients
+        for (const idle of [IDLE, null]) {
+          const live = heavy(sec, idle, thresholdMbps)
+          const what = `${at}, ${thresholdMbps} Mb/s, idle ${idle}`
+          expect(live, what).toEqual(full(() => heavy(sec, idle, thresholdMbps)))
+          heavySeen += live.heavyClients
+        }
       }
       for (const limit of [1, 5, 20, 1000]) {
         const live = pairs(sec, limit)

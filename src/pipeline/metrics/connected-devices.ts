@@ -5,6 +5,15 @@ import { DEVICES_AFTER_T, RECENT_EVENTS, liveAnchorQuery } from './live'
 export const DEFINITION =
   'A device is connected at T when its latest connect or disconnect at or before T is a connect (a disconnect wins a tie at equal ts) and it has some event in (T - idle timeout, T]. A client is connected when one of its devices is.'
 
+/**
+ * The idle timeout in ms, or null for none (setting idleTimeoutMin "never"): then a device is connected
+ * while its latest connect or disconnect at or before T is a connect, however long ago its last event was.
+ */
+export type IdleMs = number | null
+
+export const idleMsOf = (idleTimeoutMin: number | null): IdleMs =>
+  idleTimeoutMin === null ? null : idleTimeoutMin * 60_000
+
 export interface ConnectedDevice {
   device: string
   server: string
@@ -42,7 +51,8 @@ export const activeInIdleWindow = (device: string) => `EXISTS (
         SELECT x.device FROM silver_events x INDEXED BY silver_events_ts WHERE x.ts > :t - :idle AND x.ts <= :t)))`
 
 /**
- * The connected devices at :t with an idle timeout of :idle ms, each with the server, client, type and plan
+ * The connected devices at :t with an idle timeout of :idle ms (NULL: none, every event at or before T is
+ * in the window), each with the server, client, type and plan
  * of its latest connect. gold_devices keeps every device's latest status change and connect in event time,
  * so for a device with no connect or disconnect after T they are its state at T; whether it has an event in
  * the idle window is its last_seen when it has none after T either, and its status change when that falls in
@@ -56,6 +66,7 @@ export const connectedAtT = (devices = 'gold_devices') => `
   SELECT d.device, d.server, d.client, d.device_type, d.plan_mbps FROM ${devices} d
   WHERE d.status = 'connect' AND d.status_ts <= :t
     AND CASE
+      WHEN :idle IS NULL THEN 1
       WHEN d.last_seen <= :t THEN d.last_seen > :t - :idle
       WHEN d.status_ts > :t - :idle THEN 1
       ELSE ${activeInIdleWindow('d.device')}
@@ -67,7 +78,7 @@ export const connectedAtT = (devices = 'gold_devices') => `
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
   WHERE d.status_ts > :t AND s.type = 'connect'
-    AND ${activeInIdleWindow('d.device')}`
+    AND (:idle IS NULL OR ${activeInIdleWindow('d.device')})`
 
 export const CONNECTED_AT_T = connectedAtT()
 
@@ -76,40 +87,42 @@ export const AFTER_T = `(SELECT g.* FROM (${DEVICES_AFTER_T}) a JOIN gold_device
 
 /** Connected devices at T, with the server, client, type and plan of their latest connect. */
 export function connectedDevicesQuery(db: Db) {
-  const stmt = db.prepare<{ t: number; idle: number }, ConnectedDevice>(CONNECTED_AT_T)
-  return (tMs: number, idleMs: number): ConnectedDevice[] => stmt.all({ t: tMs, idle: idleMs })
+  const stmt = db.prepare<{ t: number; idle: IdleMs }, ConnectedDevice>(CONNECTED_AT_T)
+  return (tMs: number, idleMs: IdleMs): ConnectedDevice[] => stmt.all({ t: tMs, idle: idleMs })
 }
 
 /**
  * Connected devices at T counted per server and device type, with the sum of their plans: what the overview
  * needs of them, without reading every device into JavaScript. Near or after gold's newest second, with
- * T - idle a whole second, they come from the live state.
+ * T - idle a whole second (or no idle timeout), they come from the live state.
  */
 export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
   const stmt = db.prepare<
-    { t: number; idle: number },
+    { t: number; idle: IdleMs },
     { server: string; device_type: string | null; devices: number; plan: number }
   >(
     `SELECT server, device_type, count(*) AS devices, total(plan_mbps) AS plan FROM (${CONNECTED_AT_T})
      GROUP BY server, device_type ORDER BY server, device_type`,
   )
   // Near or after gold's newest second: the live state's devices whose last event is at or before T and in
-  // the idle window, and the devices with an event after T as the query above finds them. Plans in kb/s.
+  // the idle window (:from NULL: no idle timeout), and the devices with an event after T as the query above
+  // finds them. Plans in kb/s.
   const live = db.prepare<
-    { from: number; t: number; idle: number },
+    { from: number | null; t: number; idle: IdleMs },
     { server: string; device_type: string | null; devices: number; kbps: number }
   >(
     `SELECT server, device_type, sum(devices) AS devices, sum(kbps) AS kbps FROM (
        SELECT server, nullif(device_type, '') AS device_type, devices, plan_kbps AS kbps
-       FROM gold_live_devices WHERE last_sec > :from / 1000 AND last_sec <= :t / 1000
+       FROM gold_live_devices WHERE (:from IS NULL OR last_sec > :from / 1000) AND last_sec <= :t / 1000
        UNION ALL
        SELECT server, device_type, 1, ${PLAN_KBPS_SQL} FROM (${connectedAtT(AFTER_T)}))
      GROUP BY server, device_type ORDER BY server, device_type`,
   )
   const liveAnchor = liveAnchorQuery(db, recentEvents)
-  return (tMs: number, idleMs: number): ConnectedGroup[] => {
-    if ((tMs - idleMs) % 1000 === 0 && tMs % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
-      return live.all({ from: tMs - idleMs, t: tMs, idle: idleMs }).map((g) => ({
+  return (tMs: number, idleMs: IdleMs): ConnectedGroup[] => {
+    const from = idleMs === null ? null : tMs - idleMs
+    if ((from === null || from % 1000 === 0) && tMs % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
+      return live.all({ from, t: tMs, idle: idleMs }).map((g) => ({
         server: g.server,
         deviceType: g.device_type,
         devices: g.devices,

@@ -16,7 +16,11 @@ export function connectionsMetric(db: Db) {
     `SELECT server, sum(connects) AS connects, sum(disconnects) AS disconnects
      FROM gold_conn_second WHERE sec > ? AND sec <= ? GROUP BY server`,
   )
-  return (sec: number, connected: readonly ConnectedGroup[]): ConnectionsMetric => {
+  return (
+    sec: number,
+    connected: readonly ConnectedGroup[],
+    idleTimeoutMin: number | null,
+  ): ConnectionsMetric => {
     const bySec = new Map(series.all(sec - SERIES_SECONDS, sec).map((r) => [r.sec, r]))
     const perSecond: SecondCount[] = []
     for (let s = sec - SERIES_SECONDS + 1; s <= sec; s++) {
@@ -40,6 +44,7 @@ export function connectionsMetric(db: Db) {
         disconnects: last60.reduce((a, r) => a + r.disconnects, 0),
       },
       connectedDevices: connected.reduce((a, g) => a + g.devices, 0),
+      idleTimeoutMin,
       byServer: [...servers.values()].sort((a, b) => a.server.localeCompare(b.server)),
     }
   }

@@ -1,7 +1,7 @@
 import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
-import { AFTER_T, CONNECTED_AT_T, connectedAtT } from './connected-devices'
+import { AFTER_T, CONNECTED_AT_T, connectedAtT, type IdleMs } from './connected-devices'
 import { liveAnchorQuery, takenSql } from './live'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
@@ -21,7 +21,7 @@ export function heavyClientsMetric(db: Db) {
   const usage = clientUsageQuery(db)
   // The connected clients counted per plan, and whether they are among the heavy ones.
   const clients = db.prepare<
-    { t: number; idle: number; heavy: string },
+    { t: number; idle: IdleMs; heavy: string },
     { plan: number | null; heavy: number; clients: number }
   >(
     `SELECT plan, heavy, count(*) AS clients FROM (
@@ -32,7 +32,8 @@ export function heavyClientsMetric(db: Db) {
   // Near or after gold's newest second N, the live state has each client's bytes in (N - 300 s, N] and the
   // last event of its connected devices (live_until). Every connected client at T is counted once:
   // - a client that nothing after T touched (no device of it now has an event after T, no connect after T
-  //   names it) is as gold_clients says: connected at T when live_until is in the idle window, with its plan
+  //   names it) is as gold_clients says: connected at T when live_until is in the idle window (or, with no
+  //   idle timeout, is not null: one of its devices' latest status is a connect), with its plan
   //   of now (its latest connect is at or before T); counted in one pass over gold_clients;
   // - the others ("changed": the clients now of the devices with an event after T, and the clients named by
   //   a connect after T) are left out of that pass, as are the clients those devices were connected to at T;
@@ -43,7 +44,7 @@ export function heavyClientsMetric(db: Db) {
   const liveCounts = (withTaken: boolean) => {
     const windowAtT = withTaken ? '(c.window_bytes - coalesce(e.bytes, 0))' : 'c.window_bytes'
     return db.prepare<
-      { anchor: number; sec: number; from: number; bps: number; excluded: string },
+      { anchor: number; sec: number; from: number | null; bps: number; excluded: string },
       LiveCounts
     >(
       `WITH taken AS MATERIALIZED (${taken})
@@ -54,23 +55,24 @@ export function heavyClientsMetric(db: Db) {
          total(c.plan_mbps > ${LOW_MAX_MBPS} AND c.plan_mbps <= ${MEDIUM_MAX_MBPS}) AS medium,
          total(c.plan_mbps > ${MEDIUM_MAX_MBPS}) AS high
        FROM gold_clients c ${withTaken ? 'LEFT JOIN taken e ON e.client = c.client' : ''}
-       WHERE c.live_until > :from AND c.client NOT IN (SELECT value FROM json_each(:excluded))`,
+       WHERE coalesce(c.live_until > :from, c.live_until IS NOT NULL)
+         AND c.client NOT IN (SELECT value FROM json_each(:excluded))`,
     )
   }
   const liveAtAnchor = liveCounts(false)
   const liveNearAnchor = liveCounts(true)
   // The devices with an event after T: their clients now, and the clients they were connected to at T; and
   // the clients a connect after T names (their plan at T is not the plan of now).
-  const recentClients = db.prepare<{ t: number; idle: number }, { now: string | null; atT: string | null }>(
+  const recentClients = db.prepare<{ t: number; idle: IdleMs }, { now: string | null; atT: string | null }>(
     `SELECT a.client AS now, c.client AS atT FROM ${AFTER_T} a
      LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device
      UNION ALL
      SELECT client, NULL FROM silver_events INDEXED BY silver_events_ts WHERE ts > :t AND type = 'connect'`,
   )
   // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
-  const keptConnected = db.prepare<{ t: number; idle: number; clients: string }, { client: string }>(
+  const keptConnected = db.prepare<{ t: number; idle: IdleMs; clients: string }, { client: string }>(
     `SELECT DISTINCT d.client FROM json_each(:clients) j JOIN gold_devices d ON d.client = j.value
-     WHERE d.status = 'connect' AND d.last_seen > :t - :idle AND d.last_seen <= :t`,
+     WHERE d.status = 'connect' AND (:idle IS NULL OR d.last_seen > :t - :idle) AND d.last_seen <= :t`,
   )
   const exactClients = db.prepare<
     { anchor: number; sec: number; t: number; clients: string },
@@ -84,7 +86,7 @@ export function heavyClientsMetric(db: Db) {
   const liveAnchor = liveAnchorQuery(db)
 
   // Several statements: one read transaction, so they see the same snapshot when called alone.
-  const fromLiveState = db.transaction((sec: number, idleMs: number, bps: number): HeavyCounts | null => {
+  const fromLiveState = db.transaction((sec: number, idleMs: IdleMs, bps: number): HeavyCounts | null => {
     const anchor = liveAnchor(sec)
     if (anchor === null) return null
     const t = sec * 1000
@@ -100,7 +102,7 @@ export function heavyClientsMetric(db: Db) {
     const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
     const r = stmt.get({
       ...window,
-      from: t - idleMs,
+      from: idleMs === null ? null : t - idleMs,
       bps,
       excluded: JSON.stringify([...changed, ...connectedThen]),
     })!
@@ -116,7 +118,7 @@ export function heavyClientsMetric(db: Db) {
     }
     return counts
   })
-  const fromGold = (sec: number, idleMs: number, bps: number): HeavyCounts => {
+  const fromGold = (sec: number, idleMs: IdleMs, bps: number): HeavyCounts => {
     // At or above the threshold in bit/s, computed as bytes * 8 / 300 like the throughput itself.
     const heavyClients = usage.atLeast(sec, HEAVY_WINDOW_S, bps)
     const counts: HeavyCounts = {
@@ -132,7 +134,7 @@ export function heavyClientsMetric(db: Db) {
     return counts
   }
 
-  return (sec: number, idleMs: number, thresholdMbps: number): HeavyClientsMetric => {
+  return (sec: number, idleMs: IdleMs, thresholdMbps: number): HeavyClientsMetric => {
     const bps = thresholdMbps * 1e6
     const { connected, heavy, classes } = fromLiveState(sec, idleMs, bps) ?? fromGold(sec, idleMs, bps)
     const share = (n: number) => (connected === 0 ? null : n / connected)

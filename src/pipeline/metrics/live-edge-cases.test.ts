@@ -40,9 +40,11 @@ describe('the live state a second before the newest', () => {
       { type: 'connect', ts: T + 600, device: 'D', client: 'B', plan_mbps: 5 },
     ])
     const heavy = heavyClientsMetric(engine.db)
-    const live = heavy(T / 1000, IDLE, 50)
-    expect(live.planClasses).toEqual({ low: 1, medium: 0, high: 0, unknown: 0 })
-    expect(live).toEqual(withoutLiveState(engine, () => heavy(T / 1000, IDLE, 50)))
+    for (const idle of [IDLE, null]) {
+      const live = heavy(T / 1000, idle, 50)
+      expect(live.planClasses, `idle ${idle}`).toEqual({ low: 1, medium: 0, high: 0, unknown: 0 })
+      expect(live, `idle ${idle}`).toEqual(withoutLiveState(engine, () => heavy(T / 1000, idle, 50)))
+    }
   })
 
   it('counts a device connected at T whose later events silver no longer holds', () => {
@@ -54,8 +56,26 @@ describe('the live state a second before the newest', () => {
     ingest([{ type: 'connect', ts: T + 31 * 86_400_000, device: 'F', client: 'B', server: 's2' }])
     expect(engine.applyRetention(T + 31 * 86_400_000).silver_events).toBe(2)
     const groups = connectedGroupsQuery(engine.db)
-    const live = groups(T, IDLE)
-    expect(live).toEqual([{ server: 's', deviceType: null, devices: 1, planMbps: 0 }])
-    expect(live).toEqual(withoutLiveState(engine, () => groups(T, IDLE)))
+    for (const idle of [IDLE, null]) {
+      const live = groups(T, idle)
+      expect(live, `idle ${idle}`).toEqual([{ server: 's', deviceType: null, devices: 1, planMbps: 0 }])
+      expect(live, `idle ${idle}`).toEqual(withoutLiveState(engine, () => groups(T, idle)))
+    }
+  })
+
+  it('with no idle timeout, counts a device whose only event is a connect long before T, as the full query', () => {
+    ingest([
+      { type: 'connect', ts: T - 6 * 3_600_000, device: 'D', client: 'A', plan_mbps: 30 },
+      { type: 'connect', ts: T - 500, device: 'E', client: 'B', plan_mbps: 10 },
+      { type: 'usage', ts: T + 500, device: 'E', client: 'B', bytes_down: 1, bytes_up: 0 },
+    ])
+    const groups = connectedGroupsQuery(engine.db)
+    const heavy = heavyClientsMetric(engine.db)
+    const live = groups(T, null)
+    expect(live).toEqual([{ server: 's', deviceType: null, devices: 2, planMbps: 40 }])
+    expect(live).toEqual(withoutLiveState(engine, () => groups(T, null)))
+    expect(groups(T, IDLE)).toEqual([{ server: 's', deviceType: null, devices: 1, planMbps: 10 }])
+    expect(heavy(T / 1000, null, 50).connectedClients).toBe(2)
+    expect(heavy(T / 1000, null, 50)).toEqual(withoutLiveState(engine, () => heavy(T / 1000, null, 50)))
   })
 })

@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Engine } from '../engine'
 import { overviewQuery } from './overview'
+import { withoutLiveState } from './testing/random-network'
 import type { Overview } from '../../shared/metrics'
 
 const T = Date.UTC(2024, 5, 1, 12, 0, 0)
 const S = T / 1000
 const SEC = 1000
 const MIN = 60 * SEC
+const HOUR = 60 * MIN
 
 let dir: string
 let engine: Engine
@@ -96,7 +98,7 @@ describe('connections', () => {
       disconnect(T - 900 * SEC, 'd7'), // bucket S - 900: outside the series
       connect(T + 1, 'd8'), // bucket S + 1: after T
     ])
-    const { connections, at } = overview(T + 999)
+    const { connections, at } = overview(T)
     expect(at).toBe(T)
 
     const series = connections.perSecond
@@ -182,6 +184,44 @@ describe('connected devices', () => {
     const longer = overview()
     expect(longer.connections.connectedDevices).toBe(6)
     expect(longer.connections.byServer.find((s) => s.server === 's1')!.connectedDevices).toBe(4)
+  })
+})
+
+describe('connected devices with no idle timeout', () => {
+  it('keeps status snapshots (connects only) connected hours after the last one, live and at any T', () => {
+    // Seed records: one status per device, no heartbeats.
+    ingest([
+      connect(T - 3 * HOUR, 'dA', { plan_mbps: 100 }),
+      connect(T - 2 * HOUR, 'dB', { plan_mbps: 50, server: 's2' }),
+      connect(T - 2 * HOUR, 'dC'),
+      disconnect(T - HOUR, 'dC'),
+    ])
+    // Five hours after the newest event: the live state answers.
+    const later = T + 5 * HOUR
+    const idle30 = overview(later)
+    expect(idle30.connections.idleTimeoutMin).toBe(30)
+    expect(idle30.connections.connectedDevices).toBe(0)
+
+    engine.updateSettings({ idleTimeoutMin: null })
+    const never = overview(later)
+    expect(never.connections.idleTimeoutMin).toBeNull()
+    expect(never.connections.connectedDevices).toBe(2)
+    expect(never.connections.byServer.map((s) => [s.server, s.connectedDevices])).toEqual([
+      ['s1', 1],
+      ['s2', 1],
+    ])
+    expect(never.heavyClients.connectedClients).toBe(2)
+    expect(never.throughput.provisionedBps).toBe(150e6)
+    expect(never.servers.map((s) => [s.server, s.connectedDevices])).toEqual([
+      ['s1', 1],
+      ['s2', 1],
+    ])
+    // The queries for any T give the same without the live state (which also says where gold ends).
+    const figures = ({ newestAt: _, ...rest }: Overview) => rest
+    expect(figures(withoutLiveState(engine, () => overview(later)))).toEqual(figures(never))
+    // Before dC's disconnect all three are connected, two hours after dA's connect.
+    expect(overview(T - HOUR - SEC).connections.connectedDevices).toBe(3)
+    expect(overview(T - HOUR).connections.connectedDevices).toBe(2)
   })
 })
 
@@ -524,8 +564,10 @@ describe('as of a past T', () => {
     expect(atT(overview())).toEqual(atT(before))
     expect(before.newestAt).toBe(T - 5 * SEC)
     expect(overview().newestAt).toBe(T + 5 * SEC)
-    // T + 999 ms is rounded down to T.
-    expect(atT(overview(T + 999))).toEqual(atT(before))
+    // T + 999 ms is refused, not answered at T: the events of (T, T + 999] would be missed.
+    expect(() => overview(T + 999)).toThrow(
+      `T ${T + 999} (${new Date(T + 999).toISOString()}): Vigia answers at whole seconds; ask ${T} (`,
+    )
 
     // Ten seconds later the new events do count: only d3 is connected, and 1 000 000 B * 8 / 10 s.
     const later = overview(T + 10 * SEC)

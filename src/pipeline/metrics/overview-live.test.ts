@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Engine } from '../engine'
 import { pipelineSettings } from '../../shared/settings'
-import { connectedGroupsQuery } from './connected-devices'
+import { connectedGroupsQuery, idleMsOf } from './connected-devices'
 import { devicePairsMetric } from './device-pairs'
 import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
@@ -13,7 +13,7 @@ import { engineOnRandomNetwork, ingestShuffled, randomEvents } from './testing/r
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const settings = pipelineSettings.parse({})
-const idleMs = settings.idleTimeoutMin * 60_000
+const idleMs = idleMsOf(settings.idleTimeoutMin)
 
 let network: ReturnType<typeof engineOnRandomNetwork>
 let engine: Engine
@@ -74,7 +74,7 @@ describe('the overview near the newest second', () => {
     const anyT = connectedGroupsQuery(engine.db, 0)
     for (const back of [1, 2, RECENT_S]) {
       const t = (newestSec - back) * 1000
-      for (const idle of [idleMs, 60_000, 5_000]) {
+      for (const idle of [idleMs, 60_000, 5_000, null]) {
         const groups = takingBack(t, idle)
         expect(groups, `${back} s back, idle ${idle} ms`).toEqual(anyT(t, idle))
         expect(groups.reduce((a, g) => a + g.devices, 0)).toBeGreaterThan(0)

@@ -5,7 +5,7 @@ import type { Db } from '../db/open'
 import type { Overview } from '../../shared/metrics'
 import type { PipelineSettings } from '../../shared/settings'
 import { asOf } from './as-of'
-import { connectedGroupsQuery } from './connected-devices'
+import { connectedGroupsQuery, idleMsOf } from './connected-devices'
 import { connectionsMetric } from './connections'
 import { devicePairsMetric } from './device-pairs'
 import { deviceTypesMetric } from './device-types'
@@ -33,7 +33,7 @@ export function overviewQuery(db: Db) {
     const { tMs, sec } = asOf(at)
     // One read transaction so every figure comes from the same snapshot.
     return db.transaction(() => {
-      const idleMs = settings.idleTimeoutMin * 60_000
+      const idleMs = idleMsOf(settings.idleTimeoutMin)
       const statesSec = statesSecond(sec)
       const connected = connectedGroups(statesSec * 1000, idleMs)
       const newestSec = newest()
@@ -41,7 +41,7 @@ export function overviewQuery(db: Db) {
         at: tMs,
         statesAt: statesSec * 1000,
         newestAt: newestSec === null ? null : newestSec * 1000,
-        connections: connections(sec, connected),
+        connections: connections(sec, connected, settings.idleTimeoutMin),
         distinctDevices: distinct(statesSec * 1000, settings.distinctWindowMin),
         throughput: throughput(sec, connected),
         heavyClients: heavy(statesSec, idleMs, settings.heavyThresholdMbps),

@@ -2,6 +2,7 @@
 // so a chart never holds more than a few thousand points.
 import type { Db } from '../db/open'
 import type { Series, SeriesPoint } from '../../shared/api'
+import { assertWholeSecond } from '../../shared/instant'
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -42,6 +43,8 @@ export function seriesQuery(db: Db) {
   )
 
   return (fromMs: number, toMs: number, server?: string): Series => {
+    assertWholeSecond('series from', fromMs)
+    assertWholeSecond('series to', toMs)
     const stepMs = seriesStepMs(fromMs, toMs)
     const from = Math.floor(fromMs / stepMs) * stepMs
     const to = Math.floor(toMs / stepMs) * stepMs

@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { currentSecond } from '../../../shared/instant'
 import { zoneName } from '../lib/format'
 import { useTime } from './time-context'
 
@@ -34,7 +35,7 @@ export function TimeBar() {
           type="button"
           aria-pressed={current === p.label}
           onClick={() => {
-            const end = Date.now()
+            const end = currentSecond()
             setSelection({ mode: 'range', from: end - p.ms, to: end, label: p.label })
           }}
         >
@@ -49,6 +50,7 @@ export function TimeBar() {
           className="custom-range"
           onSubmit={(e) => {
             e.preventDefault()
+            // datetime-local gives whole minutes: the engine answers at whole seconds only.
             const f = new Date(from).getTime()
             const t = new Date(to).getTime()
             if (f < t) setSelection({ mode: 'range', from: f, to: t, label: 'Custom' })

@@ -1,5 +1,6 @@
 // The time every chart and table follows: "Live" (now, refreshed every second) or a fixed range.
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { currentSecond } from '../../../shared/instant'
 
 export type TimeSelection =
   { mode: 'live'; windowMs: number } | { mode: 'range'; from: number; to: number; label: string }
@@ -7,7 +8,7 @@ export type TimeSelection =
 export interface TimeState {
   selection: TimeSelection
   setSelection: (selection: TimeSelection) => void
-  /** The T of the figures: now (live) or the end of the range. */
+  /** The T of the figures: now (live) or the end of the range; a whole second, as the engine answers. */
   at: number
   /** The span the charts show. */
   from: number
@@ -20,10 +21,10 @@ const LIVE_REFRESH_MS = 1000
 
 export function TimeProvider({ children }: { children: ReactNode }) {
   const [selection, setSelection] = useState<TimeSelection>({ mode: 'live', windowMs: 15 * 60_000 })
-  const [now, setNow] = useState(() => Date.now())
+  const [now, setNow] = useState(() => currentSecond())
   useEffect(() => {
     if (selection.mode !== 'live') return
-    const timer = setInterval(() => setNow(Date.now()), LIVE_REFRESH_MS)
+    const timer = setInterval(() => setNow(currentSecond()), LIVE_REFRESH_MS)
     return () => clearInterval(timer)
   }, [selection.mode])
   const value = useMemo<TimeState>(() => {

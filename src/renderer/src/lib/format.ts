@@ -1,4 +1,4 @@
-export { formatBitRate, formatBytes, formatShare } from '../../../shared/units'
+export { formatBitRate, formatBytes, formatIdleTimeout, formatShare } from '../../../shared/units'
 
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone
 

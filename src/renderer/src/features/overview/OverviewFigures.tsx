@@ -1,7 +1,7 @@
 // The five answers at T as headline figures, each with how it moved since the minute before.
 import type { Overview } from '../../../../shared/api'
 import { Figure } from '../../components/Panel'
-import { formatBitRate, formatCount, formatShare } from '../../lib/format'
+import { formatBitRate, formatCount, formatIdleTimeout, formatShare } from '../../lib/format'
 import { formatRate } from '../../lib/chart-options'
 import { count, points, trend } from '../../lib/trend'
 
@@ -38,7 +38,11 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         testId="figure-connected"
         label="Connected devices"
         value={formatCount(c.connectedDevices)}
-        detail={trend(c.connectedDevices, before.connections.connectedDevices, count)}
+        detail={`${formatIdleTimeout(c.idleTimeoutMin)} · ${trend(
+          c.connectedDevices,
+          before.connections.connectedDevices,
+          count,
+        )}`}
       />
       <Figure
         testId="figure-distinct"

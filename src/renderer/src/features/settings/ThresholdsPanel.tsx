@@ -1,18 +1,20 @@
-// The alert thresholds, the heavy-user threshold and the default capacity, edited as one form: each field
-// is checked as it is typed, and only the changed ones are saved.
+// The alert thresholds, the heavy-user threshold, the idle timeout and the default capacity, edited as one
+// form: each field is checked as it is typed, and only the changed ones are saved.
 import { useId, useState, type FormEvent } from 'react'
-import type { PipelineSettings } from '../../../../shared/settings'
+import { DEFAULT_SETTINGS, type PipelineSettings } from '../../../../shared/settings'
 import { useApi } from '../../app/api-context'
 import { Panel } from '../../components/Panel'
 import { useQuery } from '../../hooks/useQuery'
 import { formatTime } from '../../lib/format'
 import {
   draftOf,
+  NONE,
   patchOf,
   THRESHOLD_GROUPS,
   validateDraft,
   type ThresholdDraft,
   type ThresholdField,
+  valueOf,
 } from './threshold-fields'
 
 export function ThresholdsPanel() {
@@ -20,7 +22,7 @@ export function ThresholdsPanel() {
   const settings = useQuery('settings', () => api.call('settings:get', {}))
   return (
     <Panel
-      title="Alert thresholds and default capacity"
+      title="Alert thresholds, idle timeout and default capacity"
       id="settings-thresholds"
       loading={settings.loading}
       error={settings.error}
@@ -142,6 +144,11 @@ function ThresholdInput({
   changed: boolean
   onChange: (value: string) => void
 }) {
+  const none = value === NONE
+  // The number to come back to when "none" is unticked: the last one typed, or the default.
+  const [lastNumber, setLastNumber] = useState(() =>
+    none ? String(valueOf(DEFAULT_SETTINGS, field.key) ?? '') : value,
+  )
   return (
     <div className={`st-field ${changed ? 'st-changed' : ''}`}>
       <label htmlFor={id}>
@@ -154,12 +161,27 @@ function ThresholdInput({
         step={field.integer ? 1 : 'any'}
         min={field.floor === 'positive' ? undefined : 0}
         max={field.max}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
+        value={none ? '' : value}
+        disabled={none}
+        onChange={(e) => {
+          setLastNumber(e.target.value)
+          onChange(e.target.value)
+        }}
         aria-invalid={error !== undefined}
         aria-describedby={`${id}-help${error ? ` ${id}-error` : ''}`}
         data-testid={`threshold-${field.key}`}
       />
+      {field.none !== undefined && (
+        <label className="st-none">
+          <input
+            type="checkbox"
+            checked={none}
+            onChange={(e) => onChange(e.target.checked ? NONE : lastNumber)}
+            data-testid={`threshold-${field.key}-none`}
+          />{' '}
+          {field.none}
+        </label>
+      )}
       <span id={`${id}-help`} className="st-help">
         {field.help}
       </span>

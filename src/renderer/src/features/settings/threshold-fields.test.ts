@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_SETTINGS } from '../../../../shared/settings'
-import { draftOf, parseNumber, patchOf, validateDraft } from './threshold-fields'
+import { draftOf, NONE, parseNumber, patchOf, validateDraft } from './threshold-fields'
 
 describe('threshold fields', () => {
   it('starts from the saved settings with no error', () => {
@@ -45,5 +45,17 @@ describe('threshold fields', () => {
       alerts: { overloadForMin: 0 },
     })
     expect(patchOf(draftOf(DEFAULT_SETTINGS), DEFAULT_SETTINGS)).toEqual({})
+  })
+
+  it('sets the idle timeout to minutes or to never, and refuses 0', () => {
+    expect(draftOf(DEFAULT_SETTINGS).idleTimeoutMin).toBe('30')
+    const never = { ...draftOf(DEFAULT_SETTINGS), idleTimeoutMin: NONE }
+    expect(validateDraft(never)).toEqual({})
+    expect(patchOf(never, DEFAULT_SETTINGS)).toEqual({ idleTimeoutMin: null })
+    const saved = { ...DEFAULT_SETTINGS, idleTimeoutMin: null }
+    expect(draftOf(saved).idleTimeoutMin).toBe(NONE)
+    expect(patchOf(draftOf(saved), saved)).toEqual({})
+    expect(patchOf({ ...draftOf(saved), idleTimeoutMin: '45' }, saved)).toEqual({ idleTimeoutMin: 45 })
+    expect(validateDraft({ ...never, idleTimeoutMin: '0' })).toEqual({ idleTimeoutMin: 'Must be above 0.' })
   })
 })

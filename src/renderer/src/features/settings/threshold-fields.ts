@@ -1,10 +1,10 @@
-// The alert thresholds and default capacity as form fields: what each means, its unit and its limits (the
-// same as src/shared/settings.ts), checked in the form before anything is sent.
+// The alert thresholds, the idle timeout and the default capacity as form fields: what each means, its unit
+// and its limits (the same as src/shared/settings.ts), checked in the form before anything is sent.
 import type { ApiArgs } from '../../../../shared/api'
 import type { PipelineSettings } from '../../../../shared/settings'
 
 type AlertKey = keyof PipelineSettings['alerts']
-type TopKey = 'heavyThresholdMbps' | 'defaultMaxConnections' | 'defaultCapacityMbps'
+type TopKey = 'idleTimeoutMin' | 'heavyThresholdMbps' | 'defaultMaxConnections' | 'defaultCapacityMbps'
 export type ThresholdKey = AlertKey | TopKey
 
 export interface ThresholdField {
@@ -16,7 +16,12 @@ export interface ThresholdField {
   floor: 'positive' | 'nonNegative'
   max?: number
   integer?: boolean
+  /** The label of "no value" (the setting's null), when the field may have none. */
+  none?: string
 }
+
+/** The draft text of a field set to none (null). */
+export const NONE = 'none'
 
 export interface ThresholdGroup {
   title: string
@@ -24,6 +29,21 @@ export interface ThresholdGroup {
 }
 
 export const THRESHOLD_GROUPS: ThresholdGroup[] = [
+  {
+    title: 'Connected devices',
+    fields: [
+      {
+        key: 'idleTimeoutMin',
+        label: 'Idle timeout',
+        unit: 'min',
+        help:
+          'A device with no event for this long stops counting as connected. Choose never for status ' +
+          'snapshots that send no heartbeats (seed records). Applies at once, to past times too.',
+        floor: 'positive',
+        none: 'Never',
+      },
+    ],
+  },
   {
     title: 'Server overloaded',
     fields: [
@@ -130,6 +150,7 @@ export const THRESHOLD_GROUPS: ThresholdGroup[] = [
 export const THRESHOLD_FIELDS: ThresholdField[] = THRESHOLD_GROUPS.flatMap((g) => g.fields)
 
 const TOP_KEYS: readonly ThresholdKey[] = [
+  'idleTimeoutMin',
   'heavyThresholdMbps',
   'defaultMaxConnections',
   'defaultCapacityMbps',
@@ -138,13 +159,16 @@ const isTop = (key: ThresholdKey): key is TopKey => TOP_KEYS.includes(key)
 
 export type ThresholdDraft = Record<ThresholdKey, string>
 
-export function valueOf(settings: PipelineSettings, key: ThresholdKey): number {
+export function valueOf(settings: PipelineSettings, key: ThresholdKey): number | null {
   return isTop(key) ? settings[key] : settings.alerts[key]
 }
 
 export function draftOf(settings: PipelineSettings): ThresholdDraft {
   return Object.fromEntries(
-    THRESHOLD_FIELDS.map((f) => [f.key, String(valueOf(settings, f.key))]),
+    THRESHOLD_FIELDS.map((f) => {
+      const value = valueOf(settings, f.key)
+      return [f.key, value === null ? NONE : String(value)]
+    }),
   ) as ThresholdDraft
 }
 
@@ -157,6 +181,7 @@ export function parseNumber(text: string): number | null {
 }
 
 function fieldError(field: ThresholdField, text: string): string | null {
+  if (field.none !== undefined && text === NONE) return null
   const value = parseNumber(text)
   if (value === null) return 'Enter a number.'
   if (field.floor === 'positive' && value <= 0) return 'Must be above 0.'
@@ -192,7 +217,12 @@ export function patchOf(draft: ThresholdDraft, saved: PipelineSettings): ApiArgs
   const patch: ApiArgs<'settings:update'> = {}
   const alerts: Partial<PipelineSettings['alerts']> = {}
   for (const field of THRESHOLD_FIELDS) {
-    const value = parseNumber(draft[field.key])
+    const text = draft[field.key]
+    if (field.key === 'idleTimeoutMin' && text === NONE) {
+      if (saved.idleTimeoutMin !== null) patch.idleTimeoutMin = null
+      continue
+    }
+    const value = parseNumber(text)
     if (value === null || value === valueOf(saved, field.key)) continue
     if (isTop(field.key)) patch[field.key] = value
     else alerts[field.key] = value
