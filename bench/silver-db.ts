@@ -12,8 +12,8 @@ import { migrate, type Db } from '../src/pipeline/db/open'
 import { Engine, GOLD_TABLES } from '../src/pipeline/engine'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
-import { UNKNOWN_DEVICE_TYPE } from '../src/pipeline/gold/gold-stage'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
+import { refoldUsage } from '../src/pipeline/gold/usage-refold'
 import type { SilverEvent as Normalized } from '../src/pipeline/silver/normalize'
 import { silverInsert } from '../src/pipeline/silver/silver-stage'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
@@ -22,7 +22,7 @@ import type { EventRow } from './datasets'
 import { tableDump } from './table-dump'
 
 /** Bump when the fast path changes: the cache name depends on it, the schema and the network. */
-const BUILDER_VERSION = 4
+const BUILDER_VERSION = 5
 const SELF_CHECK_EVENTS = 30_000
 const TRANSACTION_ROWS = 100_000
 
@@ -60,16 +60,14 @@ class Sums {
 
 const secondSums = () => ({
   conn: new Sums(),
-  usage: new Sums(),
-  client: new Sums(),
-  type: new Sums(),
   flow: new Sums(),
 })
 
 /**
  * Gold folded in memory, in silver id order, by the gold stage's rules (docs/pipeline.md, Gold): the device
  * states with the engine's own DeviceStates, never flushed before the end. Simulated time only moves
- * forward, so the large per-second tables are written out as each second closes.
+ * forward, so the large per-second tables are written out as each second closes. The usage tables are
+ * counted after the load (refoldUsage): a sample's bytes reach back into seconds already closed.
  */
 class GoldFold {
   private readonly devices: DeviceStates
@@ -78,8 +76,7 @@ class GoldFold {
     { first: number; last: number; plan: number | null; planTs: number | null }
   >()
   private readonly servers = new Map<string, [number, number]>()
-  private readonly minutes = { conn: new Sums(), usage: new Sums() }
-  private clientMinutes = new Sums()
+  private readonly minutes = { conn: new Sums() }
   /** The current minute's first and last event per device. */
   private deviceMinutes = new Map<string, [number, number]>()
   private minute = -Infinity
@@ -94,11 +91,6 @@ class GoldFold {
     this.write = {
       connSecond: insert('gold_conn_second', 4),
       connMinute: insert('gold_conn_minute', 4),
-      usageSecond: insert('gold_usage_second', 4),
-      usageMinute: insert('gold_usage_minute', 4),
-      client: insert('gold_client_usage_second', 4),
-      clientMinute: insert('gold_client_usage_minute', 4),
-      type: insert('gold_device_type_usage_second', 3),
       flow: insert('gold_flow_second', 4),
       clients: db.prepare(
         'INSERT INTO gold_clients (client, plan_mbps, plan_ts, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)',
@@ -131,16 +123,7 @@ class GoldFold {
       const c = e.client ? this.clients.get(e.client) : undefined
       if (e.type === 'connect' && c && (c.planTs === null || c.planTs <= e.ts))
         Object.assign(c, { plan: e.plan_mbps, planTs: e.ts })
-    } else if (e.type === 'usage') {
-      const down = e.bytes_down ?? 0
-      const up = e.bytes_up ?? 0
-      this.seconds.usage.add([sec, server], [down, up])
-      this.minutes.usage.add([minute, server], [down, up])
-      this.seconds.client.add([sec, e.client ?? '', server], [down + up])
-      this.clientMinutes.add([minute, e.client ?? '', server], [down + up])
-      const type = this.devices.get(e.device)?.device_type ?? UNKNOWN_DEVICE_TYPE
-      this.seconds.type.add([sec, type], [down + up])
-    } else {
+    } else if (e.type !== 'usage') {
       this.seconds.flow.add([sec, e.device, e.peer ?? ''], [e.bytes ?? 0])
     }
     this.devices.apply(e)
@@ -150,8 +133,6 @@ class GoldFold {
     this.closeSecond()
     for (const { key, values } of this.minutes.conn.entries.values())
       this.write.connMinute.run(...key, ...values)
-    for (const { key, values } of this.minutes.usage.entries.values())
-      this.write.usageMinute.run(...key, ...values)
     this.closeMinute()
     this.devices.flush()
     for (const [client, c] of this.clients) this.write.clients.run(client, c.plan, c.planTs, c.first, c.last)
@@ -162,23 +143,17 @@ class GoldFold {
     this.db.prepare(`UPDATE pipeline_watermarks SET last_id = ? WHERE stage = 'gold'`).run(lastId)
   }
 
-  /** Client usage per minute is the largest minute table: written out as each minute closes. */
+  /** Each device's activity per minute: written out as each minute closes. */
   private closeMinute(): void {
-    for (const { key, values } of this.clientMinutes.entries.values())
-      this.write.clientMinute.run(...key, ...values)
-    this.clientMinutes = new Sums()
     for (const [device, [first, last]] of this.deviceMinutes)
       this.write.deviceMinute.run(this.minute, device, first, last)
     this.deviceMinutes = new Map()
   }
 
   private closeSecond(): void {
-    const { conn, usage, client, type, flow } = this.seconds
+    const { conn, flow } = this.seconds
     const out: [Sums, Database.Statement][] = [
       [conn, this.write.connSecond],
-      [usage, this.write.usageSecond],
-      [client, this.write.client],
-      [type, this.write.type],
       [flow, this.write.flow],
     ]
     for (const [sums, stmt] of out)
@@ -239,6 +214,9 @@ function build(path: string, events: number): void {
     load(Math.min(TRANSACTION_ROWS, events - done), done + 1)
   db.transaction(() => gold.finish(events))()
   for (const { sql } of indexes) db.exec(sql)
+  // Usage spreads each sample over the seconds before it: counted from silver by the same code migration 7
+  // runs (src/pipeline/gold/usage-refold.ts), which the self-check holds to the engine's own fold.
+  db.transaction(() => refoldUsage(db, 0))()
   db.pragma('journal_mode = WAL')
   db.close()
 }
