@@ -122,7 +122,7 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
     const overview = overviewQuery(engine.db)
     const settings = engine.settings.get()
     const span = written.lastTs! - written.firstTs!
-    const instants = [0.1, 0.4, 0.7, 1].map((f) => written.firstTs! + Math.round(f * span))
+    const instants = [0.1, 0.4, 0.7, 1].map((f) => Math.ceil((written.firstTs! + f * span) / 1000) * 1000)
     const before = instants.map((at) => overview(at, settings))
     engine.close()
 
