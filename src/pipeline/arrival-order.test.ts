@@ -4,6 +4,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from './engine'
 import { overviewQuery } from './metrics/overview'
+import { sortedRows, split, tablesLike } from './testing/batches'
 import { frame, tempDir } from './testing/temp-db'
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0)
@@ -72,39 +73,17 @@ function timed(raw: Event[]): Event[] {
   })
 }
 
-/** Splits items into consecutive batches at the given cut points. */
-function split<T>(items: T[], cuts: number[]): T[][] {
-  const points = [...new Set(cuts.map((c) => c % (items.length + 1)))].sort((a, b) => a - b)
-  const batches: T[][] = []
-  let start = 0
-  for (const p of [...points, items.length]) {
-    if (p > start) batches.push(items.slice(start, p))
-    start = Math.max(start, p)
-  }
-  return batches
-}
-
 /** Every silver and gold table, rows sorted, without the ids that number rows in arrival order. */
 function dump(engine: Engine) {
-  const tables = engine.db
-    .prepare<[], { name: string }>(
-      `SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'gold_%' ORDER BY name`,
-    )
-    .all()
-    .map((t) => t.name)
-  const rows = (sql: string) =>
-    engine.db
-      .prepare(sql)
-      .raw()
-      .all()
-      .map((row) => JSON.stringify(row))
-      .sort()
+  const rows = (sql: string) => sortedRows(engine.db, sql)
   return {
     silver_events: rows(
       `SELECT event_id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up,
          bytes, duration_ms FROM silver_events`,
     ),
-    ...Object.fromEntries(tables.map((name) => [name, rows(`SELECT * FROM ${name}`)])),
+    ...Object.fromEntries(
+      tablesLike(engine.db, 'gold_%').map((name) => [name, rows(`SELECT * FROM ${name}`)]),
+    ),
   }
 }
 

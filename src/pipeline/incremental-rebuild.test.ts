@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from './engine'
 import { overviewQuery } from './metrics/overview'
+import { sortedRows, split, tablesLike } from './testing/batches'
 import { frame, tempDir } from './testing/temp-db'
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0)
@@ -46,36 +47,9 @@ const arbEvent = fc.oneof(
   fc.constantFrom('not json', '{"id":"x"}', '[]'),
 )
 
-/** Splits items into consecutive batches at the given cut points. */
-function split<T>(items: T[], cuts: number[]): T[][] {
-  const points = [...new Set(cuts.map((c) => c % (items.length + 1)))].sort((a, b) => a - b)
-  const batches: T[][] = []
-  let start = 0
-  for (const p of [...points, items.length]) {
-    if (p > start) batches.push(items.slice(start, p))
-    start = Math.max(start, p)
-  }
-  return batches
-}
-
 function dump(engine: Engine) {
-  const tables = engine.db
-    .prepare<[], { name: string }>(
-      `SELECT name FROM sqlite_schema WHERE type = 'table' AND (name LIKE 'gold_%' OR name LIKE 'silver_%') ORDER BY name`,
-    )
-    .all()
-    .map((t) => t.name)
-  return Object.fromEntries(
-    tables.map((name) => [
-      name,
-      engine.db
-        .prepare(`SELECT * FROM ${name}`)
-        .raw()
-        .all()
-        .map((row) => JSON.stringify(row))
-        .sort(),
-    ]),
-  )
+  const tables = [...tablesLike(engine.db, 'gold_%'), ...tablesLike(engine.db, 'silver_%')].sort()
+  return Object.fromEntries(tables.map((name) => [name, sortedRows(engine.db, `SELECT * FROM ${name}`)]))
 }
 
 describe('incremental processing and rebuild', () => {

@@ -1,23 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Engine } from './engine'
+import { describe, expect, it } from 'vitest'
 import { retentionStatusQuery } from './retention-status'
-import { frame, tempDir } from './testing/temp-db'
+import { frame } from './testing/temp-db'
+import { useTempEngine } from './testing/temp-engine'
 
 const NOW = Date.UTC(2025, 0, 1)
 const DAY = 86_400_000
 const DAYS = { landing: 7, bronze: 7, silver: 30, gold: 400, goldSeconds: 7 }
 
-let temp: ReturnType<typeof tempDir>
-let engine: Engine
-
-beforeEach(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
-})
-afterEach(() => {
-  engine.close()
-  temp.remove()
-})
+const temp = useTempEngine()
 
 const connect = (id: string, ts: number) => ({
   id,
@@ -32,13 +22,13 @@ describe('retention status', () => {
   it('reports per group the days, what they count from, the oldest row kept and what the next pass deletes', () => {
     // The newest event is 10 days before now; landing and bronze count back from now.
     const newest = NOW - 10 * DAY
-    engine.ingestFrames([
+    temp.engine.ingestFrames([
       frame([connect('a', newest - 40 * DAY), connect('b', newest - 8 * DAY)], null, NOW - 9 * DAY),
     ])
-    engine.ingestFrames([frame([connect('c', newest - 2 * DAY), connect('d', newest)], null, NOW - DAY)])
-    engine.ingestFrames([frame('{"id": "bad"}', null, NOW - 40 * DAY)])
+    temp.engine.ingestFrames([frame([connect('c', newest - 2 * DAY), connect('d', newest)], null, NOW - DAY)])
+    temp.engine.ingestFrames([frame('{"id": "bad"}', null, NOW - 40 * DAY)])
 
-    const status = retentionStatusQuery(engine.db)(DAYS, NOW)
+    const status = retentionStatusQuery(temp.engine.db)(DAYS, NOW)
     expect(status.newestEvent).toBe(newest)
     const by = (label: string) => status.groups.find((g) => g.label === label)!
     expect(by('Landing payloads')).toEqual({
@@ -71,18 +61,18 @@ describe('retention status', () => {
     expect(by('Per-minute gold')).toMatchObject({ oldestKept: newest - 40 * DAY, removable: 0 })
 
     // What it announced is what the pass deletes.
-    const deleted = engine.applyRetention(NOW)
+    const deleted = temp.engine.applyRetention(NOW)
     for (const g of status.groups) {
       const sum = g.tables.reduce((n, t) => n + deleted[t]!, 0)
       // Bronze records also go with their landing payloads (the cascade is not in the pass's count).
       if (g.layer !== 'bronze') expect({ label: g.label, sum }).toEqual({ label: g.label, sum: g.removable })
     }
-    const after = retentionStatusQuery(engine.db)(DAYS, NOW)
+    const after = retentionStatusQuery(temp.engine.db)(DAYS, NOW)
     expect(after.groups.map((g) => g.removable)).toEqual(after.groups.map(() => 0))
   })
 
   it('counts nothing from the newest event in a database without events', () => {
-    const status = retentionStatusQuery(engine.db)(DAYS, NOW)
+    const status = retentionStatusQuery(temp.engine.db)(DAYS, NOW)
     expect(status.newestEvent).toBeNull()
     for (const g of status.groups) {
       expect(g.cutoff).toBe(g.countedFrom === 'arrival' ? NOW - g.days * DAY : null)

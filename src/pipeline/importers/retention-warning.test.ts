@@ -1,23 +1,13 @@
 import { writeFileSync } from 'node:fs'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Engine } from '../engine'
-import { frame, tempDir } from '../testing/temp-db'
+import { describe, expect, it } from 'vitest'
+import { frame } from '../testing/temp-db'
+import { useTempEngine } from '../testing/temp-engine'
 import { usageEvent } from '../testing/import-helpers'
 import { importFile, type ImportProgress } from './import-file'
 
 const DAY = 86_400_000
 
-let temp: ReturnType<typeof tempDir>
-let engine: Engine
-
-beforeEach(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
-})
-afterEach(() => {
-  engine.close()
-  temp.remove()
-})
+const temp = useTempEngine()
 
 const writeEvents = (name: string, t0: number, n: number) => {
   const path = temp.path(name)
@@ -25,16 +15,16 @@ const writeEvents = (name: string, t0: number, n: number) => {
   return path
 }
 
-const landed = () => engine.db.prepare('SELECT count(*) FROM landing_payloads').pluck().get()
+const landed = () => temp.engine.db.prepare('SELECT count(*) FROM landing_payloads').pluck().get()
 
 describe('the retention warning of an import', () => {
   it('warns before landing anything when the database holds events newer than the file by more than a layer keeps', async () => {
     const now = Date.now()
-    engine.ingestFrames([frame([{ ...usageEvent(0, now - 1000), id: 'live' }], null, now)])
+    temp.engine.ingestFrames([frame([{ ...usageEvent(0, now - 1000), id: 'live' }], null, now)])
     const path = writeEvents('last-month.ndjson', now - 40 * DAY, 100)
 
     const progress: { p: ImportProgress; landed: unknown }[] = []
-    const summary = await importFile(engine, path, {
+    const summary = await importFile(temp.engine, path, {
       onProgress: (p) => progress.push({ p, landed: landed() }),
     })
 
@@ -52,10 +42,10 @@ describe('the retention warning of an import', () => {
 
   it('keeps quiet about old history imported into a database without newer events', async () => {
     const path = writeEvents('last-month.ndjson', Date.now() - 40 * DAY, 100)
-    const summary = await importFile(engine, path)
+    const summary = await importFile(temp.engine, path)
     expect(summary.accepted).toBe(100)
     expect(summary.warning).toBeNull()
-    expect(engine.applyRetention().silver_events).toBe(0)
+    expect(temp.engine.applyRetention().silver_events).toBe(0)
   })
 
   it('warns when the file itself spans more than a layer keeps', async () => {
@@ -63,7 +53,7 @@ describe('the retention warning of an import', () => {
     const t0 = Date.now() - 90 * DAY
     const events = [usageEvent(0, t0), usageEvent(1, t0 + 89 * DAY)]
     writeFileSync(path, events.map((e) => JSON.stringify(e)).join('\n'))
-    const summary = await importFile(engine, path)
+    const summary = await importFile(temp.engine, path)
     expect(summary.warning).toContain('silver events and device minutes before')
   })
 })
