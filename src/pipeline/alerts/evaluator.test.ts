@@ -74,6 +74,39 @@ describe('alert rules in event time', () => {
       )
       .all(id)
 
+  it('judges a live minute with the bytes of the reports that cover its end, which come after it', () => {
+    // Three devices at 32 Mb/s, each reporting every 30 s the 30 s before, at phases 0, 10 and 20 s: the
+    // last seconds of a minute arrive with the next minute's reports. On a 100 Mb/s server: 96 % each minute.
+    const start = NOW - 2 * 3_600_000
+    const events = []
+    for (let t = start + 10_000; t <= start + 10 * MIN; t += 10_000) {
+      const device = `d${(t / 10_000) % 3}`
+      events.push({
+        id: `u${n++}`,
+        ts: t,
+        type: 'usage',
+        server: 'ap-1',
+        device,
+        client: device,
+        bytes_down: (32e6 * 30) / 8,
+        bytes_up: 0,
+        duration_ms: 30_000,
+      })
+    }
+    // As a live feed sends them: one at a time, the rules run after each.
+    for (const e of events) {
+      engine.ingestFrames([frame([e], null, NOW)])
+      engine.evaluateAlerts(NOW)
+    }
+    const utilisation = engine.db
+      .prepare<[number, number], { minute: number; throughput_util: number }>(
+        'SELECT minute, throughput_util FROM alert_samples WHERE minute > ? AND minute <= ? ORDER BY minute',
+      )
+      .all(start / MIN + 1, start / MIN + 8)
+    expect(utilisation.map((u) => u.minute)).toEqual([2, 3, 4, 5, 6, 7, 8].map((m) => start / MIN + m))
+    for (const u of utilisation) expect(u.throughput_util).toBeCloseTo(0.96, 12)
+  })
+
   it('fires an overloaded server after 5 minutes at or above 85 %, pending first, and resolves after 5 minutes below 75 %', () => {
     const start = NOW - 3 * 3_600_000
     // 10 minutes at 90 %, 3 at 80 % (between the levels: still firing), then 10 at 50 %.

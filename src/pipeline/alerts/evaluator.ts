@@ -23,6 +23,12 @@ const DEFAULT_BUDGET_MS = 100
 const JUDGE_RECENT_EVENTS = 20_000
 /** Alerts for event times older than this (wall clock) are history: shown, never notified. */
 export const HISTORICAL_AFTER_MS = 15 * MINUTE
+/**
+ * A minute is judged once events a minute past its end have arrived: a usage sample covers the time before
+ * it (docs/metrics.md, "Usage samples"), so the bytes of a minute's last seconds come with the reports of
+ * the minute after it. Judged at its end, a minute would miss about half of its last minute's bytes.
+ */
+export const SETTLE_MS = MINUTE
 
 interface OpenAlert {
   id: number
@@ -97,7 +103,7 @@ export class AlertEvaluator {
   run(settings: PipelineSettings, now = Date.now(), budgetMs = DEFAULT_BUDGET_MS): number {
     const events = this.newestEvent.get()
     if (!events || events.ts === null || events.first === null) return 0
-    const last = Math.floor(events.ts / MINUTE)
+    const last = Math.floor((events.ts - SETTLE_MS) / MINUTE)
     let from = this.watermarks.get('alerts')
     // A first run starts where the data starts, within the window the rules look back over.
     if (from === 0) {
