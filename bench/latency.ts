@@ -96,8 +96,9 @@ async function measure(rate: number, latencyS: number, latencyDrainS: number): P
     const poll = async () => {
       const started = performance.now()
       const seen = goldId.get() ?? 0
-      const at = Date.now()
-      await reader.call('overview', at, settings)
+      // As the UI asks it live: the current whole second, usage a minute behind.
+      const at = Math.floor(Date.now() / 1000) * 1000
+      await reader.call('overview', at, settings, true)
       polls.push({ goldId: seen, doneAt: wallClock(), queryMs: performance.now() - started })
     }
     let sending = true

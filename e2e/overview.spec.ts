@@ -16,6 +16,7 @@ async function busy(page: Page, testId: string): Promise<number> {
 }
 
 test('updates the overview live while the simulator streams events', async ({ page, vigia }) => {
+  test.setTimeout(180_000)
   const errors: string[] = []
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
   await page.goto(vigia.uiUrl)
@@ -42,8 +43,6 @@ test('updates the overview live while the simulator streams events', async ({ pa
   const firstAt = await page.getByTestId('as-of').textContent()
   await expect.poll(() => figureCount(page, 'figure-connected')).toBeGreaterThan(first)
   await expect(page.getByTestId('as-of')).not.toHaveText(firstAt ?? '')
-  await expect(figureValue(page, 'figure-throughput')).toHaveText(/^[\d.]+ [kMG]?b\/s$/)
-  await expect(figureValue(page, 'figure-throughput')).not.toHaveText('0 b/s')
   await expect(figureValue(page, 'figure-connects')).not.toHaveText('0/s')
   await expect(figureValue(page, 'figure-provisioned')).not.toHaveText('0 b/s')
   await expect(figureValue(page, 'figure-high-plan-share')).toHaveText(/%$/)
@@ -67,6 +66,11 @@ test('updates the overview live while the simulator streams events', async ({ pa
   await expect(lag).toContainText(/The newest event is [\d.]+ s old/, { timeout: 20_000 })
   await expect(lag).toContainText('no newer event has come in')
   await screenshot(page, 'overview-lag')
+  // Live, the throughput is read a minute behind, once the reports that cover those seconds are in: the
+  // figure says to when, and shows the simulated traffic once that minute reaches it.
+  const throughput = page.getByTestId('figure-throughput')
+  await expect(throughput).toContainText(/Throughput \(10 s to \d{2}:\d{2}:\d{2}/)
+  await expect(figureValue(page, 'figure-throughput')).toHaveText(/^[\d.]+ [kMG]b\/s$/, { timeout: 80_000 })
   expect(errors).toEqual([])
 })
 

@@ -74,7 +74,12 @@ program
   .action((options: { at?: number; json?: boolean }) => {
     const db = readerFor()
     try {
-      const overview = overviewQuery(db)(options.at ?? currentSecond(), new SettingsStore(db).get())
+      // Asked for now, it is a live view: its usage figures are a minute behind (docs/metrics.md).
+      const overview = overviewQuery(db)(
+        options.at ?? currentSecond(),
+        new SettingsStore(db).get(),
+        options.at === undefined,
+      )
       console.log(options.json ? JSON.stringify(overview, null, 2) : formatOverview(overview))
     } finally {
       db.close()

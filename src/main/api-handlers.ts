@@ -13,7 +13,7 @@ export class ApiError extends Error {}
 
 export function createApiHandlers(service: VigiaService): Handlers {
   return {
-    'metrics:overview': ({ at }) => service.overview(at),
+    'metrics:overview': ({ at, settleUsage }) => service.overview(at, settleUsage),
     'metrics:series': (args) => service.series(args),
     'clients:page': (args) => service.clientPage(args),
     'import:file': ({ path, force }) => ({ importId: service.startImport(path, { force }) }),

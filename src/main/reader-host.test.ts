@@ -67,7 +67,7 @@ describe('the reader in its worker thread', () => {
     host = await ReaderHost.start(path)
     direct = openDb(path, { readonly: true })
 
-    const overview = await host.call('overview', T, settings)
+    const overview = await host.call('overview', T, settings, false)
     expect(overview.throughput.totalBps).toBeGreaterThan(0)
     expect(overview).toEqual(overviewQuery(direct)(T, settings))
 
@@ -112,7 +112,7 @@ describe('the reader in its worker thread', () => {
     host = await ReaderHost.start(path)
     blocker.exec('BEGIN EXCLUSIVE')
     const order: string[] = []
-    const read = host.call('overview', T, settings).then((o) => {
+    const read = host.call('overview', T, settings, false).then((o) => {
       order.push('read answered')
       return o
     })

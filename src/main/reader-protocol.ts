@@ -19,7 +19,7 @@ import type { PipelineSettings } from '../shared/settings'
 export type ClientPageArgs = ApiArgs<'clients:page'> & { offset: number; limit: number }
 
 export interface ReaderRequests {
-  overview: { args: [at: number, settings: PipelineSettings]; result: Overview }
+  overview: { args: [at: number, settings: PipelineSettings, settleUsage: boolean]; result: Overview }
   series: { args: [from: number, to: number, server: string | undefined]; result: Series }
   /** Rows are computed once per T and heavy threshold; pages and re-sorts reuse them. */
   clientPage: { args: [args: ClientPageArgs, thresholdMbps: number]; result: ClientPage }

@@ -69,7 +69,7 @@ const viewOf = (view: ClientView) => ({
 })
 
 serveRequests<ReaderRequests>({
-  overview: (at, settings) => overviewAt(at, settings),
+  overview: (at, settings, settleUsage) => overviewAt(at, settings, settleUsage),
   series: (from, to, server) => seriesOf(from, to, server),
   clientPage: (args, thresholdMbps) => {
     // At the newest second (or, in a busy live feed, as of it) the live state pages the table in SQL.

@@ -129,8 +129,8 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     return this.currentSettings
   }
 
-  overview(at = currentSecond()): Promise<Overview> {
-    return this.reader.call('overview', at, this.currentSettings)
+  overview(at = currentSecond(), settleUsage = false): Promise<Overview> {
+    return this.reader.call('overview', at, this.currentSettings, settleUsage)
   }
 
   series(args: { from: number; to: number; server?: string }): Promise<Series> {

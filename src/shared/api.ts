@@ -31,7 +31,8 @@ export const clientView = z.object({
 export type ClientView = z.input<typeof clientView>
 
 export const apiArgs = {
-  'metrics:overview': z.object({ at: instant.optional() }),
+  // settleUsage: a live view; its usage figures are a minute behind T (Overview.usageAt).
+  'metrics:overview': z.object({ at: instant.optional(), settleUsage: z.boolean().default(false) }),
   'metrics:series': z.object({ from: instant, to: instant, server: z.string().max(200).optional() }),
   'clients:page': clientView.extend({
     offset: z.number().int().nonnegative().default(0),

@@ -78,6 +78,12 @@ export interface Overview {
    * after it are not in yet (a quiet network, or an engine at its capacity).
    */
   newestAt: number | null
+  /**
+   * The time of the usage figures (throughput, per-type and per-server rates, server throughput
+   * utilisation): T, or for a live view T - 60 s, when the reports that cover the last minute are in
+   * (docs/metrics.md, "Usage settles for a minute").
+   */
+  usageAt: number
   connections: ConnectionsMetric
   distinctDevices: { windowMin: number; count: number }
   throughput: ThroughputMetric

@@ -304,6 +304,32 @@ describe('throughput', () => {
     expect(series.filter((p) => p.t > T - 58 * SEC)).toHaveLength(58)
   })
 
+  it('reads the usage figures of a live view a minute behind T, when the reports covering them are in', () => {
+    ingest([
+      connect(T - 5 * MIN, 'd1', { plan_mbps: 100 }),
+      // 30 s reports: the one at T covers (T - 30 s, T]; the seconds before T - 30 s came earlier.
+      usage(T - 60 * SEC, 'd1', 30_000, 0, { duration_ms: 30_000 }),
+      usage(T - 30 * SEC, 'd1', 30_000, 0, { duration_ms: 30_000 }),
+      usage(T, 'd1', 30_000, 0, { duration_ms: 30_000 }),
+    ])
+    const asked = overview()
+    const live = overviewQuery(engine.db)(T, engine.settings.get(), true)
+    expect(asked.usageAt).toBe(T)
+    expect(live.usageAt).toBe(T - 60 * SEC)
+    // 1000 B/s: 8000 b/s at T, and a minute before T only the report ending there covers its 10 s.
+    expect(asked.throughput.totalBps).toBe(8000)
+    expect(live.throughput.totalBps).toBe(8000)
+    expect(live.throughput.perSecond.at(-1)).toEqual({ t: T - 60 * SEC, bps: 8000 })
+    // Everything else stays at T.
+    expect(live.at).toBe(T)
+    expect({ ...live, usageAt: T, throughput: null, deviceTypes: null, servers: null }).toEqual({
+      ...asked,
+      throughput: null,
+      deviceTypes: null,
+      servers: null,
+    })
+  })
+
   it('counts in a window the part of a sample that falls inside it, for heavy clients too', () => {
     // 100 Mb/s for 10 minutes, reported once at T: 5 minutes of it fall in (T - 5 min, T] -> 100 Mb/s there.
     // As a point it would have been 200 Mb/s over the last 5 minutes; at T - 5 min it would have been 0.

@@ -16,6 +16,11 @@ import { serverUtilisationMetric } from './server-utilisation'
 import { throughputMetric } from './throughput'
 
 export const TOP_PAIRS = 20
+/**
+ * How far behind T a live view reads usage: a sample covers the time before its report, so the bytes of the
+ * last seconds come with the reports after them (devices report every few seconds to a minute).
+ */
+export const USAGE_SETTLE_S = 60
 
 export function overviewQuery(db: Db) {
   const connectedGroups = connectedGroupsQuery(db)
@@ -29,8 +34,10 @@ export function overviewQuery(db: Db) {
   const statesSecond = statesSecondQuery(db)
   const newest = liveNewestSecondQuery(db)
 
-  return (at: number, settings: PipelineSettings): Overview => {
+  /** `settleUsage`: a live view, whose usage figures are read at T - USAGE_SETTLE_S. */
+  return (at: number, settings: PipelineSettings, settleUsage = false): Overview => {
     const { tMs, sec } = asOf(at)
+    const usageSec = settleUsage ? sec - USAGE_SETTLE_S : sec
     // One read transaction so every figure comes from the same snapshot.
     return db.transaction(() => {
       const idleMs = idleMsOf(settings.idleTimeoutMin)
@@ -41,13 +48,14 @@ export function overviewQuery(db: Db) {
         at: tMs,
         statesAt: statesSec * 1000,
         newestAt: newestSec === null ? null : newestSec * 1000,
+        usageAt: usageSec * 1000,
         connections: connections(sec, connected, settings.idleTimeoutMin),
         distinctDevices: distinct(statesSec * 1000, settings.distinctWindowMin),
-        throughput: throughput(sec, connected),
+        throughput: throughput(usageSec, connected),
         heavyClients: heavy(statesSec, idleMs, settings.heavyThresholdMbps),
         topPairs: pairs(statesSec, TOP_PAIRS),
-        deviceTypes: deviceTypes(sec, connected),
-        servers: servers(sec, connected, settings),
+        deviceTypes: deviceTypes(usageSec, connected),
+        servers: servers(usageSec, connected, settings),
       }
     })()
   }

@@ -4,6 +4,7 @@ import { useRef } from 'react'
 import type { Overview, Series } from '../../../shared/api'
 import { useApi } from '../app/api-context'
 import { trendTime } from '../lib/trend'
+import { useTime } from '../app/time-context'
 import { usePacedQuery } from './usePacedQuery'
 
 export interface OverviewData {
@@ -14,13 +15,14 @@ export interface OverviewData {
 
 export function useOverviewData(server?: string) {
   const api = useApi()
+  const { live } = useTime()
   // The figures a minute back, kept while the trend's T stays on the same step of its grid.
-  const trend = useRef<{ at: number; overview: Promise<Overview> } | null>(null)
+  const trend = useRef<{ at: number; live: boolean; overview: Promise<Overview> } | null>(null)
   const previousAt = (at: number): Promise<Overview> => {
     const t = trendTime(at)
-    if (trend.current?.at !== t) {
-      const overview = api.call('metrics:overview', { at: t })
-      trend.current = { at: t, overview }
+    if (trend.current?.at !== t || trend.current.live !== live) {
+      const overview = api.call('metrics:overview', { at: t, settleUsage: live })
+      trend.current = { at: t, live, overview }
       // A failed answer is asked again at the next refresh.
       overview.catch(() => {
         if (trend.current?.overview === overview) trend.current = null
@@ -30,7 +32,7 @@ export function useOverviewData(server?: string) {
   }
   return usePacedQuery<OverviewData>(`overview:${server ?? '*'}`, async ({ at, from, to }) => {
     const [now, previous, series] = await Promise.all([
-      api.call('metrics:overview', { at }),
+      api.call('metrics:overview', { at, settleUsage: live }),
       previousAt(at),
       api.call('metrics:series', { from, to, server }),
     ])

@@ -14,7 +14,7 @@ import './servers.css'
 export function ServersPage() {
   const api = useApi()
   const { live } = useTime()
-  const query = usePacedQuery('servers', ({ at }) => api.call('metrics:overview', { at }))
+  const query = usePacedQuery('servers', ({ at }) => api.call('metrics:overview', { at, settleUsage: live }))
   const servers = query.data?.servers
   const lag = useDataLag(query.data?.at, query.data?.newestAt)
   return (
