@@ -311,6 +311,8 @@ describe('throughput', () => {
       usage(T - 60 * SEC, 'd1', 30_000, 0, { duration_ms: 30_000 }),
       usage(T - 30 * SEC, 'd1', 30_000, 0, { duration_ms: 30_000 }),
       usage(T, 'd1', 30_000, 0, { duration_ms: 30_000 }),
+      // A server first seen within the last minute is listed all the same.
+      connect(T - 10 * SEC, 'd2', { server: 's2' }),
     ])
     const asked = overview()
     const live = overviewQuery(engine.db)(T, engine.settings.get(), true)
@@ -320,6 +322,11 @@ describe('throughput', () => {
     expect(asked.throughput.totalBps).toBe(8000)
     expect(live.throughput.totalBps).toBe(8000)
     expect(live.throughput.perSecond.at(-1)).toEqual({ t: T - 60 * SEC, bps: 8000 })
+    // Servers over (T - 120 s, T - 60 s]: only the report ending at T - 60 s covers it, 30 000 B in 60 s.
+    expect(live.servers.map((s) => [s.server, s.throughputBps])).toEqual([
+      ['s1', 4000],
+      ['s2', 0],
+    ])
     // Everything else stays at T.
     expect(live.at).toBe(T)
     expect({ ...live, usageAt: T, throughput: null, deviceTypes: null, servers: null }).toEqual({

@@ -55,7 +55,7 @@ export function overviewQuery(db: Db) {
         heavyClients: heavy(statesSec, idleMs, settings.heavyThresholdMbps),
         topPairs: pairs(statesSec, TOP_PAIRS),
         deviceTypes: deviceTypes(usageSec, connected),
-        servers: servers(usageSec, connected, settings),
+        servers: servers(sec, connected, settings, usageSec),
       }
     })()
   }

@@ -37,8 +37,10 @@ export function serverUtilisationMetric(db: Db) {
     sec: number,
     connected: readonly (ConnectedDevice | ConnectedGroup)[],
     settings: PipelineSettings,
+    /** The end of the throughput window: T, or for a live view a minute before it (overview.ts). */
+    usageSec = sec,
   ): ServerUtilisation[] => {
-    const bytes = usage(sec - 60, sec)
+    const bytes = usage(usageSec - 60, usageSec)
     const devices = devicesPerServer(connected)
     return servers
       .all(sec * 1000)
