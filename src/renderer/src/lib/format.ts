@@ -24,3 +24,11 @@ export function zoneName(ms = Date.now()): string {
 export function formatCount(n: number): string {
   return new Intl.NumberFormat().format(Math.round(n))
 }
+
+/**
+ * The window of a usage figure: `span` ("10 s", "last min") at T, or for a live view, whose usage is read a
+ * minute behind T (Overview.usageAt), the span to the time it ends.
+ */
+export function usageSpan(o: { at: number; usageAt: number }, span: string): string {
+  return o.usageAt === o.at ? span : `${span.replace(/^last /, '')} to ${formatTime(o.usageAt)}`
+}

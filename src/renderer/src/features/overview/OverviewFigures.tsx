@@ -1,7 +1,7 @@
 // The five answers at T as headline figures, each with how it moved since the minute before.
 import type { Overview } from '../../../../shared/api'
 import { Figure } from '../../components/Panel'
-import { formatBitRate, formatCount, formatIdleTimeout, formatShare, formatTime } from '../../lib/format'
+import { formatBitRate, formatCount, formatIdleTimeout, formatShare, usageSpan } from '../../lib/format'
 import { formatRate } from '../../lib/chart-options'
 import { count, points, trend } from '../../lib/trend'
 
@@ -52,9 +52,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
       />
       <Figure
         testId="figure-throughput"
-        label={
-          now.usageAt === now.at ? 'Throughput (10 s)' : `Throughput (10 s to ${formatTime(now.usageAt)})`
-        }
+        label={`Throughput (${usageSpan(now, '10 s')})`}
         value={formatBitRate(tp.totalBps)}
         detail={`↓ ${formatBitRate(tp.downBps)} ↑ ${formatBitRate(tp.upBps)} · ${trend(
           tp.totalBps,

@@ -5,7 +5,7 @@ import { hrefOf } from '../../app/router'
 import { useTime } from '../../app/time-context'
 import { useDataLag } from '../../hooks/useDataLag'
 import { Figure, Panel } from '../../components/Panel'
-import { formatBitRate, formatCount, formatShare, formatTime } from '../../lib/format'
+import { formatBitRate, formatCount, formatShare, usageSpan } from '../../lib/format'
 import { COLORS } from '../../lib/chart-options'
 import { PageHeading } from '../../components/PageHeading'
 import { SamplingProgress } from '../../components/SamplingProgress'
@@ -153,7 +153,7 @@ function ServerFigures({ row, data }: { row: ServerUtilisation; data: OverviewDa
       </div>
       <Figure
         testId="figure-server-throughput"
-        label="Throughput (last min)"
+        label={`Throughput (${usageSpan(now, 'last min')})`}
         value={formatBitRate(row.throughputBps)}
         detail={`of ${formatBitRate(row.capacityMbps * 1e6)} capacity`}
       />
@@ -167,9 +167,7 @@ function ServerFigures({ row, data }: { row: ServerUtilisation; data: OverviewDa
       </div>
       <Figure
         testId="figure-server-throughput-now"
-        label={
-          now.usageAt === now.at ? 'Throughput (10 s)' : `Throughput (10 s to ${formatTime(now.usageAt)})`
-        }
+        label={`Throughput (${usageSpan(now, '10 s')})`}
         value={formatBitRate(tp?.bps ?? 0)}
         detail={`↓ ${formatBitRate(tp?.downBps ?? 0)} ↑ ${formatBitRate(tp?.upBps ?? 0)}`}
       />

@@ -4,7 +4,7 @@ import { useApi } from '../../app/api-context'
 import { useTime } from '../../app/time-context'
 import { useDataLag } from '../../hooks/useDataLag'
 import { Figure, Panel } from '../../components/Panel'
-import { formatBitRate, formatCount, formatShare } from '../../lib/format'
+import { formatBitRate, formatCount, formatShare, usageSpan } from '../../lib/format'
 import { PageHeading } from '../../components/PageHeading'
 import { usePacedQuery } from '../../hooks/usePacedQuery'
 import { ServersTable } from './ServersTable'
@@ -20,7 +20,7 @@ export function ServersPage() {
   return (
     <div className="ov-page" data-testid="servers-page">
       <PageHeading title="Servers" live={live} at={query.data?.at} lag={lag} />
-      {servers && servers.length > 0 && <ServerTotals servers={servers} />}
+      {servers && servers.length > 0 && query.data && <ServerTotals servers={servers} times={query.data} />}
       <Panel
         id="servers"
         title="Utilisation per server"
@@ -41,7 +41,13 @@ export function ServersPage() {
   )
 }
 
-function ServerTotals({ servers }: { servers: ServerUtilisation[] }) {
+function ServerTotals({
+  servers,
+  times,
+}: {
+  servers: ServerUtilisation[]
+  times: { at: number; usageAt: number }
+}) {
   const levels = servers.map((s) => worst(levelOf(s.connectionUtilisation), levelOf(s.throughputUtilisation)))
   const connected = servers.reduce((n, s) => n + s.connectedDevices, 0)
   const max = servers.reduce((n, s) => n + s.maxConnections, 0)
@@ -76,7 +82,7 @@ function ServerTotals({ servers }: { servers: ServerUtilisation[] }) {
       />
       <Figure
         testId="figure-servers-throughput"
-        label="Throughput (last min)"
+        label={`Throughput (${usageSpan(times, 'last min')})`}
         value={formatBitRate(bps)}
         detail={`of ${formatBitRate(capacity)} capacity · ${formatShare(capacity > 0 ? bps / capacity : null)}`}
       />
