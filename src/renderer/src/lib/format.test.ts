@@ -12,6 +12,6 @@ describe('usageSpan', () => {
   it('says to when a live view reads them, a minute behind T', () => {
     const usageAt = at - 60_000
     expect(usageSpan({ at, usageAt }, '10 s')).toBe(`10 s to ${formatTime(usageAt)}`)
-    expect(usageSpan({ at, usageAt }, 'last min')).toBe(`min to ${formatTime(usageAt)}`)
+    expect(usageSpan({ at, usageAt }, 'last min')).toBe(`1 min to ${formatTime(usageAt)}`)
   })
 })

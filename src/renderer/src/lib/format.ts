@@ -30,5 +30,5 @@ export function formatCount(n: number): string {
  * minute behind T (Overview.usageAt), the span to the time it ends.
  */
 export function usageSpan(o: { at: number; usageAt: number }, span: string): string {
-  return o.usageAt === o.at ? span : `${span.replace(/^last /, '')} to ${formatTime(o.usageAt)}`
+  return o.usageAt === o.at ? span : `${span.replace(/^last /, '1 ')} to ${formatTime(o.usageAt)}`
 }
