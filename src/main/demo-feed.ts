@@ -23,6 +23,11 @@ export interface DemoOptions {
 export const DEMO_DEFAULTS: DemoOptions = { rate: 400, servers: 8, devices: 3000 }
 
 const TICK_MS = 250
+/**
+ * The demo starts with this much traffic dated in the past, sent at once: live views read usage a minute
+ * behind now (docs/metrics.md, "Usage settles for a minute"), so a first run shows throughput at once.
+ */
+export const DEMO_BACKFILL_MS = 90_000
 const EVENTS_PER_FRAME = 250
 
 export class DemoFeed {
@@ -31,6 +36,8 @@ export class DemoFeed {
   private since: number | null = null
   private lastTick = 0
   private events = 0
+  /** Events of the backfill still to send, with the first tick. */
+  private backfill = 0
   private inFlight: Promise<unknown> | null = null
 
   constructor(
@@ -41,16 +48,19 @@ export class DemoFeed {
   start(): void {
     if (this.timer) return
     const now = Date.now()
-    this.simulation = createSimulation({
+    const simulation = createSimulation({
       seed: now % 1_000_000,
       servers: this.options.servers,
       devices: this.options.devices,
       rate: this.options.rate,
       badShare: 0.002,
-      start: now,
-      clock: Date.now,
+      start: now - DEMO_BACKFILL_MS,
+      // Simulated time while it is behind the clock (the backfill), then the clock: never a future ts.
+      clock: () => Math.min(simulation.now, Date.now()),
       idPrefix: `demo-${now.toString(36)}-`,
     })
+    this.simulation = simulation
+    this.backfill = Math.round((DEMO_BACKFILL_MS / 1000) * this.options.rate)
     this.since = now
     this.lastTick = now
     this.timer = setInterval(() => this.tick(), TICK_MS)
@@ -79,8 +89,9 @@ export class DemoFeed {
     if (this.inFlight || !this.simulation) return
     const now = Date.now()
     const seconds = Math.min((now - this.lastTick) / 1000, 2)
-    const count = Math.round(seconds * this.options.rate)
+    const count = Math.round(seconds * this.options.rate) + this.backfill
     if (count === 0) return
+    this.backfill = 0
     this.lastTick = now
     const lines = this.simulation.take(count).map(recordToLine)
     const frames: IncomingFrame[] = []
