@@ -3,11 +3,11 @@
 import type { Db } from '../db/open'
 import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
-import { DeviceStates, type DeviceState } from './device-states'
+import { DeviceStates } from './device-states'
 import { LiveState } from './live-state'
 import { spreadSample } from './spread'
-import type { Sums } from './sums'
-import { Sums2, Sums3 } from './sums'
+import { Sums2, Sums3, type Sums } from './sums'
+import { UsageWriter, addUsage, upsertStatement, usageSums, type UsageSampleBytes } from './usage-sums'
 
 /** What gold needs of a silver event. */
 export interface GoldInput {
@@ -27,14 +27,6 @@ export interface GoldInput {
   duration_ms: number | null
 }
 
-/** What re-attributing a device's samples reads of its usage events in silver. */
-interface UsageSample {
-  ts: number
-  duration_ms: number | null
-  bytes_down: number
-  bytes_up: number
-}
-
 export const UNKNOWN_SERVER = '(unknown)'
 export const UNKNOWN_DEVICE_TYPE = 'unknown'
 
@@ -51,7 +43,7 @@ export class GoldStage {
   private readonly latestConnect
   private readonly nextConnect
   private readonly usageInMinute
-  private readonly dropEmptyType
+  private readonly usage: UsageWriter
 
   constructor(
     private readonly db: Db,
@@ -71,27 +63,15 @@ export class GoldStage {
     this.nextConnect = db
       .prepare<[string, number, number], number | null>(`SELECT min(ts) ${connects} AND ts > ? AND id < ?`)
       .pluck()
-    this.usageInMinute = db.prepare<[number, string, number], UsageSample>(
+    this.usageInMinute = db.prepare<[number, string, number], UsageSampleBytes>(
       `SELECT ts, duration_ms, bytes_down, bytes_up FROM silver_events
        WHERE type = 'usage' AND (ts + 59999) / 60000 = ? AND device = ? AND id < ?`,
     )
-    this.dropEmptyType = db.prepare(
-      'DELETE FROM gold_device_type_usage_second WHERE sec = ? AND device_type = ? AND bytes = 0',
-    )
-    const upsert = (table: string, keys: string[], values: string[]) =>
-      db.prepare(
-        `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) VALUES (${[...keys, ...values].map(() => '?').join(', ')})
-         ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`,
-      )
+    this.usage = new UsageWriter(db)
     this.upserts = {
-      connSecond: upsert('gold_conn_second', ['sec', 'server'], ['connects', 'disconnects']),
-      connMinute: upsert('gold_conn_minute', ['minute', 'server'], ['connects', 'disconnects']),
-      usageSecond: upsert('gold_usage_second', ['sec', 'server'], ['bytes_down', 'bytes_up']),
-      usageMinute: upsert('gold_usage_minute', ['minute', 'server'], ['bytes_down', 'bytes_up']),
-      clientSecond: upsert('gold_client_usage_second', ['sec', 'client', 'server'], ['bytes']),
-      clientMinute: upsert('gold_client_usage_minute', ['minute', 'client', 'server'], ['bytes']),
-      typeSecond: upsert('gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
-      flowSecond: upsert('gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
+      connSecond: upsertStatement(db, 'gold_conn_second', ['sec', 'server'], ['connects', 'disconnects']),
+      connMinute: upsertStatement(db, 'gold_conn_minute', ['minute', 'server'], ['connects', 'disconnects']),
+      flowSecond: upsertStatement(db, 'gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
     }
     this.deviceMinute = db.prepare(
       `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts) VALUES (?, ?, ?, ?)
@@ -141,13 +121,9 @@ export class GoldStage {
     const sums = {
       connSecond: new Sums2(),
       connMinute: new Sums2(),
-      usageSecond: new Sums2(),
-      usageMinute: new Sums2(),
-      clientSecond: new Sums3(),
-      clientMinute: new Sums3(),
-      typeSecond: new Sums2(),
       flowSecond: new Sums3(),
     }
+    const usage = usageSums()
     const clients = new Map<string, [number, number]>()
     const servers = new Map<string, [number, number]>()
     const plans: { client: string; plan: number | null; ts: number }[] = []
@@ -181,22 +157,10 @@ export class GoldStage {
         sums.connMinute.add(minute, server, connects, 1 - connects)
         if (e.type === 'connect') {
           if (e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
-          this.reattribute(e, sums.typeSecond)
+          this.reattribute(e, usage.typeSecond)
         }
       } else if (e.type === 'usage') {
-        const down = e.bytes_down ?? 0
-        const up = e.bytes_up ?? 0
-        const client = e.client ?? ''
-        const type = this.typeAt(e)
-        spreadSample(e.ts, e.duration_ms, down, up, 1000, (s, d, u) => {
-          sums.usageSecond.add(s, server, d, u)
-          sums.clientSecond.add(s, client, server, d + u)
-          sums.typeSecond.add(s, type, d + u)
-        })
-        spreadSample(e.ts, e.duration_ms, down, up, 60_000, (m, d, u) => {
-          sums.usageMinute.add(m, server, d, u)
-          sums.clientMinute.add(m, client, server, d + u)
-        })
+        addUsage(usage, e, server, e.client ?? '', this.typeAt(e.device, e.ts, e.id))
       } else {
         sums.flowSecond.add(sec, e.device, e.peer ?? '', e.bytes ?? 0)
       }
@@ -211,14 +175,14 @@ export class GoldStage {
     const live = this.live.begin(
       anchor,
       newest,
-      keyedSeconds(sums.clientSecond),
+      keyedSeconds(usage.clientSecond),
       keyedSeconds(sums.flowSecond),
     )
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
       const stmt = this.upserts[name]
-      if (name === 'typeSecond') this.writeTypeSeconds(sum)
-      else for (const { key, values } of sum.entries) stmt.run(...key, ...values)
+      for (const { key, values } of sum.entries) stmt.run(...key, ...values)
     }
+    this.usage.write(usage)
     for (const [minute, ofMinute] of deviceMinutes)
       for (const [device, [first, last]] of ofMinute) this.deviceMinute.run(minute, device, first, last)
     this.live.moveDevices(live, this.devices.flush())
@@ -235,16 +199,16 @@ export class GoldStage {
   }
 
   /**
-   * The device type a usage sample counts under: the type of its device's latest connect at or before the
-   * sample's ts, among the events folded before it (a connect folded later re-attributes it, see
-   * `reattribute`), or 'unknown' when there is none.
+   * The device type of `device` at `ts`: the type of its latest connect at or before `ts`, among the events
+   * folded before silver id `id` (a connect folded later re-attributes, see `reattribute`), or 'unknown'
+   * when there is none.
    */
-  private typeAt(e: GoldInput): string {
-    const s = this.devices.get(e.device)
+  private typeAt(device: string, ts: number, id: number): string {
+    const s = this.devices.get(device)
     if (!s || s.connect_ts === null) return UNKNOWN_DEVICE_TYPE
-    if (e.ts >= s.connect_ts) return s.device_type ?? UNKNOWN_DEVICE_TYPE
-    // A late sample, older than the device's latest connect: the connect that was current at its ts.
-    const row = this.latestConnect.get(e.device, e.ts, e.id)
+    if (ts >= s.connect_ts) return s.device_type ?? UNKNOWN_DEVICE_TYPE
+    // Older than the device's latest connect: the connect that was current at ts.
+    const row = this.latestConnect.get(device, ts, id)
     return row ? (row.device_type ?? UNKNOWN_DEVICE_TYPE) : UNKNOWN_DEVICE_TYPE
   }
 
@@ -257,7 +221,7 @@ export class GoldStage {
     const s = this.devices.get(e.device)
     if (!s || s.last_seen < e.ts) return
     const to = e.device_type ?? UNKNOWN_DEVICE_TYPE
-    const from = this.typeBefore(e, s)
+    const from = this.typeAt(e.device, e.ts, e.id)
     if (from === to) return
     // The device's next connect after this one in event time (none when no folded connect is later).
     const next =
@@ -268,32 +232,11 @@ export class GoldStage {
     for (let m = minuteOf(e.ts); m <= minuteOf(until); m++) {
       for (const u of this.usageInMinute.iterate(m, e.device, e.id)) {
         if (u.ts < e.ts || u.ts > until) continue
-        spreadSample(u.ts, u.duration_ms, u.bytes_down, u.bytes_up, 1000, (sec, d, up) => {
+        spreadSample(u.ts, u.duration_ms, u.bytes_down ?? 0, u.bytes_up ?? 0, 1000, (sec, d, up) => {
           typeSecond.add(sec, from, -(d + up))
           typeSecond.add(sec, to, d + up)
         })
       }
-    }
-  }
-
-  /** The type of a device's latest connect at or before a connect `e`, among the events folded before it. */
-  private typeBefore(e: GoldInput, s: DeviceState): string {
-    if (s.connect_ts === null) return UNKNOWN_DEVICE_TYPE
-    if (s.connect_ts <= e.ts) return s.device_type ?? UNKNOWN_DEVICE_TYPE
-    const row = this.latestConnect.get(e.device, e.ts, e.id)
-    return row ? (row.device_type ?? UNKNOWN_DEVICE_TYPE) : UNKNOWN_DEVICE_TYPE
-  }
-
-  /**
-   * Bytes per second and device type, with no row of 0 bytes: a re-attribution can empty a row, and the
-   * table must hold what the same events give in any arrival order.
-   */
-  private writeTypeSeconds(sum: Sums): void {
-    for (const { key, values } of sum.entries) {
-      const bytes = values[0]!
-      if (bytes === 0) continue
-      this.upserts.typeSecond.run(...key, bytes)
-      if (bytes < 0) this.dropEmptyType.run(...key)
     }
   }
 

@@ -5,8 +5,7 @@
 import type { Db } from '../db/open'
 import { UNKNOWN_DEVICE_TYPE, UNKNOWN_SERVER } from './gold-stage'
 import { refillWindows } from './live-state'
-import { spreadSample } from './spread'
-import { Sums2, Sums3, type Sums } from './sums'
+import { UsageWriter, addUsage, usageSums } from './usage-sums'
 
 interface Row {
   ts: number
@@ -37,25 +36,7 @@ export function refoldUsage(db: Db, after: number): void {
   for (const table of ['gold_usage_minute', 'gold_client_usage_minute'])
     db.prepare(`DELETE FROM ${table} WHERE minute > ?`).run(afterMinute)
 
-  const upsert = (table: string, keys: string[], values: string[]) =>
-    db.prepare(
-      `INSERT INTO ${table} (${[...keys, ...values].join(', ')}) VALUES (${[...keys, ...values].map(() => '?').join(', ')})
-       ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`,
-    )
-  const writers = {
-    usageSecond: upsert('gold_usage_second', ['sec', 'server'], ['bytes_down', 'bytes_up']),
-    usageMinute: upsert('gold_usage_minute', ['minute', 'server'], ['bytes_down', 'bytes_up']),
-    clientSecond: upsert('gold_client_usage_second', ['sec', 'client', 'server'], ['bytes']),
-    clientMinute: upsert('gold_client_usage_minute', ['minute', 'client', 'server'], ['bytes']),
-    typeSecond: upsert('gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
-  }
-  const fresh = () => ({
-    usageSecond: new Sums2(),
-    usageMinute: new Sums2(),
-    clientSecond: new Sums3(),
-    clientMinute: new Sums3(),
-    typeSecond: new Sums2(),
-  })
+  const writer = new UsageWriter(db)
   // A device whose connects silver no longer holds (retention) keeps the type of its latest connect in gold
   // for the samples at or after that connect.
   const kept = db.prepare<[string], { connect_ts: number | null; device_type: string | null }>(
@@ -70,7 +51,7 @@ export function refoldUsage(db: Db, after: number): void {
       ? (k.device_type ?? UNKNOWN_DEVICE_TYPE)
       : UNKNOWN_DEVICE_TYPE
   }
-  let sums = fresh()
+  let sums = usageSums()
   let pending = 0
   const fold = (e: Row) => {
     if (e.type === 'connect') {
@@ -78,26 +59,12 @@ export function refoldUsage(db: Db, after: number): void {
       return
     }
     if (e.ts <= after) return
-    const server = e.server ?? UNKNOWN_SERVER
-    const client = e.client ?? ''
-    const type = typeOf(e.device, e.ts)
-    const down = e.bytes_down ?? 0
-    const up = e.bytes_up ?? 0
-    spreadSample(e.ts, e.duration_ms, down, up, 1000, (s, d, u) => {
-      sums.usageSecond.add(s, server, d, u)
-      sums.clientSecond.add(s, client, server, d + u)
-      if (d + u !== 0) sums.typeSecond.add(s, type, d + u)
-    })
-    spreadSample(e.ts, e.duration_ms, down, up, 60_000, (m, d, u) => {
-      sums.usageMinute.add(m, server, d, u)
-      sums.clientMinute.add(m, client, server, d + u)
-    })
+    addUsage(sums, e, e.server ?? UNKNOWN_SERVER, e.client ?? '', typeOf(e.device, e.ts))
     if (++pending >= SAMPLES_PER_WRITE) write()
   }
   const write = () => {
-    for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][])
-      for (const { key, values } of sum.entries) writers[name].run(...key, ...values)
-    sums = fresh()
+    writer.write(sums)
+    sums = usageSums()
     pending = 0
   }
 

@@ -1,0 +1,98 @@
+// Usage samples into gold's usage tables, shared by the gold stage's fold and the recount from silver
+// (usage-refold.ts): each sample spread over the seconds and minutes it covers, and written with one upsert
+// per bucket and key.
+import type { Statement } from 'better-sqlite3'
+import type { Db } from '../db/open'
+import { spreadSample } from './spread'
+import { Sums2, Sums3, type Sums } from './sums'
+
+/** An upsert that adds `values` to a row of `keys`, or inserts it. */
+export function upsertStatement(db: Db, table: string, keys: string[], values: string[]): Statement {
+  const columns = [...keys, ...values]
+  return db.prepare(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
+     ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${values.map((v) => `${v} = ${v} + excluded.${v}`).join(', ')}`,
+  )
+}
+
+/** What the usage tables need of a sample. */
+export interface UsageSampleBytes {
+  ts: number
+  duration_ms: number | null
+  bytes_down: number | null
+  bytes_up: number | null
+}
+
+export const usageSums = () => ({
+  usageSecond: new Sums2(),
+  usageMinute: new Sums2(),
+  clientSecond: new Sums3(),
+  clientMinute: new Sums3(),
+  typeSecond: new Sums2(),
+})
+export type UsageSums = ReturnType<typeof usageSums>
+
+/** Adds a sample's parts to every usage table's sums, under its server, client and device type. */
+export function addUsage(
+  sums: UsageSums,
+  e: UsageSampleBytes,
+  server: string,
+  client: string,
+  type: string,
+): void {
+  const down = e.bytes_down ?? 0
+  const up = e.bytes_up ?? 0
+  spreadSample(e.ts, e.duration_ms, down, up, 1000, (s, d, u) => {
+    sums.usageSecond.add(s, server, d, u)
+    sums.clientSecond.add(s, client, server, d + u)
+    sums.typeSecond.add(s, type, d + u)
+  })
+  spreadSample(e.ts, e.duration_ms, down, up, 60_000, (m, d, u) => {
+    sums.usageMinute.add(m, server, d, u)
+    sums.clientMinute.add(m, client, server, d + u)
+  })
+}
+
+/** Writes usage sums to their tables, adding to what they hold. */
+export class UsageWriter {
+  private readonly upserts
+  private readonly dropEmptyType
+
+  constructor(db: Db) {
+    this.upserts = {
+      usageSecond: upsertStatement(db, 'gold_usage_second', ['sec', 'server'], ['bytes_down', 'bytes_up']),
+      usageMinute: upsertStatement(db, 'gold_usage_minute', ['minute', 'server'], ['bytes_down', 'bytes_up']),
+      clientSecond: upsertStatement(db, 'gold_client_usage_second', ['sec', 'client', 'server'], ['bytes']),
+      clientMinute: upsertStatement(
+        db,
+        'gold_client_usage_minute',
+        ['minute', 'client', 'server'],
+        ['bytes'],
+      ),
+      typeSecond: upsertStatement(db, 'gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
+    }
+    this.dropEmptyType = db.prepare(
+      'DELETE FROM gold_device_type_usage_second WHERE sec = ? AND device_type = ? AND bytes = 0',
+    )
+  }
+
+  write(sums: UsageSums): void {
+    for (const [name, sum] of Object.entries(sums) as [keyof UsageSums, Sums][]) {
+      if (name === 'typeSecond') this.writeTypeSeconds(sum)
+      else for (const { key, values } of sum.entries) this.upserts[name].run(...key, ...values)
+    }
+  }
+
+  /**
+   * Bytes per second and device type, with no row of 0 bytes: a re-attribution can empty a row, and the
+   * table must hold what the same events give in any arrival order.
+   */
+  private writeTypeSeconds(sum: Sums): void {
+    for (const { key, values } of sum.entries) {
+      const bytes = values[0]!
+      if (bytes === 0) continue
+      this.upserts.typeSecond.run(...key, bytes)
+      if (bytes < 0) this.dropEmptyType.run(...key)
+    }
+  }
+}
