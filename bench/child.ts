@@ -2,6 +2,7 @@
 import { clientTableBench } from './client-table'
 import { prepareDatasets } from './datasets'
 import type { BenchRequest } from './fork'
+import { idlePageBench } from './idle-page'
 import { importBench } from './import'
 import { latencyBench } from './latency'
 import { overviewBench } from './overview'
@@ -22,6 +23,7 @@ const BENCHES: Record<string, (mode: Mode) => Promise<BenchResult>> = {
   'import-csv': (mode) => importBench(mode, 'csv'),
   overview: overviewBench,
   'client-table': clientTableBench,
+  'idle-page': idlePageBench,
 }
 
 const request = JSON.parse(process.argv[2] ?? '{}') as BenchRequest

@@ -30,6 +30,7 @@ const BENCHES = [
   'import-csv',
   'overview',
   'client-table',
+  'idle-page',
 ]
 const DOC = join(ROOT_DIR, 'docs', 'benchmarks.md')
 const START = '<!-- bench:results:start -->'

@@ -4,13 +4,14 @@
 import { EventEmitter } from 'node:events'
 import type { Worker } from 'node:worker_threads'
 import type { ImportProgress } from '../pipeline/importers/import-file'
+import type { EventSpan } from '../shared/api'
 import type { EngineEvent, EngineMethod, EngineRequests } from './engine-protocol'
 import { BusyMeter } from './load-meters'
 import { WorkerClient, WorkerStoppedError, spawnWorker } from './worker-client'
 
 export interface EngineHostEvents {
-  /** Something was committed: readers may refresh. */
-  committed: []
+  /** Something was committed: readers may refresh (the span as in the UI's `data:changed` push). */
+  committed: [span: EventSpan | null | undefined]
   'import-progress': [importId: string, progress: ImportProgress]
   /** The engine stopped and will not be started again. */
   exit: [code: number]
@@ -100,7 +101,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   private watch(client: Client): void {
     client.on('event', (event) => {
       if (event.kind === 'import-progress') this.emit('import-progress', event.importId, event.progress)
-      else this.emit('committed')
+      else this.emit('committed', event.span)
     })
     client.once('exit', (code) => {
       if (this.stopping) return

@@ -3,6 +3,7 @@ import type { FrameResult, IncomingFrame } from '../pipeline/engine'
 import type { ImportProgress, ImportSummary } from '../pipeline/importers/import-file'
 import type { LayerSize } from '../pipeline/retention'
 import type { ServerInventoryRow } from '../shared/alerts'
+import type { EventSpan } from '../shared/api'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 
 export interface EngineRequests {
@@ -26,6 +27,10 @@ export interface EngineRequests {
 
 export type EngineMethod = keyof EngineRequests
 
-/** What the engine posts besides its replies. */
+/**
+ * What the engine posts besides its replies. `committed`: something was committed; `span` as in the UI's
+ * `data:changed` push (the event time of the events folded into gold, null for none, left out for anything).
+ */
 export type EngineEvent =
-  { kind: 'import-progress'; importId: string; progress: ImportProgress } | { kind: 'committed' }
+  | { kind: 'import-progress'; importId: string; progress: ImportProgress }
+  | { kind: 'committed'; span?: EventSpan | null }

@@ -10,6 +10,10 @@ import type { EngineEvent, EngineRequests } from './engine-protocol'
 import { openOrExit, postEvent, serveRequests } from './worker-dispatcher'
 
 const post = (event: EngineEvent) => postEvent(event)
+/** Something was committed: the events folded into gold since the last post say which times changed. */
+const committed = () => post({ kind: 'committed', span: engine.takeFoldedSpan() })
+/** Something was committed that may change anything (a rebuild, retention, settings). */
+const changedAll = () => post({ kind: 'committed' })
 
 const { dbPath } = workerData as { dbPath: string }
 const engine = openOrExit(() => Engine.open(dbPath))
@@ -38,22 +42,23 @@ setInterval(
     background('alert rules', () => {
       const before = Date.now()
       const left = engine.evaluateAlerts()
-      if (left > 0 || Date.now() - before > 5) post({ kind: 'committed' })
+      if (left > 0 || Date.now() - before > 5) committed()
     }),
   ALERTS_EVERY_MS,
 ).unref()
 const RETENTION_EVERY_MS = 3600_000
-background('retention', () => engine.applyRetention())
-const retention = setInterval(
-  () => background('retention', () => engine.applyRetention()),
-  RETENTION_EVERY_MS,
-)
+const retain = () => {
+  const deleted = engine.applyRetention()
+  if (Object.values(deleted).some((rows) => rows > 0)) changedAll()
+}
+background('retention', retain)
+const retention = setInterval(() => background('retention', retain), RETENTION_EVERY_MS)
 retention.unref()
 
 serveRequests<EngineRequests>({
   ingestFrames: (frames) => {
     const results = engine.ingestFrames(frames)
-    post({ kind: 'committed' })
+    committed()
     return results
   },
   importFile: async (path, { force, importId, name }) => {
@@ -66,23 +71,35 @@ serveRequests<EngineRequests>({
         signal: abort.signal,
         onProgress: (progress) => {
           post({ kind: 'import-progress', importId, progress })
-          post({ kind: 'committed' })
+          committed()
         },
       })
     } finally {
       imports.delete(importId)
-      post({ kind: 'committed' })
+      committed()
     }
   },
   cancelImport: (importId) => {
     imports.get(importId)?.abort()
     return imports.has(importId)
   },
-  rebuild: () => engine.rebuild(),
-  applyRetention: () => engine.applyRetention(),
+  rebuild: () => {
+    const oldest = engine.rebuild()
+    changedAll()
+    return oldest
+  },
+  applyRetention: () => {
+    const deleted = engine.applyRetention()
+    changedAll()
+    return deleted
+  },
   layerSizes: () => engine.layerSizes(),
   getSettings: () => engine.settings.get(),
-  updateSettings: (patch) => engine.updateSettings(patch),
+  updateSettings: (patch) => {
+    const settings = engine.updateSettings(patch)
+    changedAll()
+    return settings
+  },
   alertAck: (id, who, comment) => alertActions.ack(id, who, comment),
   alertSilence: (id, minutes, who, comment) => alertActions.silence(id, minutes, who, comment),
   alertsNotified: (ids) => alertActions.notified(ids),

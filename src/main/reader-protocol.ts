@@ -12,6 +12,7 @@ import type {
   Series,
   StatusDto,
 } from '../shared/api'
+import type { SeriesStepMs } from '../shared/series-step'
 import type { AlertDto, ServerInventoryRow } from '../shared/alerts'
 import type { Overview } from '../shared/metrics'
 import type { PipelineSettings } from '../shared/settings'
@@ -20,7 +21,10 @@ export type ClientPageArgs = ApiArgs<'clients:page'> & { offset: number; limit: 
 
 export interface ReaderRequests {
   overview: { args: [at: number, settings: PipelineSettings, settleUsage: boolean]; result: Overview }
-  series: { args: [from: number, to: number, server: string | undefined]; result: Series }
+  series: {
+    args: [from: number, to: number, server: string | undefined, stepMs?: SeriesStepMs]
+    result: Series
+  }
   /** Rows are computed once per T and heavy threshold; pages and re-sorts reuse them. */
   clientPage: { args: [args: ClientPageArgs, thresholdMbps: number]; result: ClientPage }
   /** All rows of a view, for export. */

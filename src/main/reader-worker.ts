@@ -70,7 +70,7 @@ const viewOf = (view: ClientView) => ({
 
 serveRequests<ReaderRequests>({
   overview: (at, settings, settleUsage) => overviewAt(at, settings, settleUsage),
-  series: (from, to, server) => seriesOf(from, to, server),
+  series: (from, to, server, stepMs) => seriesOf(from, to, server, stepMs),
   clientPage: (args, thresholdMbps) => {
     // At the newest second (or, in a busy live feed, as of it) the live state pages the table in SQL.
     const sec = statesSecond((args.at ?? currentSecond()) / 1000)

@@ -22,7 +22,9 @@ import type {
 import type { AlertDto, ServerInventoryRow } from '../shared/alerts'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 import type { Overview } from '../shared/metrics'
+import { mergeChanged, type Changed } from '../shared/event-span'
 import { currentSecond } from '../shared/instant'
+import type { SeriesStepMs } from '../shared/series-step'
 import { DemoFeed } from './demo-feed'
 import { EngineHost } from './engine-host'
 import { IngestServer, type IngestServerOptions } from './ingest-server'
@@ -66,6 +68,8 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
   private notifyTimer: NodeJS.Timeout | null = null
   private readonly imports = new Map<string, { name: string; cleanup?: string }>()
   private changedTimer: NodeJS.Timeout | null = null
+  /** What changed since the last push, merged. */
+  private pending: Changed = null
 
   readonly alerts = {
     /** Firing first, then pending, then the most recent resolved ones. */
@@ -91,7 +95,7 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
       NOTIFY_EVERY_MS,
     )
     this.notifyTimer.unref()
-    engine.on('committed', () => this.changed())
+    engine.on('committed', (span) => this.changed(span))
     engine.on('import-progress', (importId, p) => {
       const name = this.imports.get(importId)?.name ?? importId
       this.emit('push', { type: 'import:progress', progress: { importId, name, ...p } })
@@ -133,8 +137,8 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     return this.reader.call('overview', at, this.currentSettings, settleUsage)
   }
 
-  series(args: { from: number; to: number; server?: string }): Promise<Series> {
-    return this.reader.call('series', args.from, args.to, args.server)
+  series(args: { from: number; to: number; server?: string; stepMs?: SeriesStepMs }): Promise<Series> {
+    return this.reader.call('series', args.from, args.to, args.server, args.stepMs)
   }
 
   /** A page of the heavy-user table; the reader keeps the rows for the next pages of the same T. */
@@ -269,11 +273,15 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
     await this.engine.stop()
   }
 
-  private changed(): void {
+  /** Tells the UI, a few times a second at most, what changed (see `data:changed`); anything by default. */
+  private changed(span?: Changed): void {
+    this.pending = mergeChanged(this.pending, span)
     if (this.changedTimer) return
     this.changedTimer = setTimeout(() => {
       this.changedTimer = null
-      this.emit('push', { type: 'data:changed' })
+      const span = this.pending
+      this.pending = null
+      this.emit('push', span === undefined ? { type: 'data:changed' } : { type: 'data:changed', span })
     }, CHANGED_EVERY_MS)
   }
 }

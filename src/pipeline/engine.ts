@@ -12,6 +12,7 @@ import { applyRetention, layerSizes, type LayerSize } from './retention'
 import { SettingsStore } from './settings-store'
 import { SilverStage, type BronzeRow, type PayloadOutcome } from './silver/silver-stage'
 import { Watermarks } from './watermarks'
+import type { EventSpan } from '../shared/api'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
 
 export interface IncomingFrame {
@@ -263,6 +264,15 @@ export class Engine {
     return (
       (last.bronze ?? 0) <= this.watermarks.get('silver') && (last.silver ?? 0) <= this.watermarks.get('gold')
     )
+  }
+
+  /**
+   * The event time of the events folded into gold since the last call, null for none: what time series
+   * could have changed in. A rebuild, retention or a settings change can change anything, and say so
+   * themselves.
+   */
+  takeFoldedSpan(): EventSpan | null {
+    return this.gold.takeFolded()
   }
 
   applyRetention(now = Date.now()): Record<string, number> {

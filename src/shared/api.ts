@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { AlertDto, AlertLogEntry, AlertSample, ServerInventoryRow } from './alerts'
 import type { ConnectionStatus } from './ingest'
 import { instant } from './instant'
+import { SERIES_STEPS_MS } from './series-step'
 import type { Overview, ServerUtilisation } from './metrics'
 import type { PipelineSettings } from './settings'
 
@@ -33,7 +34,13 @@ export type ClientView = z.input<typeof clientView>
 export const apiArgs = {
   // settleUsage: a live view; its usage figures are a minute behind T (Overview.usageAt).
   'metrics:overview': z.object({ at: instant.optional(), settleUsage: z.boolean().default(false) }),
-  'metrics:series': z.object({ from: instant, to: instant, server: z.string().max(200).optional() }),
+  'metrics:series': z.object({
+    from: instant,
+    to: instant,
+    server: z.string().max(200).optional(),
+    /** The step of a longer range whose newest points are asked; by default the range's own. */
+    stepMs: z.literal(SERIES_STEPS_MS).optional(),
+  }),
   'clients:page': clientView.extend({
     offset: z.number().int().nonnegative().default(0),
     limit: z.number().int().positive().max(1000).default(100),
@@ -267,11 +274,22 @@ export interface ImportSummaryDto {
   warning: string | null
 }
 
+/** Event time from `from` to `to`, both included (ms). */
+export interface EventSpan {
+  from: number
+  to: number
+}
+
 /** Pushed by the host: a few per second at most, never one per event. */
 export type PushEvent =
   | { type: 'import:progress'; progress: ImportProgressDto }
   | { type: 'import:done'; summary: ImportSummaryDto }
-  | { type: 'data:changed' }
+  /**
+   * Something was committed. `span` is the event time (ms) of all the events folded into gold since the last
+   * push (a usage sample from the start of the interval it covers): time series changed there only; null when
+   * no event was folded; left out when anything may have changed (a rebuild, retention, settings).
+   */
+  | { type: 'data:changed'; span?: EventSpan | null }
   /** An alert to show as an OS notification (the desktop app shows it itself; a browser UI uses its own). */
   | { type: 'notify'; title: string; body: string; target: string }
   /** The desktop app's menu asks the UI to show a page. */

@@ -1,5 +1,7 @@
 // Silver -> gold: incremental aggregates in event time. A batch is summed in memory and written as one
 // upsert per bucket, so gold costs little more than the number of distinct (bucket, key) pairs.
+import type { EventSpan } from '../../shared/api'
+import { hull } from '../../shared/event-span'
 import type { Db } from '../db/open'
 import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
@@ -44,6 +46,8 @@ export class GoldStage {
   private readonly nextConnect
   private readonly usageInMinute
   private readonly usage: UsageWriter
+  /** The event time of what was folded since `takeFolded`, a usage sample from the start of its interval. */
+  private folded: EventSpan | null = null
 
   constructor(
     private readonly db: Db,
@@ -140,8 +144,12 @@ export class GoldStage {
 
     const anchor = this.live.anchor()
     let newest = anchor ?? -Infinity
+    let from = Infinity
+    let to = -Infinity
     this.devices.load(rows.map((e) => e.device))
     for (const e of rows) {
+      from = Math.min(from, e.type === 'usage' ? e.ts - (e.duration_ms ?? 0) : e.ts)
+      to = Math.max(to, e.ts)
       const sec = secondOf(e.ts)
       newest = Math.max(newest, sec)
       const minute = minuteOf(e.ts)
@@ -196,6 +204,14 @@ export class GoldStage {
     this.live.finish(live)
     for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
     this.watermarks.set('gold', rows.at(-1)!.id)
+    this.folded = hull(this.folded, { from, to })
+  }
+
+  /** The event time of the events folded since the last call (null for none), and starts again. */
+  takeFolded(): EventSpan | null {
+    const span = this.folded
+    this.folded = null
+    return span
   }
 
   /**

@@ -1,18 +1,12 @@
-// Time series for a range [from, to]: per second up to 30 minutes, per minute up to 3 days, per hour beyond,
-// so a chart never holds more than a few thousand points.
+// Time series for a range [from, to], in the step of its length (shared/series-step.ts) or one asked for.
 import type { Db } from '../db/open'
 import type { Series, SeriesPoint } from '../../shared/api'
 import { assertWholeSecond } from '../../shared/instant'
+import { seriesStepMs, type SeriesStepMs } from '../../shared/series-step'
+
+export { seriesStepMs }
 
 const MINUTE = 60_000
-const HOUR = 3_600_000
-
-export function seriesStepMs(from: number, to: number): number {
-  const span = to - from
-  if (span <= 30 * MINUTE) return 1000
-  if (span <= 3 * 24 * HOUR) return MINUTE
-  return HOUR
-}
 
 interface Row {
   b: number
@@ -42,10 +36,11 @@ export function seriesQuery(db: Db) {
      GROUP BY b, s.server`,
   )
 
-  return (fromMs: number, toMs: number, server?: string): Series => {
+  /** `step`: the step of a longer range whose newest points these are (the UI asks only those). */
+  return (fromMs: number, toMs: number, server?: string, step?: SeriesStepMs): Series => {
     assertWholeSecond('series from', fromMs)
     assertWholeSecond('series to', toMs)
-    const stepMs = seriesStepMs(fromMs, toMs)
+    const stepMs = step ?? seriesStepMs(fromMs, toMs)
     const from = Math.floor(fromMs / stepMs) * stepMs
     const to = Math.floor(toMs / stepMs) * stepMs
     const source = stepMs === 1000 ? 1000 : MINUTE

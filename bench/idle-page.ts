@@ -1,0 +1,152 @@
+// The server's CPU while the Overview is open in Chromium and nothing comes in: the database holds the
+// last minutes of a network's traffic (so the live chart range holds a full series over every server, and
+// its newest event is older than the trend's minute back, as after traffic stopped), `vigia serve` runs
+// on it, and the server process's CPU time (all its threads: main, engine, reader, checkpointer) and the
+// bytes it sends the page are counted over idle seconds. A live page should cost what is new (one point
+// per second), not the whole range again every second.
+import { chromium } from '@playwright/test'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ROOT_DIR, type Mode } from './config'
+import { ceilingRow, fmt, type BenchResult } from './report'
+
+const BIN = join(ROOT_DIR, 'bin', 'vigia.js')
+const CPU_BUDGET = 0.05
+// Simulated traffic ending `quietS` before the clock: `rate` events per second of simulated time.
+const FEED = {
+  quick: { rate: 200, seconds: 300, devices: 20_000, quietS: 90, idleS: 10 },
+  full: { rate: 1000, seconds: 600, devices: 100_000, quietS: 90, idleS: 30 },
+}
+const SERVERS = 24
+
+/** CPU seconds the process has used so far, all threads (utime + stime of /proc/PID/stat). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // Fields 14 and 15 of stat(5), counted from the state (field 3) here.
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+function newest(dir: string): number {
+  let t = 0
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name)
+    t = Math.max(t, name.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+  }
+  return t
+}
+
+/** `serve` serves the built renderer: build it when the sources are newer. */
+function ensureRendererBuilt(): void {
+  const index = join(ROOT_DIR, 'out', 'renderer', 'index.html')
+  const sources = Math.max(newest(join(ROOT_DIR, 'src', 'renderer')), newest(join(ROOT_DIR, 'src', 'shared')))
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT_DIR, stdio: 'ignore' })
+}
+
+function start(args: string[], nodeOptions: string[] = []): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [...nodeOptions, BIN, ...args], {
+    cwd: ROOT_DIR,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+  return { child, output: () => out }
+}
+
+async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(100)
+  }
+}
+
+export async function idlePageBench(mode: Mode): Promise<BenchResult> {
+  const feed = FEED[mode]
+  ensureRendererBuilt()
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-idle-'))
+  const db = join(dir, 'vigia.db')
+  const file = join(dir, 'traffic.ndjson')
+  const first = Math.floor(Date.now() / 1000) * 1000 - (feed.seconds + feed.quietS) * 1000
+  const vigia = (args: string[]) =>
+    execFileSync(process.execPath, [BIN, ...args], { cwd: ROOT_DIR, stdio: 'ignore' })
+  vigia(
+    ['simulate', '--to-file', file, '--start', String(first), '--rate', String(feed.rate)]
+      .concat(['--events', String(feed.rate * feed.seconds), '--devices', String(feed.devices)])
+      .concat(['--servers', String(SERVERS), '--bad-share', '0']),
+  )
+  vigia(['--db', db, 'import', file])
+  // VIGIA_IDLE_PROFILE=dir: CPU profiles of the server's threads, to see what an idle page costs.
+  const profile = process.env.VIGIA_IDLE_PROFILE
+  const server = start(
+    ['--db', db, 'serve', '--port', '0', '--ingest-port', '0', '--demo', 'off'],
+    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+  )
+  const browser = await chromium.launch({
+    executablePath: process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  })
+  try {
+    await until(() => /ingestion endpoint/.test(server.output()), 'vigia serve')
+    const ui = /open (http:\/\/\S+)/.exec(server.output())![1]!
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    // The UI's API is a WebSocket: count what the server sends it.
+    let counting = false
+    let bytes = 0
+    let messages = 0
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', (frame) => {
+        if (!counting) return
+        messages++
+        bytes += typeof frame.payload === 'string' ? Buffer.byteLength(frame.payload) : frame.payload.length
+      }),
+    )
+    await page.goto(ui)
+    await page.getByRole('heading', { name: 'Overview' }).waitFor()
+    // The first answers (the connected-devices chart asks about 30 past times) come in first.
+    await sleep(5000)
+
+    counting = true
+    const pid = server.child.pid!
+    const cpu0 = cpuSeconds(pid)
+    const t0 = performance.now()
+    await sleep(feed.idleS * 1000)
+    const cpu = cpuSeconds(pid) - cpu0
+    const seconds = (performance.now() - t0) / 1000
+    counting = false
+    const share = cpu / seconds
+    const series = await page.evaluate(() => document.querySelectorAll('canvas').length)
+    return {
+      rows: [
+        {
+          ...ceilingRow(
+            'server CPU with the Overview open and nothing coming in',
+            share * 100,
+            CPU_BUDGET * 100,
+            (p) => `${p.toFixed(1)} % of a core`,
+            `vigia serve on a database of ${fmt.int(feed.rate * feed.seconds)} events over ${feed.seconds} s of traffic (${fmt.int(feed.devices)} devices, ${SERVERS} servers) ending ${feed.quietS} s before the clock, nothing coming in; the Overview (live, 15 minutes) open in Chromium at 1440x900 with ${series} charts; CPU time of the server process (every thread) over ${seconds.toFixed(0)} idle s: ${cpu.toFixed(2)} s; the server sent the page ${fmt.mb(bytes / seconds)}/s in ${(messages / seconds).toFixed(1)} messages/s`,
+          ),
+        },
+      ],
+      details: [],
+      peakRss: 0,
+      engine: false,
+    }
+  } finally {
+    await browser.close()
+    server.child.kill('SIGTERM')
+    await new Promise((resolve) => server.child.once('exit', resolve))
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
