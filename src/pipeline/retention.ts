@@ -114,6 +114,10 @@ export function cutoffOf(
 /** The bound on the column itself (so the query uses its index): column × unit < cutoff. */
 export const columnBound = (cutoff: number, unitMs: number): number => Math.ceil(cutoff / unitMs)
 
+/** A pass's delete of a table: a range on its time column, bound by `columnBound`, so an index search. */
+export const retentionDeleteSql = ({ table, column }: RetentionGroup['tables'][number]): string =>
+  `DELETE FROM ${table} WHERE ${column} < ?`
+
 export function applyRetention(
   db: Db,
   days: PipelineSettings['retentionDays'],
@@ -124,11 +128,9 @@ export function applyRetention(
     const newest = newestEventQuery(db)()
     for (const group of RETENTION_GROUPS) {
       const cutoff = cutoffOf(group, days, now, newest)
-      for (const { table, column, unitMs } of group.tables) {
-        deleted[table] =
-          cutoff === null
-            ? 0
-            : db.prepare(`DELETE FROM ${table} WHERE ${column} < ?`).run(columnBound(cutoff, unitMs)).changes
+      for (const t of group.tables) {
+        deleted[t.table] =
+          cutoff === null ? 0 : db.prepare(retentionDeleteSql(t)).run(columnBound(cutoff, t.unitMs)).changes
       }
     }
     // The windows of the live state count seconds: they may have been among those just taken.
