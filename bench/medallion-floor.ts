@@ -15,7 +15,8 @@ import { BronzeWriter } from '../src/pipeline/bronze/bronze-writer'
 import { spawnWorker } from '../src/main/worker-client'
 import { openDb, type Db } from '../src/pipeline/db/open'
 import { leaveCheckpointsToOthers } from '../src/pipeline/db/wal-checkpoint'
-import { Engine, GOLD_TABLES } from '../src/pipeline/engine'
+import { Engine } from '../src/pipeline/engine'
+import { goldTableNames } from '../src/pipeline/gold/tables'
 import { LandingWriter } from '../src/pipeline/landing/landing-writer'
 import { SettingsStore } from '../src/pipeline/settings-store'
 import { normalize, type SilverEvent } from '../src/pipeline/silver/normalize'
@@ -165,7 +166,7 @@ async function measure(
     if (chunk.length > 0) run()
     if (recorder) {
       // The replay must have written the very gold the engine did, or it measured something else.
-      for (const table of GOLD_TABLES)
+      for (const table of goldTableNames())
         if (tableDump(db, table) !== tableDump(recorder.db, table))
           throw new Error(`the replay of gold's writes left ${table} unlike the engine's`)
       recorder.close()

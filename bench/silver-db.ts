@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MIGRATIONS } from '../src/pipeline/db/migrations'
 import { migrate, type Db } from '../src/pipeline/db/open'
-import { Engine, GOLD_TABLES } from '../src/pipeline/engine'
+import { Engine } from '../src/pipeline/engine'
+import { goldTableNames } from '../src/pipeline/gold/tables'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
@@ -248,7 +249,7 @@ function selfCheck(): void {
     const silverColumns = SILVER_COLUMNS.filter((c) => c !== 'bronze_id').join(', ')
     const compared: [table: string, columns: string][] = [
       ['silver_events', silverColumns],
-      ...GOLD_TABLES.map((t): [string, string] => [t, '*']),
+      ...goldTableNames().map((t): [string, string] => [t, '*']),
     ]
     for (const [table, columns] of compared) {
       if (tableDump(fast, table, columns) !== tableDump(engine, table, columns))

@@ -3,8 +3,9 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from './engine'
+import { goldTableNames } from './gold/tables'
 import { overviewQuery } from './metrics/overview'
-import { sortedRows, split, tablesLike } from './testing/batches'
+import { sortedRows, split } from './testing/batches'
 import { frame, tempDir } from './testing/temp-db'
 
 const T0 = Date.UTC(2026, 10, 28, 12, 0, 0)
@@ -81,9 +82,7 @@ function dump(engine: Engine) {
       `SELECT event_id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up,
          bytes, duration_ms FROM silver_events`,
     ),
-    ...Object.fromEntries(
-      tablesLike(engine.db, 'gold_%').map((name) => [name, rows(`SELECT * FROM ${name}`)]),
-    ),
+    ...Object.fromEntries(goldTableNames().map((name) => [name, rows(`SELECT * FROM ${name}`)])),
   }
 }
 

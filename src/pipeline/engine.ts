@@ -7,6 +7,7 @@ import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
 import { openDb, type Db } from './db/open'
 import { GoldStage } from './gold/gold-stage'
+import { goldTableNames } from './gold/tables'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
 import { applyRetention, layerSizes, type LayerSize } from './retention'
 import { SettingsStore } from './settings-store'
@@ -38,26 +39,6 @@ export interface FileBatch {
 
 // Records per catch-up transaction: larger batches rewrite each hot page (devices, clients) less often.
 const STAGE_BATCH = 50_000
-/** Every gold table: what `rebuild` empties (and what a copy of gold is compared on). */
-export const GOLD_TABLES = [
-  'gold_conn_second',
-  'gold_conn_minute',
-  'gold_usage_second',
-  'gold_usage_minute',
-  'gold_client_usage_second',
-  'gold_client_usage_minute',
-  'gold_device_type_usage_second',
-  'gold_flow_second',
-  'gold_device_minutes',
-  'gold_devices',
-  'gold_clients',
-  'gold_servers',
-  'gold_live',
-  'gold_live_devices',
-  'gold_live_connects',
-  'gold_live_pairs',
-  'gold_live_client_servers',
-]
 
 const emptyOutcome = (): PayloadOutcome => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] })
 
@@ -211,7 +192,7 @@ export class Engine {
    */
   rebuild(): number | null {
     this.db.transaction(() => {
-      for (const table of ['silver_events', 'silver_quarantine', 'silver_duplicates', ...GOLD_TABLES]) {
+      for (const table of ['silver_events', 'silver_quarantine', 'silver_duplicates', ...goldTableNames()]) {
         this.db.prepare(`DELETE FROM ${table}`).run()
       }
       // Silver ids start again from 1, as in a fresh database: gold is rebuilt from its watermark 0 anyway.

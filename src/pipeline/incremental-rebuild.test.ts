@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from './engine'
+import { goldTableNames } from './gold/tables'
 import { overviewQuery } from './metrics/overview'
 import { sortedRows, split, tablesLike } from './testing/batches'
 import { frame, tempDir } from './testing/temp-db'
@@ -48,7 +49,7 @@ const arbEvent = fc.oneof(
 )
 
 function dump(engine: Engine) {
-  const tables = [...tablesLike(engine.db, 'gold_%'), ...tablesLike(engine.db, 'silver_%')].sort()
+  const tables = [...goldTableNames(), ...tablesLike(engine.db, 'silver_%')].sort()
   return Object.fromEntries(tables.map((name) => [name, sortedRows(engine.db, `SELECT * FROM ${name}`)]))
 }
 

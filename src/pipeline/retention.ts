@@ -5,6 +5,7 @@
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
 import { refillWindows } from './gold/live-state'
+import { GOLD_TABLES } from './gold/tables'
 
 const DAY = 86_400_000
 
@@ -20,9 +21,15 @@ export interface RetentionGroup {
   tables: { table: string; column: string; unitMs: number }[]
 }
 
-const seconds = (table: string) => ({ table, column: 'sec', unitMs: 1000 })
-const minutes = (table: string) => ({ table, column: 'minute', unitMs: 60_000 })
 const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 })
+
+/** The gold tables kept for `setting`'s days (gold/tables.ts), by their time bucket. */
+const goldKeptBy = (setting: RetentionSetting): RetentionGroup['tables'] =>
+  GOLD_TABLES.flatMap((t) =>
+    t.kind === 'buckets' && t.time.retention === setting
+      ? [{ table: t.name, column: t.time.column, unitMs: t.time.unitMs }]
+      : [],
+  )
 
 /** In the order a pass deletes them: bronze before landing, whose deletes cascade to bronze. */
 export const RETENTION_GROUPS: readonly RetentionGroup[] = [
@@ -55,34 +62,25 @@ export const RETENTION_GROUPS: readonly RetentionGroup[] = [
     tables: [received('silver_quarantine'), received('silver_duplicates')],
   },
   {
-    // Per client it is as large as the per-second tables of one server: kept as long as they are.
     label: 'Per-second gold (and per client per minute)',
     layer: 'gold',
     setting: 'goldSeconds',
     countedFrom: 'newest-event',
-    tables: [
-      seconds('gold_conn_second'),
-      seconds('gold_usage_second'),
-      seconds('gold_client_usage_second'),
-      seconds('gold_device_type_usage_second'),
-      seconds('gold_flow_second'),
-      minutes('gold_client_usage_minute'),
-    ],
+    tables: goldKeptBy('goldSeconds'),
   },
   {
-    // What the metrics ask silver at a past T, they ask this of the same T: kept as long as silver.
     label: 'Device minutes',
     layer: 'gold',
     setting: 'silver',
     countedFrom: 'newest-event',
-    tables: [minutes('gold_device_minutes')],
+    tables: goldKeptBy('silver'),
   },
   {
     label: 'Per-minute gold',
     layer: 'gold',
     setting: 'gold',
     countedFrom: 'newest-event',
-    tables: [minutes('gold_conn_minute'), minutes('gold_usage_minute')],
+    tables: goldKeptBy('gold'),
   },
 ]
 
@@ -116,6 +114,10 @@ export function cutoffOf(
 /** The bound on the column itself (so the query uses its index): column × unit < cutoff. */
 export const columnBound = (cutoff: number, unitMs: number): number => Math.ceil(cutoff / unitMs)
 
+/** A pass's delete of a table: a range on its time column, bound by `columnBound`, so an index search. */
+export const retentionDeleteSql = ({ table, column }: RetentionGroup['tables'][number]): string =>
+  `DELETE FROM ${table} WHERE ${column} < ?`
+
 export function applyRetention(
   db: Db,
   days: PipelineSettings['retentionDays'],
@@ -126,11 +128,9 @@ export function applyRetention(
     const newest = newestEventQuery(db)()
     for (const group of RETENTION_GROUPS) {
       const cutoff = cutoffOf(group, days, now, newest)
-      for (const { table, column, unitMs } of group.tables) {
-        deleted[table] =
-          cutoff === null
-            ? 0
-            : db.prepare(`DELETE FROM ${table} WHERE ${column} < ?`).run(columnBound(cutoff, unitMs)).changes
+      for (const t of group.tables) {
+        deleted[t.table] =
+          cutoff === null ? 0 : db.prepare(retentionDeleteSql(t)).run(columnBound(cutoff, t.unitMs)).changes
       }
     }
     // The windows of the live state count seconds: they may have been among those just taken.

@@ -1,7 +1,8 @@
 // Counts gold's usage tables again from silver by today's rules (docs/metrics.md, "Usage samples"): each
 // sample spread over the interval it covers, under the device type of its device's latest connect at or
-// before it in event time. Migration 7 runs it once on a database whose usage was counted by the older
-// rules (bytes at the sample's ts, the type known when the sample was processed).
+// before it in event time. Migration 7 ran a frozen copy of it (db/migrations/007-refold.ts) once on a
+// database whose usage was counted by the older rules (bytes at the sample's ts, the type known when the
+// sample was processed).
 import type { Db } from '../db/open'
 import { UNKNOWN_DEVICE_TYPE, UNKNOWN_SERVER } from './gold-stage'
 import { refillWindows } from './live-state'
@@ -88,14 +89,4 @@ export function refoldUsage(db: Db, after: number): void {
   // The type table holds no row of 0 bytes (GoldStage.writeTypeSeconds).
   db.prepare('DELETE FROM gold_device_type_usage_second WHERE bytes = 0').run()
   refillWindows(db)
-}
-
-/** Migration 7: recounts the usage of the samples silver holds, after the minute of its oldest sample. */
-export function refoldSilverUsage(db: Db): void {
-  const oldest = db
-    .prepare<[], number | null>(`SELECT min(ts) FROM silver_events WHERE type = 'usage'`)
-    .pluck()
-    .get()
-  if (oldest === null || oldest === undefined) return
-  refoldUsage(db, Math.ceil(oldest / 60_000) * 60_000)
 }

@@ -1,0 +1,18 @@
+// Numbered migrations, one file each, applied in order and recorded in PRAGMA user_version. A database whose
+// user_version is newer than this list was written by a newer Vigia: we refuse to touch it. A migration,
+// once released, is frozen (its file's hash is recorded in migrations.test.ts) and imports nothing but types
+// from outside this folder: a change to the schema or to the live code is a new migration, never an edit
+// of an old one.
+import type { Db } from '../open'
+import m001 from './001-medallion'
+import m002 from './002-alerts'
+import m003 from './003-client-usage-minute'
+import m004 from './004-live-state'
+import m005 from './005-client-servers'
+import m006 from './006-device-minutes'
+import m007 from './007-usage-in-event-time'
+
+/** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
+export type Migration = string | { sql: string; then: (db: Db) => void }
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007]
