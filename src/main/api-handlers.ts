@@ -14,6 +14,7 @@ export class ApiError extends Error {}
 export function createApiHandlers(service: VigiaService): Handlers {
   return {
     'metrics:overview': ({ at, settleUsage }) => service.overview(at, settleUsage),
+    'metrics:connected': ({ times }) => service.connected(times),
     'metrics:series': (args) => service.series(args),
     'clients:page': (args) => service.clientPage(args),
     'import:file': ({ path, force }) => ({ importId: service.startImport(path, { force }) }),

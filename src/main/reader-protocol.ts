@@ -14,13 +14,14 @@ import type {
 } from '../shared/api'
 import type { SeriesStepMs } from '../shared/series-step'
 import type { AlertDto, ServerInventoryRow } from '../shared/alerts'
-import type { Overview } from '../shared/metrics'
+import type { ConnectedSample, Overview } from '../shared/metrics'
 import type { PipelineSettings } from '../shared/settings'
 
 export type ClientPageArgs = ApiArgs<'clients:page'> & { offset: number; limit: number }
 
 export interface ReaderRequests {
   overview: { args: [at: number, settings: PipelineSettings, settleUsage: boolean]; result: Overview }
+  connected: { args: [times: number[], settings: PipelineSettings]; result: ConnectedSample[] }
   series: {
     args: [from: number, to: number, server: string | undefined, stepMs?: SeriesStepMs]
     result: Series

@@ -9,6 +9,7 @@ import { listInventory } from '../pipeline/inventory'
 import { liveClientPageQuery } from '../pipeline/metrics/client-page-live'
 import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
 import { statesSecondQuery } from '../pipeline/metrics/live'
+import { connectedHistoryQuery } from '../pipeline/metrics/connected-history'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { seriesQuery } from '../pipeline/metrics/series'
 import { layerSizes } from '../pipeline/retention'
@@ -26,6 +27,7 @@ const LIVE_REUSE_S = 5
 const db = openOrExit(() => openDb((workerData as { dbPath: string }).dbPath, { readonly: true }))
 
 const overviewAt = overviewQuery(db)
+const connectedAt = connectedHistoryQuery(db)
 const seriesOf = seriesQuery(db)
 const clientRowsAt = clientRowsQuery(db)
 const liveClientPage = liveClientPageQuery(db)
@@ -70,6 +72,7 @@ const viewOf = (view: ClientView) => ({
 
 serveRequests<ReaderRequests>({
   overview: (at, settings, settleUsage) => overviewAt(at, settings, settleUsage),
+  connected: (times, settings) => connectedAt(times, settings),
   series: (from, to, server, stepMs) => seriesOf(from, to, server, stepMs),
   clientPage: (args, thresholdMbps) => {
     // At the newest second (or, in a busy live feed, as of it) the live state pages the table in SQL.

@@ -21,7 +21,7 @@ import type {
 } from '../shared/api'
 import type { AlertDto, ServerInventoryRow } from '../shared/alerts'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
-import type { Overview } from '../shared/metrics'
+import type { ConnectedSample, Overview } from '../shared/metrics'
 import { mergeChanged, type Changed } from '../shared/event-span'
 import { currentSecond } from '../shared/instant'
 import type { SeriesStepMs } from '../shared/series-step'
@@ -135,6 +135,11 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
 
   overview(at = currentSecond(), settleUsage = false): Promise<Overview> {
     return this.reader.call('overview', at, this.currentSettings, settleUsage)
+  }
+
+  /** Connected devices at each of `times`, as the overview at each would count them. */
+  connected(times: number[]): Promise<ConnectedSample[]> {
+    return this.reader.call('connected', times, this.currentSettings)
   }
 
   series(args: { from: number; to: number; server?: string; stepMs?: SeriesStepMs }): Promise<Series> {

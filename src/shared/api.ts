@@ -5,7 +5,7 @@ import type { AlertDto, AlertLogEntry, AlertSample, ServerInventoryRow } from '.
 import type { ConnectionStatus } from './ingest'
 import { instant } from './instant'
 import { SERIES_STEPS_MS } from './series-step'
-import type { Overview, ServerUtilisation } from './metrics'
+import type { ConnectedSample, Overview, ServerUtilisation } from './metrics'
 import type { PipelineSettings } from './settings'
 
 export const clientSortColumns = [
@@ -34,6 +34,8 @@ export type ClientView = z.input<typeof clientView>
 export const apiArgs = {
   // settleUsage: a live view; its usage figures are a minute behind T (Overview.usageAt).
   'metrics:overview': z.object({ at: instant.optional(), settleUsage: z.boolean().default(false) }),
+  /** Connected devices at each of these times (the overview's figure, without the rest of it). */
+  'metrics:connected': z.object({ times: z.array(instant).min(1).max(60) }),
   'metrics:series': z.object({
     from: instant,
     to: instant,
@@ -226,6 +228,7 @@ export interface ImportStarted {
 
 export interface ApiResults {
   'metrics:overview': Overview
+  'metrics:connected': ConnectedSample[]
   'metrics:series': Series
   'clients:page': ClientPage
   'import:file': ImportStarted
@@ -295,4 +298,4 @@ export type PushEvent =
   /** The desktop app's menu asks the UI to show a page. */
   | { type: 'navigate'; hash: string }
 
-export type { Overview, ServerUtilisation }
+export type { ConnectedSample, Overview, ServerUtilisation }

@@ -65,6 +65,13 @@ export interface ServerUtilisation {
   throughputUtilisation: number
 }
 
+/** Connected devices at one time, in total and per server (servers with none may be left out). */
+export interface ConnectedSample {
+  t: number
+  total: number
+  byServer: Record<string, number>
+}
+
 export interface Overview {
   /** T, epoch ms rounded down to a whole second. */
   at: number

@@ -1,19 +1,15 @@
 // Connected devices over the chart range. No series holds them (a device counts while its latest connect
 // stands and it was seen within the idle timeout), so the metric is asked at about 30 whole times of the
-// range, newest first, one at a time so that the page's per-second queries get their turn in between; the
-// chart fills in as the answers come. The times sit on a grid of round steps, so a live range moving by a
+// range (metrics:connected, the overview's figure alone), newest first, a few times per request so that the
+// page's per-second queries get their turn in between; the chart fills in as the answers come. The times sit on a grid of round steps, so a live range moving by a
 // second adds one time per step and the ones already asked are kept; a new selection (another range, or
 // back to live) asks them all again, as data may have been imported since.
 import { useEffect, useEffectEvent, useRef, useState } from 'react'
-import type { Overview } from '../../../shared/api'
+import type { ConnectedSample, Overview } from '../../../shared/api'
 import { useApi } from '../app/api-context'
 import { useTime } from '../app/time-context'
 
-export interface ConnectedSample {
-  t: number
-  total: number
-  byServer: Record<string, number>
-}
+export type { ConnectedSample }
 
 export interface ConnectedHistory {
   /** The samples answered so far, oldest first. */
@@ -25,6 +21,8 @@ export interface ConnectedHistory {
 }
 
 const SAMPLES = 30
+/** Times asked per request: the newest first, so the chart's right-hand end fills first. */
+const PER_REQUEST = 5
 // Events of the last seconds may still be on their way: a live time is kept only once it is this old.
 const SETTLE_MS = 5_000
 const STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
@@ -66,9 +64,11 @@ export function useConnectedHistory(): ConnectedHistory {
         setState({ scope, samples: times.filter((t) => known.has(t)).map((t) => known.get(t)!) })
     }
     publish()
-    for (const t of times.filter((t) => !known.has(t)).reverse()) {
+    const missing = times.filter((t) => !known.has(t)).reverse()
+    for (let i = 0; i < missing.length; i += PER_REQUEST) {
       if (isCancelled()) return
-      known.set(t, { ...toSample(await api.call('metrics:overview', { at: t })), t })
+      const samples = await api.call('metrics:connected', { times: missing.slice(i, i + PER_REQUEST) })
+      for (const sample of samples) known.set(sample.t, sample)
       publish()
     }
   })
