@@ -125,7 +125,7 @@ async function measure(rate: number, latencyS: number, latencyDrainS: number): P
       probe
         .prepare<[], { seq: string; id: number }>(
           `SELECT l.seq AS seq, max(s.id) AS id FROM silver_events s
-           JOIN bronze_records b ON b.id = s.bronze_id JOIN landing_payloads l ON l.id = b.landing_id
+           JOIN landing_payloads l ON l.id = s.landing_id
            WHERE l.seq NOT LIKE 'w%' GROUP BY l.id`,
         )
         .all()

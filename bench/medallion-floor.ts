@@ -95,10 +95,10 @@ function writer(db: Db, layers: Layers, goldByTable: Map<string, number>) {
         error: null,
       })
       if (layers === 'landing') return
-      const rows = bronze.insert(landingId, receivedAt, chunk.records[f]!)
+      const rows = bronze.insert(landingId, receivedAt, chunk.records[f]!, landingId)
       if (layers === 'landing + bronze') return
       chunk.events[f]!.forEach((e, i) => {
-        const { changes } = silver(e, rows[i]!.id)
+        const { changes } = silver(e, rows[i]!)
         if (changes !== 1) throw new Error(`event ${e.event_id} was already in silver`)
       })
     })

@@ -16,14 +16,14 @@ import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
 import { refoldUsage } from '../src/pipeline/gold/usage-refold'
 import type { SilverEvent as Normalized } from '../src/pipeline/silver/normalize'
-import { silverInsert } from '../src/pipeline/silver/silver-stage'
+import { silverInsert, type Lineage } from '../src/pipeline/silver/silver-stage'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
 import { DATA_DIR, FRAME_EVENTS, NETWORK } from './config'
 import type { EventRow } from './datasets'
 import { tableDump } from './table-dump'
 
 /** Bump when the fast path changes: the cache name depends on it, the schema and the network. */
-const BUILDER_VERSION = 5
+const BUILDER_VERSION = 6
 const SELF_CHECK_EVENTS = 30_000
 const TRANSACTION_ROWS = 100_000
 
@@ -42,7 +42,6 @@ const SILVER_COLUMNS = [
   'bytes_up',
   'bytes',
   'duration_ms',
-  'bronze_id',
 ] as const
 
 type Key = (string | number)[]
@@ -168,7 +167,7 @@ function span(map: Map<string, [number, number]>, key: string, ts: number): void
   map.set(key, seen ? [Math.min(seen[0], ts), Math.max(seen[1], ts)] : [ts, ts])
 }
 
-type SilverEvent = Normalized & { bronze_id: number }
+type SilverEvent = Normalized & Lineage
 
 /** Writes `events` simulated events into a new database at `path` by the fast path. */
 function build(path: string, events: number): void {
@@ -205,9 +204,12 @@ function build(path: string, events: number): void {
         bytes_up: (r.bytes_up as number | undefined) ?? null,
         bytes: (r.bytes as number | undefined) ?? null,
         duration_ms: (r.duration_ms as number | undefined) ?? null,
-        bronze_id: first + i,
+        // As if sent in frames of FRAME_EVENTS: a frame's record has no bronze row.
+        bronze_id: 0,
+        landing_id: Math.ceil((first + i) / FRAME_EVENTS),
+        line: ((first + i - 1) % FRAME_EVENTS) + 1,
       }
-      insert(e, e.bronze_id)
+      insert(e, e)
       gold.add(e)
     }
   })
@@ -246,7 +248,7 @@ function selfCheck(): void {
     buildWithEngine(join(dir, 'engine.db'), SELF_CHECK_EVENTS)
     const fast = new Database(join(dir, 'fast.db'), { readonly: true })
     const engine = new Database(join(dir, 'engine.db'), { readonly: true })
-    const silverColumns = SILVER_COLUMNS.filter((c) => c !== 'bronze_id').join(', ')
+    const silverColumns = SILVER_COLUMNS.join(', ')
     const compared: [table: string, columns: string][] = [
       ['silver_events', silverColumns],
       ...goldTableNames().map((t): [string, string] => [t, '*']),

@@ -14,14 +14,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { sourceWorker, spawnWorker } from '../src/main/worker-client'
-import { BronzeWriter } from '../src/pipeline/bronze/bronze-writer'
 import { splitFrame } from '../src/pipeline/bronze/records'
+import { frameRecords, type SourceRecord } from '../src/pipeline/bronze/source-records'
 import { openDb } from '../src/pipeline/db/open'
 import { leaveCheckpointsToOthers } from '../src/pipeline/db/wal-checkpoint'
 import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { LandingWriter } from '../src/pipeline/landing/landing-writer'
 import { SettingsStore } from '../src/pipeline/settings-store'
-import { SilverStage, type BronzeRow, type SilverRow } from '../src/pipeline/silver/silver-stage'
+import { SilverStage, type SilverRow } from '../src/pipeline/silver/silver-stage'
 import { Watermarks } from '../src/pipeline/watermarks'
 import { FRAME_EVENTS, FRAMES_PER_CALL, SIZES, WARM_EVENTS } from './config'
 import { framesOf, lines, ndjsonFile, warmDb } from './datasets'
@@ -76,18 +76,17 @@ async function split(
   const db = openDb(silverPath)
   leaveCheckpointsToOthers(db)
   const landing = new LandingWriter(db)
-  const bronze = new BronzeWriter(db)
   const silver = new SilverStage(db, new Watermarks(db))
   const context = new SettingsStore(db).normalizeContext()
   const write = db.transaction((frames: IncomingFrame[]): SilverRow[] => {
-    const rows: BronzeRow[] = []
+    const rows: SourceRecord[] = []
     for (const frame of frames) {
       const split = splitFrame(frame.bytes)
       if (!split.ok) throw new Error(split.error)
       const landingId = landing.insert({ ...frame, kind: 'frame', seq: null, error: null })
-      rows.push(...bronze.insert(landingId, frame.receivedAt, split.records))
+      rows.push(...frameRecords(landingId, frame.receivedAt, split.records))
     }
-    return silver.process(rows, context).accepted
+    return silver.process(rows, context, landing.lastId()).accepted
   })
   const checkpointers = [checkpointer(silverPath), checkpointer(goldPath)]
   const gold = goldThread(goldPath)

@@ -109,7 +109,7 @@ program
 
 program
   .command('rebuild')
-  .description('recompute silver and gold from bronze')
+  .description('recompute silver and gold from what was received (landing and bronze)')
   .action(() => {
     const engine = engineFor()
     try {
@@ -118,7 +118,7 @@ program
       console.log(`rebuilt silver and gold in ${((Date.now() - started) / 1000).toFixed(1)} s`)
       if (oldest !== null) {
         console.log(
-          `  from bronze, which holds records received since ${new Date(oldest).toISOString()}: older silver and gold rows are gone (bronze keeps ${engine.settings.get().retentionDays.bronze} days)`,
+          `  from landing and bronze, which hold records received since ${new Date(oldest).toISOString()}: older silver and gold rows are gone (landing keeps ${engine.settings.get().retentionDays.landing} days, bronze ${engine.settings.get().retentionDays.bronze})`,
         )
       }
     } finally {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AlertEvaluator } from './alerts/evaluator'
+import { receivedRecord } from './bronze/lineage'
 import { Engine, type FrameResult, type IncomingFrame } from './engine'
 import { overviewQuery } from './metrics/overview'
 
@@ -83,6 +84,31 @@ function frame(content: string | Buffer, receivedAt = T, seq: string | null = nu
 function ingest(events: Fields[], receivedAt = T): FrameResult {
   const [result] = engine.ingestFrames([frame(ndjson(events), receivedAt)])
   return result!
+}
+
+/** Lands events as one chunk of an imported NDJSON file: a file's records are kept in bronze. */
+function importEvents(events: Fields[], receivedAt = T): void {
+  const text = ndjson(events)
+  engine.landFileBatch(
+    {
+      chunks: [
+        {
+          index: 0,
+          payload: {
+            source: 'file:test.log',
+            kind: 'file-chunk',
+            seq: '0',
+            receivedAt,
+            bytes: Buffer.from(text),
+            error: null,
+          },
+        },
+      ],
+      records: events.map((e, i) => ({ line: i + 1, format: 'json', raw: JSON.stringify(e), chunk: 0 })),
+      receivedAt,
+    },
+    new Map(),
+  )
 }
 
 const count = (table: string) =>
@@ -244,12 +270,13 @@ describe('Engine: duplicates and replays', () => {
     expect(e3).toMatchObject({ ts: T, bytes_down: 100, bytes_up: 1 })
 
     const dups = engine.db
-      .prepare('SELECT landing_id, event_id FROM silver_duplicates ORDER BY bronze_id')
+      .prepare('SELECT landing_id, line, bronze_id, event_id FROM silver_duplicates ORDER BY id')
       .all() as { landing_id: number; event_id: string }[]
+    // A frame's records have no bronze row: (landing_id, line) is their lineage.
     expect(dups).toEqual([
-      { landing_id: second.landingId, event_id: 'e1' },
-      { landing_id: third.landingId, event_id: 'e3' },
-      { landing_id: third.landingId, event_id: 'e3' },
+      { landing_id: second.landingId, line: 1, bronze_id: 0, event_id: 'e1' },
+      { landing_id: third.landingId, line: 2, bronze_id: 0, event_id: 'e3' },
+      { landing_id: third.landingId, line: 3, bronze_id: 0, event_id: 'e3' },
     ])
     expect(deviceRow('d9')).toBeUndefined()
     expect(engine.db.prepare('SELECT sum(bytes_down) FROM gold_usage_second').pluck().get()).toBe(100)
@@ -350,21 +377,24 @@ describe('Engine: quarantine', () => {
     expect(result).toMatchObject({ accepted: 1, rejected: 4, rejects: expected })
 
     const rows = engine.db
-      .prepare(
-        `SELECT q.landing_id, q.line, q.field, q.reason, q.raw, b.line AS bronze_line, b.landing_id AS bronze_landing
-         FROM silver_quarantine q JOIN bronze_records b ON b.id = q.bronze_id ORDER BY q.id`,
-      )
+      .prepare<
+        [],
+        { bronze_id: number; landing_id: number; line: number; field: string; reason: string; raw: string }
+      >('SELECT bronze_id, landing_id, line, field, reason, raw FROM silver_quarantine ORDER BY id')
       .all()
     expect(rows).toEqual(
       expected.map((e) => ({
+        bronze_id: 0,
         landing_id: result!.landingId,
         ...e,
-        // Bronze keeps each NDJSON line without its surrounding blanks.
+        // A record is each NDJSON line without its surrounding blanks.
         raw: lines[e.line - 1]!.trim(),
-        bronze_line: e.line,
-        bronze_landing: result!.landingId,
       })),
     )
+    // The lineage leads back to the same record, split again from the frame's landing bytes.
+    const source = receivedRecord(engine.db)
+    for (const row of rows) expect(source(row)).toMatchObject({ landingId: result!.landingId, raw: row.raw })
+    expect(count('bronze_records')).toBe(0)
   })
 
   it('quarantines a record timed more than 5 min after the frame was received as in the future', () => {
@@ -483,10 +513,11 @@ describe('Engine: retention', () => {
     // Defaults: landing and bronze 7 days (by receipt, back from now), silver 30 days and per-second gold 7
     // days, per-minute gold 400 days (by event time, back from the newest event, d2 an hour before now).
     // A row exactly at a cutoff stays: deletion is strictly older.
-    ingest([connect('a', NOW - 401 * DAY, 'dA')], NOW - 401 * DAY)
-    ingest([usage('b', NOW - 31 * DAY, 'dB', 100, 10)], NOW - 31 * DAY)
-    ingest([connect('c', NOW - 8 * DAY, 'dC')], NOW - 8 * DAY)
-    ingest([connect('f', NOW - 7 * DAY, 'dF')], NOW - 7 * DAY)
+    // a, b, c and f come from files, whose records are kept in bronze too.
+    importEvents([connect('a', NOW - 401 * DAY, 'dA')], NOW - 401 * DAY)
+    importEvents([usage('b', NOW - 31 * DAY, 'dB', 100, 10)], NOW - 31 * DAY)
+    importEvents([connect('c', NOW - 8 * DAY, 'dC')], NOW - 8 * DAY)
+    importEvents([connect('f', NOW - 7 * DAY, 'dF')], NOW - 7 * DAY)
     ingest(
       [connect('d1', NOW - 3600 * SEC, 'dD'), usage('d2', NOW - 3599 * SEC, 'dD', 50, 5)],
       NOW - 3600 * SEC,
@@ -518,7 +549,7 @@ describe('Engine: retention', () => {
       NOW - 3600 * SEC,
       NOW - 3600 * SEC,
     ])
-    expect(count('bronze_records')).toBe(5)
+    expect(count('bronze_records')).toBe(1) // f: frames have no bronze rows
     expect(engine.db.prepare('SELECT event_id FROM silver_events ORDER BY event_id').pluck().all()).toEqual([
       'c',
       'd1',
@@ -566,8 +597,8 @@ describe('Engine: retention', () => {
 
   it('takes the retention days from the settings, and drops bronze with its landing payload', () => {
     engine.updateSettings({ retentionDays: { landing: 1, bronze: 7, silver: 2, gold: 3, goldSeconds: 1 } })
-    ingest([connect('a', NOW - 2 * DAY, 'd1')], NOW - 2 * DAY)
-    ingest([connect('b', NOW - 12 * 3600 * SEC, 'd2')], NOW - 12 * 3600 * SEC)
+    importEvents([connect('a', NOW - 2 * DAY, 'd1')], NOW - 2 * DAY)
+    importEvents([connect('b', NOW - 12 * 3600 * SEC, 'd2')], NOW - 12 * 3600 * SEC)
 
     const deleted = engine.applyRetention(NOW)
     expect(deleted).toMatchObject({
@@ -582,15 +613,19 @@ describe('Engine: retention', () => {
     ])
   })
 
-  // Without AUTOINCREMENT, the next record would reuse id 1, below the silver watermark, and never be read.
-  it('keeps processing new frames after retention has emptied bronze', () => {
+  // Without AUTOINCREMENT, the next payload or record would reuse id 1, below silver's watermarks, and never
+  // be read.
+  it('keeps processing new frames and files after retention has emptied landing and bronze', () => {
     ingest([connect('a', NOW - 10 * DAY, 'd1'), connect('b', NOW - 10 * DAY, 'd2')], NOW - 10 * DAY)
+    importEvents([connect('a2', NOW - 10 * DAY, 'd4')], NOW - 10 * DAY)
     engine.applyRetention(NOW)
+    expect(count('landing_payloads')).toBe(0)
     expect(count('bronze_records')).toBe(0)
 
     const result = ingest([connect('c', NOW - SEC, 'd3')], NOW)
     expect(result.accepted).toBe(1)
-    expect(connectedAt(NOW)).toBe(1)
+    importEvents([connect('e', NOW - SEC, 'd5')], NOW)
+    expect(connectedAt(NOW)).toBe(2)
   })
 
   // The same one stage down, when retention deletes the newest silver row (a late event).
@@ -613,12 +648,16 @@ describe('Engine: retention', () => {
     )
     const text = ndjson(events)
     engine.ingestFrames([frame(text)])
-    const after = engine.layerSizes()
-    const size = (sizes: typeof after, layer: string) => sizes.find((l) => l.layer === layer)!.bytes
+    const afterFrame = engine.layerSizes()
+    const size = (sizes: typeof afterFrame, layer: string) => sizes.find((l) => l.layer === layer)!.bytes
+    // Landing holds the frame as one blob, which is also its bronze: its records are not copied again.
+    expect(size(afterFrame, 'landing')).toBeGreaterThanOrEqual(text.length)
+    expect(size(afterFrame, 'bronze')).toBe(size(before, 'bronze'))
 
+    // A file's records are: bronze holds every line again as text.
+    importEvents(events.map((e) => ({ ...e, id: `file-${e.id as string}` })))
+    const after = engine.layerSizes()
     for (const l of after) expect(l.bytes).toBeGreaterThan(0)
-    // Landing holds the frame as one blob; bronze holds every line again as text.
-    expect(size(after, 'landing')).toBeGreaterThanOrEqual(text.length)
     expect(size(after, 'bronze')).toBeGreaterThanOrEqual(text.length)
     expect(size(after, 'landing')).toBeGreaterThan(size(before, 'landing'))
     expect(size(after, 'bronze')).toBeGreaterThan(size(before, 'bronze'))

@@ -1,17 +1,19 @@
 // The engine owns the only writable connection. Everything received goes in through it, one transaction
-// per flush: landing and bronze, then silver and gold from the records in hand, so nothing is read back.
+// per flush: landing (and bronze, for a file's records), then silver and gold from the records in hand, so
+// nothing is read back.
 // When silver or gold are behind their watermarks (a rebuild, an older database), they catch up first by
 // reading the layer below, in batches.
 import { AlertEvaluator } from './alerts/evaluator'
 import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
+import { frameRecords, type SourceRecord } from './bronze/source-records'
 import { openDb, type Db } from './db/open'
 import { GoldStage } from './gold/gold-stage'
 import { goldTableNames } from './gold/tables'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
 import { applyRetention, layerSizes, type LayerSize } from './retention'
 import { SettingsStore } from './settings-store'
-import { SilverStage, type BronzeRow, type PayloadOutcome } from './silver/silver-stage'
+import { SilverStage, type PayloadOutcome } from './silver/silver-stage'
 import { Watermarks } from './watermarks'
 import type { EventSpan } from '../shared/api'
 import type { PipelineSettings, SettingsPatch } from '../shared/settings'
@@ -61,8 +63,9 @@ export class Engine {
     this.silver = new SilverStage(db, this.watermarks)
     this.gold = new GoldStage(db, this.watermarks)
     this.alerts = new AlertEvaluator(db, this.watermarks)
-    this.lastIds = db.prepare<[], { bronze: number | null; silver: number | null }>(
-      'SELECT (SELECT max(id) FROM bronze_records) AS bronze, (SELECT max(id) FROM silver_events) AS silver',
+    this.lastIds = db.prepare<[], { landing: number | null; bronze: number | null; silver: number | null }>(
+      `SELECT (SELECT max(id) FROM landing_payloads) AS landing, (SELECT max(id) FROM bronze_records) AS bronze,
+         (SELECT max(id) FROM silver_events) AS silver`,
     )
   }
 
@@ -77,14 +80,15 @@ export class Engine {
   /** Lands a batch of frames and carries them to gold in one transaction: one result per frame. */
   ingestFrames(frames: readonly IncomingFrame[]): FrameResult[] {
     const { landed, outcomes } = this.landAndRefine(() => {
-      const rows: BronzeRow[] = []
+      const rows: SourceRecord[] = []
       const landed = frames.map((frame) => {
         const split = splitFrame(frame.bytes)
         const error = split.ok ? null : split.error
         // An envelope's own seq names the frame; otherwise the one the host gave it.
         const seq = split.seq ?? frame.seq
         const landingId = this.landing.insert({ ...frame, seq, kind: 'frame', error })
-        if (split.ok) rows.push(...this.bronze.insert(landingId, frame.receivedAt, split.records))
+        // Landing's bytes are the frame's bronze: its records are not copied (source-records.ts).
+        if (split.ok) rows.push(...frameRecords(landingId, frame.receivedAt, split.records))
         return { landingId, seq, error }
       })
       return { landed, rows }
@@ -105,12 +109,13 @@ export class Engine {
     const { landed, outcomes } = this.landAndRefine(() => {
       const ids = new Map<number, number>()
       for (const { index, payload } of batch.chunks) ids.set(index, this.landing.insert(payload))
-      const rows: BronzeRow[] = []
+      const after = this.landing.lastId()
+      const rows: SourceRecord[] = []
       for (const r of batch.records) {
         const landingId = ids.get(r.chunk) ?? landedIds.get(r.chunk)
         if (landingId === undefined)
           throw new Error(`record at line ${r.line} names chunk ${r.chunk}, never landed`)
-        rows.push(...this.bronze.insert(landingId, batch.receivedAt, [r]))
+        rows.push(...this.bronze.insert(landingId, batch.receivedAt, [r], after))
       }
       return { landed: ids, rows }
     })
@@ -119,9 +124,9 @@ export class Engine {
 
   /**
    * Runs `land` (landing and bronze writes) in one transaction and, when silver and gold were up to date,
-   * refines the bronze rows it wrote in the same transaction; otherwise the stages catch up after it.
+   * refines the records it wrote in the same transaction; otherwise the stages catch up after it.
    */
-  private landAndRefine<T>(land: () => { landed: T; rows: BronzeRow[] }): {
+  private landAndRefine<T>(land: () => { landed: T; rows: SourceRecord[] }): {
     landed: T
     outcomes: Map<number, PayloadOutcome>
   } {
@@ -141,7 +146,7 @@ export class Engine {
     const all = new Map<number, PayloadOutcome>()
     const context = this.settings.normalizeContext()
     for (;;) {
-      const { read, outcomes } = this.write(() => {
+      const { more, outcomes } = this.write(() => {
         const batch = this.silver.advance(context, STAGE_BATCH)
         this.gold.fold(batch.accepted)
         return batch
@@ -159,7 +164,7 @@ export class Engine {
         total.duplicates += o.duplicates
         total.rejected += o.rejected
       }
-      if (read < STAGE_BATCH) break
+      if (!more) break
     }
     this.judgeAlerts()
     return all
@@ -187,8 +192,9 @@ export class Engine {
   }
 
   /**
-   * Recomputes silver and gold from bronze; gives the same answers as the incremental path. Returns when
-   * the oldest bronze record was received (null when bronze is empty): older history is not in bronze.
+   * Recomputes silver and gold from what was received (frames from landing, files from bronze); gives the
+   * same answers as the incremental path. Returns when the oldest record read was received (null when there
+   * is none): older history is gone.
    */
   rebuild(): number | null {
     this.db.transaction(() => {
@@ -198,19 +204,25 @@ export class Engine {
       // Silver ids start again from 1, as in a fresh database: gold is rebuilt from its watermark 0 anyway.
       this.db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'silver_events'`).run()
       this.watermarks.set('silver', 0)
+      this.watermarks.set('silver-landing', 0)
       this.watermarks.set('gold', 0)
     })()
     this.gold.forget()
     this.advance()
     const oldest = this.db
-      .prepare<[], { t: number | null }>('SELECT min(received_at) AS t FROM bronze_records')
+      .prepare<[], number | null>(
+        `SELECT min(t) FROM (SELECT min(received_at) AS t FROM landing_payloads WHERE kind = 'frame'
+           UNION ALL SELECT min(received_at) FROM bronze_records)`,
+      )
+      .pluck()
       .get()
-    return oldest?.t ?? null
+    return oldest ?? null
   }
 
-  /** Silver and gold from bronze rows just written, in the same transaction. */
-  private refine(rows: readonly BronzeRow[]): Map<number, PayloadOutcome> {
-    const { outcomes, accepted } = this.silver.process(rows, this.settings.normalizeContext())
+  /** Silver and gold from records just landed, in the same transaction. */
+  private refine(rows: readonly SourceRecord[]): Map<number, PayloadOutcome> {
+    const context = this.settings.normalizeContext()
+    const { outcomes, accepted } = this.silver.process(rows, context, this.landing.lastId())
     this.gold.fold(accepted)
     return outcomes
   }
@@ -243,7 +255,9 @@ export class Engine {
   private caughtUp(): boolean {
     const last = this.lastIds.get()!
     return (
-      (last.bronze ?? 0) <= this.watermarks.get('silver') && (last.silver ?? 0) <= this.watermarks.get('gold')
+      (last.landing ?? 0) <= this.watermarks.get('silver-landing') &&
+      (last.bronze ?? 0) <= this.watermarks.get('silver') &&
+      (last.silver ?? 0) <= this.watermarks.get('gold')
     )
   }
 

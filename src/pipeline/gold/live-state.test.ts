@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
+import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
 import { refillLiveState } from './live-state'
@@ -174,6 +175,7 @@ describe('migrations 4 to 6', () => {
     const keptMinutes = minutes()
     expect(keptMinutes.length).toBeGreaterThan(40)
     // Back to schema 3, as a database written by the previous version.
+    engine.db.exec(UNDO_FRAME_LINEAGE_SQL)
     engine.db.exec(`
       DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs; DROP TABLE gold_live_client_servers;
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;

@@ -14,12 +14,14 @@ export interface LandingPayload {
 export class LandingWriter {
   private readonly insertStmt
   private readonly setErrorStmt
+  private readonly lastIdStmt
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
       'INSERT INTO landing_payloads (source, kind, seq, received_at, bytes, error) VALUES (?, ?, ?, ?, ?, ?)',
     )
     this.setErrorStmt = db.prepare('UPDATE landing_payloads SET error = ? WHERE id = ?')
+    this.lastIdStmt = db.prepare<[], number | null>('SELECT max(id) FROM landing_payloads').pluck()
   }
 
   insert(payload: LandingPayload): number {
@@ -29,5 +31,10 @@ export class LandingWriter {
 
   setError(id: number, error: string): void {
     this.setErrorStmt.run(error, id)
+  }
+
+  /** The largest landing id, 0 when landing is empty. */
+  lastId(): number {
+    return this.lastIdStmt.get() ?? 0
   }
 }

@@ -1,7 +1,8 @@
-// Bronze -> silver: validate, type and de-duplicate (first event id wins); rejects go to quarantine.
+// Bronze -> silver: validate, type and de-duplicate (first event id wins); rejects go to quarantine. A
+// frame's records are read from its landing bytes, a file's from bronze (bronze/source-records.ts).
 import type { RunResult } from 'better-sqlite3'
 import type { Db } from '../db/open'
-import type { RecordFormat } from '../bronze/records'
+import { ArrivalReader, type SourceRecord } from '../bronze/source-records'
 import type { Watermarks } from '../watermarks'
 import { normalize, type NormalizeContext, type Normalized, type SilverEvent } from './normalize'
 
@@ -21,17 +22,6 @@ export interface PayloadOutcome {
   rejects: RecordReject[]
 }
 
-/** A bronze record as silver reads it: from the table, or handed over by the transaction that wrote it. */
-export interface BronzeRow {
-  id: number
-  landing_id: number
-  line: number
-  format: RecordFormat
-  received_at: number
-  raw: string
-  error: string | null
-}
-
 /** An accepted event with its silver id, as gold folds it. */
 export type SilverRow = SilverEvent & { id: number }
 
@@ -40,17 +30,20 @@ export interface SilverBatch {
   accepted: SilverRow[]
 }
 
+/** Where a silver row's record is: its landing payload and line, and its bronze row if one holds it (else 0). */
+export type Lineage = Pick<SourceRecord, 'bronze_id' | 'landing_id' | 'line'>
+
 /**
  * Writes an event's silver row, unless its id is already in silver (first one wins): `changes` is then 0.
  * Shared with the benchmarks that write silver as the engine does.
  */
-export function silverInsert(db: Db): (e: SilverEvent, bronzeId: number) => RunResult {
+export function silverInsert(db: Db): (e: SilverEvent, from: Lineage) => RunResult {
   const stmt = db.prepare(
     `INSERT OR IGNORE INTO silver_events (event_id, ts, type, server, device, client, peer, device_type,
-       plan_mbps, ip, bytes_down, bytes_up, bytes, duration_ms, bronze_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       plan_mbps, ip, bytes_down, bytes_up, bytes, duration_ms, bronze_id, landing_id, line)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
-  return (e, bronzeId) =>
+  return (e, from) =>
     stmt.run(
       e.event_id,
       e.ts,
@@ -66,12 +59,14 @@ export function silverInsert(db: Db): (e: SilverEvent, bronzeId: number) => RunR
       e.bytes_up,
       e.bytes,
       e.duration_ms,
-      bronzeId,
+      from.bronze_id,
+      from.landing_id,
+      from.line,
     )
 }
 
 export class SilverStage {
-  private readonly readStmt
+  private readonly reader
   private readonly insert
   private readonly duplicateStmt
   private readonly quarantineStmt
@@ -80,12 +75,10 @@ export class SilverStage {
     private readonly db: Db,
     private readonly watermarks: Watermarks,
   ) {
-    this.readStmt = db.prepare<[number, number], BronzeRow>(
-      'SELECT id, landing_id, line, format, received_at, raw, error FROM bronze_records WHERE id > ? ORDER BY id LIMIT ?',
-    )
+    this.reader = new ArrivalReader(db)
     this.insert = silverInsert(db)
     this.duplicateStmt = db.prepare(
-      'INSERT INTO silver_duplicates (bronze_id, landing_id, event_id, received_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO silver_duplicates (bronze_id, landing_id, line, event_id, received_at) VALUES (?, ?, ?, ?, ?)',
     )
     this.quarantineStmt = db.prepare(
       `INSERT INTO silver_quarantine (bronze_id, landing_id, line, field, reason, raw, received_at)
@@ -94,19 +87,28 @@ export class SilverStage {
   }
 
   /**
-   * Processes up to `limit` bronze records past the watermark, inside the caller's transaction. Returns
-   * what happened to them, and how many were read (0 when silver is up to date).
+   * Processes about `limit` records past the watermarks, in arrival order, inside the caller's transaction.
+   * Returns what happened to them, and whether there are more.
    */
-  advance(context: Omit<NormalizeContext, 'receivedAt'>, limit: number): SilverBatch & { read: number } {
-    const rows = this.readStmt.all(this.watermarks.get('silver'), limit)
-    return { read: rows.length, ...this.process(rows, context) }
+  advance(context: Omit<NormalizeContext, 'receivedAt'>, limit: number): SilverBatch & { more: boolean } {
+    const batch = this.reader.read(
+      this.watermarks.get('silver-landing'),
+      this.watermarks.get('silver'),
+      limit,
+    )
+    return { ...this.process(batch.records, context, batch.landingId), more: batch.more }
   }
 
   /**
-   * Validates and writes bronze rows newer than the watermark, in id order, and moves the watermark past
-   * them. The caller holds the transaction: the rows and the watermark commit together.
+   * Validates and writes records newer than the watermarks, in arrival order, and moves the watermarks past
+   * them: the bronze one past the last bronze row, the landing one to `landedThrough` (every payload up to
+   * it has been read). The caller holds the transaction: the rows and the watermarks commit together.
    */
-  process(rows: readonly BronzeRow[], context: Omit<NormalizeContext, 'receivedAt'>): SilverBatch {
+  process(
+    rows: readonly SourceRecord[],
+    context: Omit<NormalizeContext, 'receivedAt'>,
+    landedThrough: number,
+  ): SilverBatch {
     const outcomes = new Map<number, PayloadOutcome>()
     const accepted: SilverRow[] = []
     for (const row of rows) {
@@ -120,7 +122,15 @@ export class SilverStage {
         : normalize(row.raw, row.format, { ...context, receivedAt: row.received_at })
       if (!result.ok) {
         const { field, reason } = result.rejection
-        this.quarantineStmt.run(row.id, row.landing_id, row.line, field, reason, row.raw, row.received_at)
+        this.quarantineStmt.run(
+          row.bronze_id,
+          row.landing_id,
+          row.line,
+          field,
+          reason,
+          row.raw,
+          row.received_at,
+        )
         outcome.rejects.push({
           index: outcome.accepted + outcome.duplicates + outcome.rejected,
           line: row.line,
@@ -131,17 +141,18 @@ export class SilverStage {
         continue
       }
       const e = result.event
-      const info = this.insert(e, row.id)
+      const info = this.insert(e, row)
       if (info.changes === 0) {
-        this.duplicateStmt.run(row.id, row.landing_id, e.event_id, row.received_at)
+        this.duplicateStmt.run(row.bronze_id, row.landing_id, row.line, e.event_id, row.received_at)
         outcome.duplicates++
       } else {
         outcome.accepted++
         accepted.push({ ...e, id: Number(info.lastInsertRowid) })
       }
     }
-    const last = rows.at(-1)
-    if (last) this.watermarks.set('silver', last.id)
+    const lastBronze = rows.findLast((r) => r.bronze_id > 0)
+    if (lastBronze) this.watermarks.set('silver', lastBronze.bronze_id)
+    this.watermarks.set('silver-landing', landedThrough)
     return { outcomes, accepted }
   }
 }
