@@ -2,6 +2,7 @@
 // pages it in SQL (liveClientPageQuery), each page on its own. For a T it cannot answer (a past T, or a
 // search) the rows are computed once for T (clientRowsQuery), then each page is filtered, sorted and sliced
 // from them (pageOf), and a view already sorted is only sliced.
+import { minutesOfSecondsSql } from '../src/pipeline/db/usage-parts'
 import { liveClientPageQuery } from '../src/pipeline/metrics/client-page-live'
 import { clientRowsQuery, pageOf } from '../src/pipeline/metrics/client-table'
 import { clientUsageQuery, newestSecondQuery, windowParts } from '../src/pipeline/metrics/client-usage'
@@ -87,12 +88,13 @@ export async function clientTableBench(mode: Mode): Promise<BenchResult> {
   // minutes at the edges), and what only visiting them (counting) costs, beside summing them per pair.
   const past = Math.floor(db.pastAt / 1000)
   const parts = windowParts(past - HEAVY_WINDOW_S, past, newestSecondQuery(db.reader)())
-  // The window's minute rows and second rows, (from, to], as `what` selects them.
+  // The window's minute rows and the parts rows of its edges' seconds, (from, to], as `what` selects them.
   const inWindow = <R>(what: string, part: 'minutes' | 'seconds') =>
     db.reader.prepare<[number, number], R>(
       part === 'minutes'
         ? `SELECT ${what} FROM gold_client_usage_minute WHERE minute > ? AND minute <= ?`
-        : `SELECT ${what} FROM gold_client_usage_second WHERE sec > ? AND sec <= ?`,
+        : `WITH r(a, b) AS (SELECT ?, ?) SELECT ${what.replace('bytes', 'usage_parts_sum(parts, minute, r.a, r.b)')}
+           FROM r, gold_client_usage_parts WHERE ${minutesOfSecondsSql('r.a', 'r.b')}`,
     )
   const countMinutes = inWindow<number>('count(*)', 'minutes').pluck()
   const countSeconds = inWindow<number>('count(*)', 'seconds').pluck()

@@ -14,6 +14,7 @@ import { goldTableNames } from '../src/pipeline/gold/tables'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
+import { registerUsageParts } from '../src/pipeline/db/usage-parts'
 import { refoldUsage } from '../src/pipeline/gold/usage-refold'
 import type { SilverEvent as Normalized } from '../src/pipeline/silver/normalize'
 import { silverInsert, type Lineage } from '../src/pipeline/silver/silver-stage'
@@ -173,6 +174,7 @@ type SilverEvent = Normalized & Lineage
 function build(path: string, events: number): void {
   // No journal while loading a file nobody else reads; WAL, as the engine leaves it, at the end.
   const db = new Database(path)
+  registerUsageParts(db)
   db.pragma('journal_mode = OFF')
   db.pragma('synchronous = OFF')
   db.pragma('cache_size = -1000000')
@@ -248,6 +250,8 @@ function selfCheck(): void {
     buildWithEngine(join(dir, 'engine.db'), SELF_CHECK_EVENTS)
     const fast = new Database(join(dir, 'fast.db'), { readonly: true })
     const engine = new Database(join(dir, 'engine.db'), { readonly: true })
+    registerUsageParts(fast)
+    registerUsageParts(engine)
     const silverColumns = SILVER_COLUMNS.join(', ')
     const compared: [table: string, columns: string][] = [
       ['silver_events', silverColumns],

@@ -534,13 +534,13 @@ describe('Engine: retention', () => {
       silver_duplicates: 0,
       gold_conn_second: 2, // a, c
       gold_usage_second: 1, // b
-      gold_client_usage_second: 1, // b
       gold_device_type_usage_second: 1, // b
       gold_flow_second: 1, // e
       gold_device_minutes: 3, // a, b, e: kept as long as silver
       gold_conn_minute: 1, // a
       gold_usage_minute: 0,
       gold_client_usage_minute: 1, // b: kept as long as the per-second tables
+      gold_client_usage_parts: 1, // b, its seconds: kept as long as them
     })
 
     expect(engine.db.prepare('SELECT received_at FROM landing_payloads ORDER BY id').pluck().all()).toEqual([

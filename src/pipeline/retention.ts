@@ -134,7 +134,7 @@ export function applyRetention(
       }
     }
     // The windows of the live state count seconds: they may have been among those just taken.
-    if (deleted.gold_client_usage_second! > 0 || deleted.gold_flow_second! > 0) refillWindows(db)
+    if (deleted.gold_client_usage_parts! > 0 || deleted.gold_flow_second! > 0) refillWindows(db)
   })()
   return deleted
 }

@@ -23,6 +23,7 @@ const FROZEN: Record<string, string> = {
   '007-refold.ts': 'a6597d7cecbe7d6f53645ce43d4e0f23dfef5ada6644f2e9b319589dca7d619d',
   '007-usage-in-event-time.ts': 'ab1ad9af10d45ed527cefcd91fd9a56510457169c492d4d0485072756bb0d671',
   '008-frame-lineage.ts': 'bb815a1a610c53ce0c4e7434bfb0be07b4e1fe3dd0d75a1c8319347b9a8595e2',
+  '009-client-usage-parts.ts': '981d9369c48e0faf9771f0694b3cdaa876d72e7ca2b1df183307cf1cdc1ab9fe',
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'))

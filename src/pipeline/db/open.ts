@@ -4,6 +4,7 @@ import { dirname } from 'node:path'
 import { explainDbError } from './explain-error'
 import { MIGRATIONS } from './migrations'
 import { nativeBindingPath } from './native-binding'
+import { registerUsageParts } from './usage-parts'
 
 export type Db = Database.Database
 
@@ -35,6 +36,7 @@ function open(path: string, options: OpenOptions): Db {
     ...(binding ? { nativeBinding: binding } : {}),
   })
   db.pragma('busy_timeout = 5000')
+  registerUsageParts(db)
   if (!options.readonly) {
     db.pragma('journal_mode = WAL')
     // NORMAL is durable across application crashes in WAL mode; only a power loss may roll back the last commits.

@@ -180,12 +180,7 @@ export class GoldStage {
       for (const { key, values } of sum.entries)
         yield { sec: key[0] as number, key: key.slice(1) as string[], bytes: values[0]! }
     }
-    const live = this.live.begin(
-      anchor,
-      newest,
-      keyedSeconds(usage.clientSecond),
-      keyedSeconds(sums.flowSecond),
-    )
+    const live = this.live.begin(anchor, newest, usage.clientParts.seconds(), keyedSeconds(sums.flowSecond))
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
       const stmt = this.upserts[name]
       for (const { key, values } of sum.entries) stmt.run(...key, ...values)

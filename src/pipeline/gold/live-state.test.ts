@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
+import { undoClientUsageParts } from '../testing/undo-client-usage-parts'
 import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
@@ -159,7 +160,7 @@ describe('live state', () => {
       retentionDays: { landing: 7, bronze: 7, silver: 30, gold: 400, goldSeconds: 2 / (24 * 60) },
     })
     const deleted = engine.applyRetention(START + 7 * 24 * 60 * MIN)
-    expect(deleted.gold_client_usage_second).toBeGreaterThan(0)
+    expect(deleted.gold_client_usage_parts).toBeGreaterThan(0)
     const { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)
     expect(kept[3]).not.toEqual(before)
@@ -175,6 +176,7 @@ describe('migrations 4 to 6', () => {
     const keptMinutes = minutes()
     expect(keptMinutes.length).toBeGreaterThan(40)
     // Back to schema 3, as a database written by the previous version.
+    undoClientUsageParts(engine.db)
     engine.db.exec(UNDO_FRAME_LINEAGE_SQL)
     engine.db.exec(`
       DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs; DROP TABLE gold_live_client_servers;

@@ -15,6 +15,7 @@
 // Every figure is a sum of integers moved by each device's state before and after a batch, so it is exact
 // and the same as recomputing it (refillLiveState; a test holds the two to each other).
 import type { Db } from '../db/open'
+import { partsInSecondsSql } from '../db/usage-parts'
 import { secondOf } from './buckets'
 import type { DeviceChange, DeviceSnapshot } from './device-states'
 import { SlidingSum, type KeyedSecond, type Moves } from './sliding-sum'
@@ -37,7 +38,7 @@ export const planKbps = (planMbps: number | null): number =>
 /** planKbps in SQL, of a row's plan_mbps. */
 export const PLAN_KBPS_SQL = 'CAST(round(coalesce(plan_mbps, 0) * 1000) AS INTEGER)'
 
-/** Recomputes the live state from gold_devices and gold_client_usage_second. */
+/** Recomputes the live state from gold_devices and gold_client_usage_parts. */
 export const REFILL_LIVE_STATE_SQL = `
   DELETE FROM gold_live;
   INSERT INTO gold_live (id, newest_sec)
@@ -79,8 +80,12 @@ export function refillLiveState(db: Db): void {
 export const REFILL_CLIENT_WINDOWS_SQL = `
   DELETE FROM gold_live_client_servers;
   INSERT INTO gold_live_client_servers (client, server, bytes)
-    SELECT client, server, sum(bytes) FROM gold_client_usage_second
-    WHERE sec > (SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S}
+    SELECT client, server, sum(bytes) FROM (${partsInSecondsSql(
+      'gold_client_usage_parts',
+      'client, server',
+      `(SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S}`,
+      '(SELECT newest_sec FROM gold_live)',
+    )})
     GROUP BY client, server HAVING sum(bytes) > 0;
   UPDATE gold_clients SET window_bytes = 0 WHERE window_bytes <> 0;
   UPDATE gold_clients SET window_bytes = w.bytes
@@ -200,7 +205,8 @@ export class LiveState {
     this.clientWindows = new SlidingSum({
       seconds: CLIENT_WINDOW_S,
       stored: db.prepare(
-        'SELECT client, server, bytes FROM gold_client_usage_second WHERE sec > ? AND sec <= ?',
+        `WITH r(a, b) AS (SELECT ?, ?)
+         ${partsInSecondsSql('r, gold_client_usage_parts', 'client, server', 'r.a', 'r.b')}`,
       ),
     })
     this.movePair = db.prepare<[string, string, number], { bytes: number }>(

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
+import { undoClientUsageParts } from '../testing/undo-client-usage-parts'
 import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
 import { ingestFrame, ingestShuffled, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
@@ -12,7 +13,7 @@ const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const USAGE_TABLES = [
   'gold_usage_second',
   'gold_usage_minute',
-  'gold_client_usage_second',
+  'gold_client_usage_parts',
   'gold_client_usage_minute',
   'gold_device_type_usage_second',
   'gold_live_client_servers',
@@ -69,6 +70,7 @@ describe('usage counted again from silver', () => {
       for (let i = 0; i < points.length; i += 200) ingestFrame(old, points.slice(i, i + 200))
       const setDuration = old.db.prepare('UPDATE silver_events SET duration_ms = ? WHERE event_id = ?')
       for (const e of events) if (e.duration_ms !== undefined) setDuration.run(e.duration_ms, e.id)
+      undoClientUsageParts(old.db)
       old.db.exec(UNDO_FRAME_LINEAGE_SQL)
       old.db.exec('DROP INDEX silver_events_usage_minute; PRAGMA user_version = 6')
       const totalBefore = old.db.prepare('SELECT sum(bytes) AS b FROM gold_client_usage_second').get()
@@ -79,15 +81,17 @@ describe('usage counted again from silver', () => {
         expect(migrated.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
         const firstMinute = Math.ceil(START / 60_000)
         const after = (t: string) =>
-          t.endsWith('_minute')
+          t.endsWith('_minute') || t.endsWith('_parts')
             ? `WHERE minute > ${firstMinute}`
             : t.startsWith('gold_live')
               ? ''
               : `WHERE sec > ${firstMinute * 60}`
         expect(dump(migrated, after)).toEqual(dump(today, after))
-        expect(migrated.db.prepare('SELECT sum(bytes) AS b FROM gold_client_usage_second').get()).toEqual(
-          totalBefore,
-        )
+        expect(
+          migrated.db
+            .prepare('SELECT sum(usage_parts_sum(parts, minute, 0, 1e10)) AS b FROM gold_client_usage_parts')
+            .get(),
+        ).toEqual(totalBefore)
       } finally {
         migrated.close()
       }

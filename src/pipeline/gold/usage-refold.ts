@@ -32,9 +32,9 @@ const ROWS_PER_PAGE = 50_000
 export function refoldUsage(db: Db, after: number): void {
   const afterSec = after / 1000
   const afterMinute = after / 60_000
-  for (const table of ['gold_usage_second', 'gold_client_usage_second', 'gold_device_type_usage_second'])
+  for (const table of ['gold_usage_second', 'gold_device_type_usage_second'])
     db.prepare(`DELETE FROM ${table} WHERE sec > ?`).run(afterSec)
-  for (const table of ['gold_usage_minute', 'gold_client_usage_minute'])
+  for (const table of ['gold_usage_minute', 'gold_client_usage_minute', 'gold_client_usage_parts'])
     db.prepare(`DELETE FROM ${table} WHERE minute > ?`).run(afterMinute)
 
   const writer = new UsageWriter(db)

@@ -3,6 +3,7 @@
 // per bucket and key.
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/open'
+import { encodeParts, indexInMinute, minuteOfSecond, newParts, type Parts } from '../db/usage-parts'
 import { spreadSample } from './spread'
 import { Sums2, Sums3, type Sums } from './sums'
 
@@ -23,10 +24,40 @@ export interface UsageSampleBytes {
   bytes_up: number | null
 }
 
+/** A client's bytes per second on one server, per minute (db/usage-parts.ts). */
+export class ClientParts {
+  /** Minute -> client -> server -> parts. */
+  readonly byMinute = new Map<number, Map<string, Map<string, Parts>>>()
+
+  add(sec: number, client: string, server: string, bytes: number): void {
+    const minute = minuteOfSecond(sec)
+    let clients = this.byMinute.get(minute)
+    if (!clients) this.byMinute.set(minute, (clients = new Map()))
+    let servers = clients.get(client)
+    if (!servers) clients.set(client, (servers = new Map()))
+    let parts = servers.get(server)
+    if (!parts) servers.set(server, (parts = newParts()))
+    parts[indexInMinute(sec)]! += bytes
+  }
+
+  *rows(): Generator<{ minute: number; client: string; server: string; parts: Parts }> {
+    for (const [minute, clients] of this.byMinute)
+      for (const [client, servers] of clients)
+        for (const [server, parts] of servers) yield { minute, client, server, parts }
+  }
+
+  /** Every second with bytes, keyed by client and server. */
+  *seconds(): Generator<{ sec: number; key: [string, string]; bytes: number }> {
+    for (const { minute, client, server, parts } of this.rows())
+      for (let i = 0; i < parts.length; i++)
+        if (parts[i] !== 0) yield { sec: (minute - 1) * 60 + i + 1, key: [client, server], bytes: parts[i]! }
+  }
+}
+
 export const usageSums = () => ({
   usageSecond: new Sums2(),
   usageMinute: new Sums2(),
-  clientSecond: new Sums3(),
+  clientParts: new ClientParts(),
   clientMinute: new Sums3(),
   typeSecond: new Sums2(),
 })
@@ -44,7 +75,7 @@ export function addUsage(
   const up = e.bytes_up ?? 0
   spreadSample(e.ts, e.duration_ms, down, up, 1000, (s, d, u) => {
     sums.usageSecond.add(s, server, d, u)
-    sums.clientSecond.add(s, client, server, d + u)
+    sums.clientParts.add(s, client, server, d + u)
     sums.typeSecond.add(s, type, d + u)
   })
   spreadSample(e.ts, e.duration_ms, down, up, 60_000, (m, d, u) => {
@@ -57,12 +88,12 @@ export function addUsage(
 export class UsageWriter {
   private readonly upserts
   private readonly dropEmptyType
+  private readonly upsertParts
 
   constructor(db: Db) {
     this.upserts = {
       usageSecond: upsertStatement(db, 'gold_usage_second', ['sec', 'server'], ['bytes_down', 'bytes_up']),
       usageMinute: upsertStatement(db, 'gold_usage_minute', ['minute', 'server'], ['bytes_down', 'bytes_up']),
-      clientSecond: upsertStatement(db, 'gold_client_usage_second', ['sec', 'client', 'server'], ['bytes']),
       clientMinute: upsertStatement(
         db,
         'gold_client_usage_minute',
@@ -71,16 +102,22 @@ export class UsageWriter {
       ),
       typeSecond: upsertStatement(db, 'gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
     }
+    this.upsertParts = db.prepare(
+      `INSERT INTO gold_client_usage_parts (minute, client, server, parts) VALUES (?, ?, ?, ?)
+       ON CONFLICT (minute, client, server) DO UPDATE SET parts = usage_parts_add(parts, excluded.parts)`,
+    )
     this.dropEmptyType = db.prepare(
       'DELETE FROM gold_device_type_usage_second WHERE sec = ? AND device_type = ? AND bytes = 0',
     )
   }
 
   write(sums: UsageSums): void {
-    for (const [name, sum] of Object.entries(sums) as [keyof UsageSums, Sums][]) {
-      if (name === 'typeSecond') this.writeTypeSeconds(sum)
-      else for (const { key, values } of sum.entries) this.upserts[name].run(...key, ...values)
-    }
+    const { clientParts, typeSecond, ...added } = sums
+    for (const [name, sum] of Object.entries(added) as [keyof typeof added, Sums][])
+      for (const { key, values } of sum.entries) this.upserts[name].run(...key, ...values)
+    for (const { minute, client, server, parts } of clientParts.rows())
+      this.upsertParts.run(minute, client, server, encodeParts(parts))
+    this.writeTypeSeconds(typeSecond)
   }
 
   /**

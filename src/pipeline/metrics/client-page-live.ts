@@ -7,7 +7,7 @@
 import type { Db } from '../db/open'
 import type { ClientPage, ClientRow, ClientSortColumn, ClientView } from '../../shared/api'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
-import { liveAnchorQuery, takenSql } from './live'
+import { liveAnchorQuery, takenPartsSql } from './live'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 
 export type LivePageView = Required<Pick<ClientView, 'sort' | 'search' | 'heavyOnly'>> &
@@ -44,7 +44,7 @@ const rowsSql = (only: boolean) => {
   const ofPage = (column: string) =>
     only ? `WHERE ${column} IN (SELECT value FROM json_each(:clients))` : ''
   return `
-  WITH taken AS MATERIALIZED (${takenSql('gold_client_usage_second', ['client', 'server'], CLIENT_WINDOW_S)}),
+  WITH taken AS MATERIALIZED (${takenPartsSql(['client', 'server'], CLIENT_WINDOW_S)}),
   usage AS (
     SELECT u.client, u.server, u.bytes - coalesce(t.bytes, 0) AS bytes
     FROM gold_live_client_servers u LEFT JOIN taken t ON t.client = u.client AND t.server = u.server
@@ -74,7 +74,7 @@ const ROWS_AT_N = `
 // The same rows without their server and share, from gold_clients alone: its window bytes less the seconds
 // taken are the sum over servers. Enough to filter, sort and page by any other column.
 const PLAIN_ROWS = `
-  WITH taken AS MATERIALIZED (${takenSql('gold_client_usage_second', ['client'], CLIENT_WINDOW_S)}),
+  WITH taken AS MATERIALIZED (${takenPartsSql(['client'], CLIENT_WINDOW_S)}),
   rows AS (
     SELECT c.client, (c.window_bytes - coalesce(t.bytes, 0)) * 8.0 / ${CLIENT_WINDOW_S} AS bps, c.devices,
       c.plan_mbps, min(c.last_seen, :sec * 1000) AS last_seen

@@ -98,8 +98,10 @@ describe('client usage over a window', () => {
   const fromSeconds = (sec: number) =>
     engine.db
       .prepare<[number, number], { client: string; server: string; bytes: number }>(
-        `SELECT client, server, sum(bytes) AS bytes FROM gold_client_usage_second
-         WHERE sec > ? AND sec <= ? GROUP BY client, server HAVING sum(bytes) > 0`,
+        `WITH r(a, b) AS (SELECT ?, ?)
+         SELECT client, server, sum(usage_parts_sum(parts, minute, r.a, r.b)) AS bytes
+         FROM r, gold_client_usage_parts GROUP BY client, server
+         HAVING sum(usage_parts_sum(parts, minute, r.a, r.b)) > 0`,
       )
       .all(sec - 300, sec)
   const perClient = (rows: { client: string; bytes: number }[]) => {

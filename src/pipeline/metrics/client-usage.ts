@@ -1,12 +1,13 @@
 // Bytes per client over a window of whole seconds (T - W, T]. The whole minutes inside the window are read
-// from gold_client_usage_minute; only the partial minutes at its edges need gold_client_usage_second, which
-// at 100,000 clients holds about a row per usage event. A partial minute is read either as its seconds
-// inside the window, or as the whole minute minus its seconds outside the window, whichever reads fewer
+// from gold_client_usage_minute; only the partial minutes at its edges need their seconds, from the minute's
+// parts in gold_client_usage_parts (db/usage-parts.ts). A partial minute is read either as its seconds
+// inside the window, or as the whole minute minus its seconds outside the window, whichever covers fewer
 // seconds that can hold data: no second after the newest event does, so at the newest event the minute
 // still being filled is read whole. Sums of integers, so the answer is exactly the seconds' sum.
 import type { Db } from '../db/open'
+import { minutesOfSecondsSql, partsInSecondsSql } from '../db/usage-parts'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
-import { RECENT_S, liveNewestSecondQuery, takenSql } from './live'
+import { RECENT_S, liveNewestSecondQuery, takenPartsSql } from './live'
 
 /** Seconds `from < sec <= to`, added (sign 1) or taken away (sign -1). */
 export interface SecondRange {
@@ -92,46 +93,46 @@ function windowParams({ minutes, seconds: [lead, trail] }: WindowParts): WindowP
   }
 }
 
-// The rows of a window, as its parts say: the minutes, then the two edges, signed.
+// The rows of a window, as its parts say: the minutes, then the two edges, signed (each edge lies in one
+// minute: its rows' parts).
 const WINDOW_ROWS = `
   SELECT client, server, bytes FROM gold_client_usage_minute WHERE minute > :m0 AND minute <= :m1
   UNION ALL
-  SELECT client, server, :s1 * bytes FROM gold_client_usage_second WHERE sec > :a1 AND sec <= :b1
+  SELECT client, server, :s1 * bytes FROM (${partsInSecondsSql('gold_client_usage_parts', 'client, server', ':a1', ':b1')})
   UNION ALL
-  SELECT client, server, :s2 * bytes FROM gold_client_usage_second WHERE sec > :a2 AND sec <= :b2`
+  SELECT client, server, :s2 * bytes FROM (${partsInSecondsSql('gold_client_usage_parts', 'client, server', ':a2', ':b2')})`
 
-// The same sums for a few clients (a JSON array in :clients), by key seeks: one per minute and per second
-// of the window parts and client. CROSS JOIN keeps the list of buckets as the outer loop.
+// An edge's bytes of client c.value (and server u.server), as SQL: a key seek into its minute's parts.
+const edgeOf = (a: string, b: string) => `FROM gold_client_usage_parts u
+  WHERE ${minutesOfSecondsSql(a, b, 'u.minute')} AND u.client = c.value`
+const edgeBytes = (a: string, b: string) => `usage_parts_sum(u.parts, u.minute, ${a}, ${b})`
+
+// The same sums for a few clients (a JSON array in :clients), by key seeks: one per minute of the window
+// parts and client. CROSS JOIN keeps the list of minutes as the outer loop.
 const FEW_CLIENTS = `
   WITH RECURSIVE
-    minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1),
-    lead(sec) AS (SELECT :a1 + 1 WHERE :a1 < :b1 UNION ALL SELECT sec + 1 FROM lead WHERE sec < :b1),
-    trail(sec) AS (SELECT :a2 + 1 WHERE :a2 < :b2 UNION ALL SELECT sec + 1 FROM trail WHERE sec < :b2)
+    minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1)
   SELECT c.value AS client,
     (SELECT coalesce(sum(u.bytes), 0) FROM minutes CROSS JOIN gold_client_usage_minute u
      ON u.minute = minutes.minute AND u.client = c.value)
-    + :s1 * (SELECT coalesce(sum(u.bytes), 0) FROM lead CROSS JOIN gold_client_usage_second u
-             ON u.sec = lead.sec AND u.client = c.value)
-    + :s2 * (SELECT coalesce(sum(u.bytes), 0) FROM trail CROSS JOIN gold_client_usage_second u
-             ON u.sec = trail.sec AND u.client = c.value) AS bytes
+    + :s1 * (SELECT coalesce(sum(${edgeBytes(':a1', ':b1')}), 0) ${edgeOf(':a1', ':b1')})
+    + :s2 * (SELECT coalesce(sum(${edgeBytes(':a2', ':b2')}), 0) ${edgeOf(':a2', ':b2')}) AS bytes
   FROM json_each(:clients) c`
 
 // The same sums per client and server, for a few clients, by the same key seeks; in (client, server) order,
 // SQLite's, so that a caller taking the first server with the most bytes breaks a tie as gold_clients does.
 const FEW_CLIENTS_PER_SERVER = `
   WITH RECURSIVE
-    minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1),
-    lead(sec) AS (SELECT :a1 + 1 WHERE :a1 < :b1 UNION ALL SELECT sec + 1 FROM lead WHERE sec < :b1),
-    trail(sec) AS (SELECT :a2 + 1 WHERE :a2 < :b2 UNION ALL SELECT sec + 1 FROM trail WHERE sec < :b2)
+    minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1)
   SELECT client, server, sum(bytes) AS bytes FROM (
     SELECT u.client, u.server, u.bytes FROM json_each(:clients) c CROSS JOIN minutes
       CROSS JOIN gold_client_usage_minute u ON u.minute = minutes.minute AND u.client = c.value
     UNION ALL
-    SELECT u.client, u.server, :s1 * u.bytes FROM json_each(:clients) c CROSS JOIN lead
-      CROSS JOIN gold_client_usage_second u ON u.sec = lead.sec AND u.client = c.value
+    SELECT u.client, u.server, :s1 * ${edgeBytes(':a1', ':b1')} FROM json_each(:clients) c CROSS JOIN gold_client_usage_parts u
+      ON ${minutesOfSecondsSql(':a1', ':b1', 'u.minute')} AND u.client = c.value
     UNION ALL
-    SELECT u.client, u.server, :s2 * u.bytes FROM json_each(:clients) c CROSS JOIN trail
-      CROSS JOIN gold_client_usage_second u ON u.sec = trail.sec AND u.client = c.value)
+    SELECT u.client, u.server, :s2 * ${edgeBytes(':a2', ':b2')} FROM json_each(:clients) c CROSS JOIN gold_client_usage_parts u
+      ON ${minutesOfSecondsSql(':a2', ':b2', 'u.minute')} AND u.client = c.value)
   GROUP BY client, server HAVING sum(bytes) > 0 ORDER BY client, server`
 
 /** The newest second in gold: every event is counted in one of these three tables, each a key seek. */
@@ -182,7 +183,7 @@ export function clientUsageQuery(db: Db) {
   // (bench/alert-minute-live.ts). The answer is exact for any T; near N it is the cheaper one.
   const newestLive = liveNewestSecondQuery(db)
   const liveAtLeast = db.prepare<{ anchor: number; sec: number; bps: number }, { client: string }>(
-    `WITH taken AS MATERIALIZED (${takenSql('gold_client_usage_second', ['client'], CLIENT_WINDOW_S)})
+    `WITH taken AS MATERIALIZED (${takenPartsSql(['client'], CLIENT_WINDOW_S)})
      SELECT client FROM (
        SELECT c.client, c.window_bytes - coalesce(e.bytes, 0) AS bytes
        FROM gold_clients c LEFT JOIN taken e ON e.client = c.client)

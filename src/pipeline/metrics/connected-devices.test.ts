@@ -27,8 +27,9 @@ const FROM_SILVER = `
     OR EXISTS (SELECT 1 FROM silver_events a WHERE a.device = d.device AND a.ts > :t - :idle AND a.ts <= :t))`
 const PLAN_FROM_SILVER = `SELECT plan_mbps FROM silver_events WHERE client = ? AND type = 'connect' AND ts <= ?
   ORDER BY ts DESC, id DESC LIMIT 1`
-const USAGE_FROM_SECONDS = `SELECT client, sum(bytes) AS bytes FROM gold_client_usage_second
-  WHERE sec > ? AND sec <= ? GROUP BY client`
+const USAGE_FROM_SECONDS = `WITH r(a, b) AS (SELECT ?, ?)
+  SELECT client, sum(usage_parts_sum(parts, minute, r.a, r.b)) AS bytes FROM r, gold_client_usage_parts
+  GROUP BY client`
 const DISTINCT_FROM_SILVER = `SELECT count(DISTINCT device) AS n FROM silver_events
   WHERE type = 'connect' AND ts > ? AND ts <= ?`
 

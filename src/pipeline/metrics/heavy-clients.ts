@@ -2,7 +2,7 @@ import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
 import { AFTER_T, CONNECTED_AT_T, connectedAtT, type IdleMs } from './connected-devices'
-import { liveAnchorQuery, takenSql } from './live'
+import { liveAnchorQuery, takenPartsSql } from './live'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 
@@ -40,7 +40,7 @@ export function heavyClientsMetric(db: Db) {
   //   a client is connected at T when one of those devices was (the full query says, from silver) or one of
   //   its other devices, untouched since T, is; each is counted with its plan at T.
   // The window at T is the window at N less what `taken` says, per client.
-  const taken = takenSql('gold_client_usage_second', ['client'], HEAVY_WINDOW_S)
+  const taken = takenPartsSql(['client'], HEAVY_WINDOW_S)
   const liveCounts = (withTaken: boolean) => {
     const windowAtT = withTaken ? '(c.window_bytes - coalesce(e.bytes, 0))' : 'c.window_bytes'
     return db.prepare<

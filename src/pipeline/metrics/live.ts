@@ -6,6 +6,7 @@
 // milliseconds; the alert rules, which judge a minute as a flush first crosses it, take back more.
 import type { Db } from '../db/open'
 import { secondOf } from '../gold/buckets'
+import { partsInSecondsSql } from '../db/usage-parts'
 
 /** How far before the newest second the live state still answers, in seconds. */
 export const RECENT_S = 5
@@ -73,5 +74,16 @@ export function takenSql(table: string, keys: readonly string[], windowS: number
       SELECT ${k}, bytes FROM ${table} WHERE sec > :anchor - ${windowS} AND sec <= :sec - ${windowS}
       UNION ALL SELECT ${k}, -bytes FROM ${table} WHERE sec > :sec - ${windowS} AND sec <= :anchor - ${windowS}
       UNION ALL SELECT ${k}, bytes FROM ${table} WHERE sec > :sec AND sec <= :anchor)
+    GROUP BY ${k}`
+}
+
+/** takenSql over a client's usage per second, kept per minute (gold_client_usage_parts). */
+export function takenPartsSql(keys: readonly string[], windowS: number): string {
+  const k = keys.join(', ')
+  const seconds = (from: string, to: string) => partsInSecondsSql('gold_client_usage_parts', k, from, to)
+  return `SELECT ${k}, sum(bytes) AS bytes FROM (
+      ${seconds(`:anchor - ${windowS}`, `:sec - ${windowS}`)}
+      UNION ALL SELECT ${k}, -bytes FROM (${seconds(`:sec - ${windowS}`, `:anchor - ${windowS}`)})
+      UNION ALL ${seconds(':sec', ':anchor')})
     GROUP BY ${k}`
 }

@@ -1,0 +1,104 @@
+// A client's usage per second, kept per minute: one row per (minute, client, server) whose `parts` blob holds
+// the bytes of each of the minute's 60 seconds, each an unsigned LEB128 varint (1 byte for a second without
+// bytes, 3 or 4 for a typical one: a dense float64 array took 480 bytes a row, and every upsert rewrites its
+// row). A usage sample covers the seconds before its report, tens to hundreds of them (a RADIUS interim
+// every 5 minutes covers 300): as rows per second it wrote one row per second covered, as parts one or a few
+// rows. Two SQL functions, registered on every connection, read and merge parts inside statements:
+//   usage_parts_sum(parts, minute, from, to)  the bytes of the seconds `from < sec <= to` in that minute;
+//   usage_parts_add(a, b)                     the parts of both, second by second.
+import type { Database } from 'better-sqlite3'
+
+export const SECONDS_PER_MINUTE = 60
+
+/** A minute's parts: index i is second (minute - 1) * 60 + i + 1 (a minute bucket holds (m - 1, m] minutes). */
+export type Parts = Float64Array
+
+export const newParts = (): Parts => new Float64Array(SECONDS_PER_MINUTE)
+
+/** The minute bucket of a second bucket, and the second's index in its parts. */
+export const minuteOfSecond = (sec: number) => Math.ceil(sec / SECONDS_PER_MINUTE)
+export const indexInMinute = (sec: number) => sec - (minuteOfSecond(sec) - 1) * SECONDS_PER_MINUTE - 1
+
+// Integers up to 2^53, so 7-bit groups by arithmetic (bitwise operators stop at 32 bits).
+const scratch = Buffer.alloc(SECONDS_PER_MINUTE * 8)
+
+export function encodeParts(parts: Parts): Buffer {
+  let at = 0
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
+    let v = parts[i]!
+    if (!(v >= 0 && Number.isSafeInteger(v))) throw new RangeError(`usage parts hold whole bytes, got ${v}`)
+    while (v >= 128) {
+      scratch[at++] = (v % 128) + 128
+      v = Math.floor(v / 128)
+    }
+    scratch[at++] = v
+  }
+  return Buffer.from(scratch.subarray(0, at))
+}
+
+/** Calls `visit(index, bytes)` for each of the 60 seconds of an encoded minute, in order. */
+function eachPart(blob: Uint8Array, visit: (index: number, bytes: number) => void): void {
+  let at = 0
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
+    let v = 0
+    let scale = 1
+    for (;;) {
+      const b = blob[at++]
+      if (b === undefined) throw new Error('usage parts cut short')
+      v += (b & 127) * scale
+      if (b < 128) break
+      scale *= 128
+    }
+    visit(i, v)
+  }
+}
+
+export function decodeParts(blob: Uint8Array): Parts {
+  const parts = newParts()
+  eachPart(blob, (i, v) => (parts[i] = v))
+  return parts
+}
+
+/** The bytes of the seconds `from < sec <= to` of `minute`'s parts. */
+export function sumParts(blob: Uint8Array, minute: number, from: number, to: number): number {
+  const first = (minute - 1) * SECONDS_PER_MINUTE + 1
+  const lo = Math.max(0, from + 1 - first)
+  const hi = Math.min(SECONDS_PER_MINUTE - 1, to - first)
+  if (lo > hi) return 0
+  let sum = 0
+  eachPart(blob, (i, v) => {
+    if (i >= lo && i <= hi) sum += v
+  })
+  return sum
+}
+
+function addParts(a: Uint8Array, b: Uint8Array): Buffer {
+  const sum = decodeParts(a)
+  eachPart(b, (i, v) => (sum[i]! += v))
+  return encodeParts(sum)
+}
+
+/** Registers the usage-parts SQL functions on a connection (the writer's and every reader's). */
+export function registerUsageParts(db: Database): void {
+  db.function('usage_parts_sum', { deterministic: true }, (parts, minute, from, to) =>
+    sumParts(parts as Uint8Array, Number(minute), Number(from), Number(to)),
+  )
+  db.function('usage_parts_add', { deterministic: true }, (a, b) =>
+    addParts(a as Uint8Array, b as Uint8Array),
+  )
+}
+
+/**
+ * The minute buckets holding seconds `from < sec <= to` (SQL expressions of positive whole seconds, bound as
+ * integers or reals), as SQL bounds on `minute`.
+ */
+export const minutesOfSecondsSql = (from: string, to: string, minute = 'minute') =>
+  `${minute} >= CAST((${from} + 60) / 60 AS INTEGER) AND ${minute} <= CAST((${to} + 59) / 60 AS INTEGER)`
+
+/**
+ * SQL for the rows of a parts table whose minutes overlap the seconds `from < sec <= to`, with the bytes of
+ * those seconds as `bytes`.
+ */
+export const partsInSecondsSql = (table: string, columns: string, from: string, to: string) =>
+  `SELECT ${columns}, usage_parts_sum(parts, minute, ${from}, ${to}) AS bytes FROM ${table}
+   WHERE ${minutesOfSecondsSql(from, to)}`
