@@ -4,7 +4,8 @@
 // Overview page does, the way VigiaService asks for it (the settings it keeps, the overview from the
 // reader). Each poll notes gold's watermark just before it asks: the overview's snapshot is at
 // least that new, so every frame up to it is in the overview (a frame gold takes in while the overview is
-// asked for counts at the next poll). A frame's latency is from the moment its events were made to the
+// asked for counts at the next poll). Gold folds behind the acknowledgement (DEFAULT_GOLD_LAG_MS), so it is
+// the watermark, never the ack, that says a frame is visible. A frame's latency is from the moment its events were made to the
 // end of the first poll whose overview includes them: what a person watching the page waits. Frames are
 // envelopes numbered by the client, so each is found in landing whichever connection carried it. As in the
 // other benchmarks, the simulation's opening (every online device connecting) goes in first, unmeasured.

@@ -1,6 +1,7 @@
 // `vigia serve`: Vigia without Electron. The engine, the ingestion endpoint and the demo feed run here, and
 // the UI is served to a browser. This is how a team shares one Vigia, and how the UI is tested.
 import { InvalidArgumentError, type Command } from 'commander'
+import { DEFAULT_GOLD_LAG_MS } from '../main/engine-protocol'
 import { DEFAULT_INGEST, MAX_FRAME_LIMIT } from '../main/ingest-server'
 import { UiServer } from '../main/ui-server'
 import { VigiaService } from '../main/vigia-service'
@@ -31,6 +32,14 @@ export function registerServe(program: Command): Command {
     )
     .option('--max-frame <bytes>', 'largest WebSocket frame accepted', frameBytes, DEFAULT_INGEST.maxPayload)
     .option(
+      '--gold-lag <ms>',
+      'how long the metrics (gold) may trail acknowledged events',
+      goldLag,
+      process.env.VIGIA_GOLD_LAG_MS === undefined
+        ? DEFAULT_GOLD_LAG_MS
+        : goldLag(process.env.VIGIA_GOLD_LAG_MS),
+    )
+    .option(
       '--demo <mode>',
       'demo feed: auto (when the database is empty), on or off',
       demoMode,
@@ -41,6 +50,7 @@ export function registerServe(program: Command): Command {
       const service = await VigiaService.start({
         dbPath,
         demo: options.demo,
+        goldLagMs: options.goldLag,
         ingest: {
           host: options.ingestHost,
           port: options.ingestPort,
@@ -89,6 +99,7 @@ interface ServeOptions {
   ingestPort: number
   token?: string
   maxFrame: number
+  goldLag: number
   demo: 'auto' | 'on' | 'off'
 }
 
@@ -103,6 +114,14 @@ function frameBytes(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1024 || n > MAX_FRAME_LIMIT)
     throw new InvalidArgumentError(`expected a number of bytes from 1024 to ${MAX_FRAME_LIMIT}`)
+  return n
+}
+
+// At most an hour: gold that far behind the feed is a typo, not a setting.
+function goldLag(value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0 || n > 3_600_000)
+    throw new InvalidArgumentError('expected a number of milliseconds from 0 to 3600000')
   return n
 }
 

@@ -27,6 +27,8 @@ export interface EngineHostOptions {
   log?: (message: string) => void
   /** An engine that dies this soon after it started stays down: it would most likely die again. */
   crashLoopMs?: number
+  /** How long gold may trail silver (EngineOptions.goldLagMs); DEFAULT_GOLD_LAG_MS by default. */
+  goldLagMs?: number
 }
 
 type Client = WorkerClient<EngineRequests, EngineEvent>
@@ -57,7 +59,9 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
    * the engine's write-ahead log (if that one fails, the engine checkpoints itself).
    */
   static async start(dbPath: string, options: EngineHostOptions = {}): Promise<EngineHost> {
-    const spawn = options.spawn ?? ((path: string) => spawnWorker('engine-worker', { dbPath: path }))
+    const { goldLagMs } = options
+    const spawn =
+      options.spawn ?? ((path: string) => spawnWorker('engine-worker', { dbPath: path, goldLagMs }))
     const log = options.log ?? ((message: string) => console.error(message))
     const client = await EngineHost.launch(spawn(dbPath))
     const checkpointer = spawnWorker('checkpoint-worker', { dbPath })
@@ -85,9 +89,11 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     return this.busy.share(now)
   }
 
+  /** Stops the engine once gold holds what it owed (a stop that cannot wait leaves it to the next start). */
   async stop(): Promise<void> {
     this.stopping = true
     const client = await this.client.catch(() => null)
+    await client?.call('settleGold').catch(() => {})
     await Promise.all([client?.stop(), this.checkpointer.terminate()])
   }
 

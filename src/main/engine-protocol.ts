@@ -13,6 +13,8 @@ export interface EngineRequests {
     result: ImportSummary
   }
   cancelImport: { args: [importId: string]; result: boolean }
+  /** Folds into gold everything it still owes; returns the events folded. */
+  settleGold: { args: []; result: number }
   rebuild: { args: []; result: number | null }
   applyRetention: { args: []; result: Record<string, number> }
   layerSizes: { args: []; result: LayerSize[] }
@@ -26,6 +28,13 @@ export interface EngineRequests {
 }
 
 export type EngineMethod = keyof EngineRequests
+
+/**
+ * How long gold may trail silver in the engine's worker (EngineOptions.goldLagMs; docs/pipeline.md, "When
+ * gold is written"): an acknowledgement waits only for landing and silver, and gold folds many flushes at
+ * once. The UI asks for the overview every 250 ms.
+ */
+export const DEFAULT_GOLD_LAG_MS = 200
 
 /**
  * What the engine posts besides its replies. `committed`: something was committed; `span` as in the UI's

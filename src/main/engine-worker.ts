@@ -6,7 +6,7 @@ import { AlertActions } from '../pipeline/alerts/alert-store'
 import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { importFile } from '../pipeline/importers/import-file'
 import { deleteInventory, upsertInventory } from '../pipeline/inventory'
-import type { EngineEvent, EngineRequests } from './engine-protocol'
+import { DEFAULT_GOLD_LAG_MS, type EngineEvent, type EngineRequests } from './engine-protocol'
 import { openOrExit, postEvent, serveRequests } from './worker-dispatcher'
 
 const post = (event: EngineEvent) => postEvent(event)
@@ -15,8 +15,11 @@ const committed = () => post({ kind: 'committed', span: engine.takeFoldedSpan() 
 /** Something was committed that may change anything (a rebuild, retention, settings). */
 const changedAll = () => post({ kind: 'committed' })
 
-const { dbPath } = workerData as { dbPath: string }
-const engine = openOrExit(() => Engine.open(dbPath))
+/** How often the worker looks whether gold is due. */
+const GOLD_EVERY_MS = 50
+
+const { dbPath, goldLagMs = DEFAULT_GOLD_LAG_MS } = workerData as { dbPath: string; goldLagMs?: number }
+const engine = openOrExit(() => Engine.open(dbPath, { goldLagMs }))
 // The host runs a checkpointer thread beside this one, so a commit here returns as soon as it is logged.
 leaveCheckpointsToOthers(engine.db)
 
@@ -46,6 +49,13 @@ setInterval(
     }),
   ALERTS_EVERY_MS,
 ).unref()
+/** Folds gold when due; readers refresh once it is in. */
+function foldDueGold(): void {
+  if (engine.foldDueGold() > 0) committed()
+}
+// Also at once: a crash may have left gold behind silver.
+background('gold', foldDueGold)
+setInterval(() => background('gold', foldDueGold), GOLD_EVERY_MS).unref()
 const RETENTION_EVERY_MS = 3600_000
 const retain = () => {
   const deleted = engine.applyRetention()
@@ -59,6 +69,8 @@ serveRequests<EngineRequests>({
   ingestFrames: (frames) => {
     const results = engine.ingestFrames(frames)
     committed()
+    // A busy feed keeps the worker from its timer: gold is folded between calls as well.
+    background('gold', foldDueGold)
     return results
   },
   importFile: async (path, { force, importId, name }) => {
@@ -76,12 +88,19 @@ serveRequests<EngineRequests>({
       })
     } finally {
       imports.delete(importId)
+      // The import is done when all of it is in gold.
+      background('gold', () => engine.settleGold())
       committed()
     }
   },
   cancelImport: (importId) => {
     imports.get(importId)?.abort()
     return imports.has(importId)
+  },
+  settleGold: () => {
+    const folded = engine.settleGold()
+    if (folded > 0) committed()
+    return folded
   },
   rebuild: () => {
     const oldest = engine.rebuild()

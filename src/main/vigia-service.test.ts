@@ -58,7 +58,7 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
     expect((await service.status()).demo.running).toBe(false)
   })
 
-  it('reflects an event sent by a device app in the metrics as soon as it is acknowledged', async () => {
+  it('reflects an event sent by a device app in the metrics within the lag after it is acknowledged', async () => {
     service = await VigiaService.start(options('off'))
     const ws = new WebSocket((await service.status()).ingestUrl)
     const now = Date.now()
@@ -98,13 +98,16 @@ describe('the Vigia service (engine worker, ingestion endpoint, demo feed)', () 
       ]),
     )
     await acked
-    // T is a whole second: the one after the second holding `now` holds the usage sample.
-    const overview = await service.overview(currentSecond(now) + 1000)
+    // The acknowledgement means the events are in silver; the metrics read gold, which follows within its
+    // lag. T is a whole second: the one after the second holding `now` holds the usage sample.
+    await expect
+      .poll(async () => (await service!.overview(currentSecond(now) + 1000)).throughput.byServer, {
+        interval: 20,
+        timeout: 5000,
+      })
+      .toEqual([{ server: 'ap-9', bps: 4_000_000, downBps: 4_000_000, upBps: 0 }])
     expect(Date.now() - sentAt).toBeLessThan(1000)
-    expect(overview.connections.connectedDevices).toBe(1)
-    expect(overview.throughput.byServer).toEqual([
-      { server: 'ap-9', bps: 4_000_000, downBps: 4_000_000, upBps: 0 },
-    ])
+    expect((await service.overview(currentSecond(now) + 1000)).connections.connectedDevices).toBe(1)
     expect((await service.status()).connections).toHaveLength(1)
     ws.close()
   })

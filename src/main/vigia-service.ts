@@ -38,6 +38,8 @@ export interface ServiceOptions {
   /** 'auto' starts the demo feed when the database holds no events yet. */
   demo: 'auto' | 'on' | 'off'
   mode?: StatusDto['mode']
+  /** How long gold may trail silver (EngineHostOptions.goldLagMs). */
+  goldLagMs?: number
 }
 
 // Pushes are throttled: the UI hears "something changed" a few times a second at most.
@@ -104,7 +106,7 @@ export class VigiaService extends EventEmitter<{ push: [PushEvent] }> {
 
   static async start(options: ServiceOptions): Promise<VigiaService> {
     // The engine first: it creates and migrates the file the reader opens read-only.
-    const engine = await EngineHost.start(options.dbPath)
+    const engine = await EngineHost.start(options.dbPath, { goldLagMs: options.goldLagMs })
     let reader: ReaderHost | undefined
     try {
       reader = await ReaderHost.start(options.dbPath)

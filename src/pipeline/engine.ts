@@ -1,14 +1,15 @@
 // The engine owns the only writable connection. Everything received goes in through it, one transaction
-// per flush: landing (and bronze, for a file's records), then silver and gold from the records in hand, so
-// nothing is read back.
-// When silver or gold are behind their watermarks (a rebuild, an older database), they catch up first by
+// per flush: landing (and bronze, for a file's records), then silver from the records in hand, so nothing
+// is read back. Gold is folded from the silver rows in hand too: in the same transaction, or, with a lag
+// (EngineOptions), in transactions of its own that take many flushes at once. When silver or gold are
+// behind their watermarks (a rebuild, a crash while gold trailed, an older database), they catch up by
 // reading the layer below, in batches.
 import { AlertEvaluator } from './alerts/evaluator'
 import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
 import { frameRecords, type SourceRecord } from './bronze/source-records'
 import { openDb, type Db } from './db/open'
-import { GoldStage } from './gold/gold-stage'
+import { GoldStage, type GoldInput } from './gold/gold-stage'
 import { goldTableNames } from './gold/tables'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
 import { applyRetention, layerSizes, type LayerSize } from './retention'
@@ -44,6 +45,17 @@ const STAGE_BATCH = 50_000
 
 const emptyOutcome = (): PayloadOutcome => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] })
 
+export interface EngineOptions {
+  /**
+   * How long an accepted event may wait for gold. 0 folds it into gold in its flush's own transaction;
+   * above 0, a flush commits landing, bronze and silver (all an acknowledgement needs) and gold folds the
+   * accepted events later, in transactions of its own (`foldDueGold`, `settleGold`).
+   */
+  goldLagMs?: number
+  /** Events gold folds per transaction, and the most a flush leaves waiting for gold. */
+  goldBatch?: number
+}
+
 export class Engine {
   readonly settings: SettingsStore
   private readonly landing: LandingWriter
@@ -54,8 +66,29 @@ export class Engine {
   private readonly alerts: AlertEvaluator
   private readonly lastIds
   private dataVersion = -1
+  private readonly goldLagMs: number
+  private readonly goldBatch: number
+  /**
+   * Silver rows accepted and committed but not folded yet, in id order: exactly the silver rows after
+   * gold's watermark. Dropped whenever that may no longer hold (a rollback, another writer's commit, a
+   * rebuild); gold then catches up by reading silver.
+   */
+  private pending: GoldInput[] = []
+  /** When the oldest pending row was accepted (epoch ms). */
+  private pendingSince = 0
+  /** Gold may trail silver by rows not in `pending`: the next fold reads them from silver. */
+  private goldBehind: boolean
 
-  constructor(readonly db: Db) {
+  constructor(
+    readonly db: Db,
+    options: EngineOptions = {},
+  ) {
+    this.goldLagMs = options.goldLagMs ?? 0
+    this.goldBatch = options.goldBatch ?? STAGE_BATCH
+    if (!(this.goldLagMs >= 0)) throw new Error(`goldLagMs must be 0 or more, not ${this.goldLagMs}`)
+    if (!(this.goldBatch >= 1)) throw new Error(`goldBatch must be 1 or more, not ${this.goldBatch}`)
+    // Unknown until the first fold looks (a crash may have left gold behind); never with gold in each flush.
+    this.goldBehind = this.goldLagMs > 0
     this.settings = new SettingsStore(db)
     this.landing = new LandingWriter(db)
     this.bronze = new BronzeWriter(db)
@@ -69,15 +102,23 @@ export class Engine {
     )
   }
 
-  static open(path: string): Engine {
-    return new Engine(openDb(path))
+  static open(path: string, options: EngineOptions = {}): Engine {
+    return new Engine(openDb(path), options)
   }
 
+  /** Folds what gold still owes, then closes the connection. */
   close(): void {
-    this.db.close()
+    try {
+      this.settleGold()
+    } finally {
+      this.db.close()
+    }
   }
 
-  /** Lands a batch of frames and carries them to gold in one transaction: one result per frame. */
+  /**
+   * Lands a batch of frames and carries them to silver in one transaction, and to gold in the same one or,
+   * with a lag, later: one result per frame.
+   */
   ingestFrames(frames: readonly IncomingFrame[]): FrameResult[] {
     const { landed, outcomes } = this.landAndRefine(() => {
       const rows: SourceRecord[] = []
@@ -97,10 +138,11 @@ export class Engine {
   }
 
   /**
-   * Lands newly read file chunks and the records parsed so far, and carries them to gold, in one
-   * transaction. A record names the chunk (by its index in the file) that was being read when it was
-   * parsed: one of `chunks`, or one landed by an earlier call, whose landing id is in `landedIds`. Returns
-   * the landing ids of `chunks` and the silver outcome per landing payload.
+   * Lands newly read file chunks and the records parsed so far, and carries them to silver in one
+   * transaction (and to gold as `ingestFrames` does). A record names the chunk (by its index in the file)
+   * that was being read when it was parsed: one of `chunks`, or one landed by an earlier call, whose
+   * landing id is in `landedIds`. Returns the landing ids of `chunks` and the silver outcome per landing
+   * payload.
    */
   landFileBatch(
     batch: FileBatch,
@@ -123,26 +165,99 @@ export class Engine {
   }
 
   /**
-   * Runs `land` (landing and bronze writes) in one transaction and, when silver and gold were up to date,
-   * refines the records it wrote in the same transaction; otherwise the stages catch up after it.
+   * Runs `land` (landing and bronze writes) in one transaction and, when silver was up to date, refines the
+   * records it wrote in the same transaction: into silver, and into gold too when gold has no lag and was
+   * up to date; otherwise the stages catch up after it. With a lag, the accepted rows wait in memory for
+   * gold, unless gold trails silver by rows it must read back anyway.
    */
   private landAndRefine<T>(land: () => { landed: T; rows: SourceRecord[] }): {
     landed: T
     outcomes: Map<number, PayloadOutcome>
   } {
-    const { landed, outcomes } = this.write((caughtUp) => {
+    const lag = this.goldLagMs > 0
+    const { landed, refined } = this.write((caughtUp) => {
       const { landed, rows } = land()
-      return { landed, outcomes: caughtUp ? this.refine(rows) : null }
+      if (!caughtUp.silver || (!lag && !caughtUp.gold)) return { landed, refined: null }
+      const { outcomes, accepted } = this.silver.process(
+        rows,
+        this.settings.normalizeContext(),
+        this.landing.lastId(),
+      )
+      if (!lag) this.gold.fold(accepted)
+      return { landed, refined: { outcomes, accepted, inHand: caughtUp.gold } }
     })
-    if (!outcomes) return { landed, outcomes: this.advance() }
+    if (!refined) return { landed, outcomes: this.advance() }
+    if (!lag) {
+      this.judgeAlerts()
+      return { landed, outcomes: refined.outcomes }
+    }
+    // Kept only once committed: a row of a transaction that rolled back is not in silver.
+    this.goldBehind = !refined.inHand
+    if (refined.inHand && refined.accepted.length > 0) {
+      if (this.pending.length === 0) this.pendingSince = Date.now()
+      for (const row of refined.accepted) this.pending.push(row)
+    }
+    // A bounded backlog: a feed faster than the lag lets through is folded here, so memory stays flat. The
+    // flush is committed: a failing fold must not fail it (its caller would resend), and is tried again
+    // from silver by the next one.
+    if (this.pending.length >= this.goldBatch) {
+      try {
+        this.settleGold()
+      } catch (error) {
+        console.error(`vigia: gold failed to fold, will retry: ${(error as Error).message}`)
+      }
+    }
+    return { landed, outcomes: refined.outcomes }
+  }
+
+  /**
+   * Folds gold if it is due: events have waited `goldLagMs` since the oldest pending one was accepted, or
+   * `goldBatch` of them are waiting, or gold trails silver by rows not in memory. The engine's worker calls
+   * it on a timer. Returns the events folded.
+   */
+  foldDueGold(now = Date.now()): number {
+    const due =
+      this.goldBehind ||
+      (this.pending.length > 0 &&
+        (this.pending.length >= this.goldBatch || now - this.pendingSince >= this.goldLagMs))
+    return due ? this.settleGold() : 0
+  }
+
+  /**
+   * Folds everything gold owes now, then judges the alert rules: whatever must see all of gold (close,
+   * rebuild, retention, settings, the end of an import) settles first. Returns the events folded.
+   */
+  settleGold(): number {
+    if (this.pending.length === 0 && !this.goldBehind) return 0
+    const folded = this.foldGold()
     this.judgeAlerts()
-    return { landed, outcomes }
+    return folded
+  }
+
+  /** Gold up to silver's last row, in transactions of `goldBatch` events: the pending rows, then silver's. */
+  private foldGold(): number {
+    let folded = 0
+    for (;;) {
+      const { count, fromSilver } = this.write(() => {
+        if (this.pending.length === 0) return { count: this.gold.advance(this.goldBatch), fromSilver: true }
+        const rows = this.pending.splice(0, this.goldBatch)
+        this.gold.fold(rows)
+        return { count: rows.length, fromSilver: false }
+      })
+      folded += count
+      // Read from silver, a short batch is its end; pending rows are all of silver past the watermark.
+      if (fromSilver ? count < this.goldBatch : this.pending.length === 0 && !this.goldBehind) break
+    }
+    this.goldBehind = false
+    return folded
   }
 
   /** Advances silver then gold from their watermarks until both are up to date. Returns the silver outcome per landing payload. */
   advance(): Map<number, PayloadOutcome> {
-    // Gold first catches up with silver written without it (a database from before single-transaction flushes).
-    while (this.write(() => this.gold.advance(STAGE_BATCH)) === STAGE_BATCH);
+    // Gold first catches up with silver written without it (its lag, a crash while it trailed, a database
+    // from before single-transaction flushes).
+    if (this.goldLagMs > 0) this.foldGold()
+    else while (this.write(() => this.gold.advance(STAGE_BATCH)) === STAGE_BATCH);
     const all = new Map<number, PayloadOutcome>()
     const context = this.settings.normalizeContext()
     for (;;) {
@@ -185,9 +300,11 @@ export class Engine {
 
   /**
    * Runs the alert rules over the event-time minutes not judged yet, for about `budgetMs` (at least one
-   * minute). Returns minutes left.
+   * minute). Returns minutes left. The rules read gold up to silver's newest event: while gold trails silver
+   * they wait (and 0 is returned) for the fold that catches it up, which runs them.
    */
   evaluateAlerts(now = Date.now(), budgetMs?: number): number {
+    if (this.pending.length > 0 || this.goldBehind) return 0
     return this.alerts.run(this.settings.get(), now, budgetMs)
   }
 
@@ -197,6 +314,8 @@ export class Engine {
    * is none): older history is gone.
    */
   rebuild(): number | null {
+    // The rows waiting for gold name silver ids the rebuild deletes.
+    this.dropPending()
     this.db.transaction(() => {
       for (const table of ['silver_events', 'silver_quarantine', 'silver_duplicates', ...goldTableNames()]) {
         this.db.prepare(`DELETE FROM ${table}`).run()
@@ -219,20 +338,13 @@ export class Engine {
     return oldest ?? null
   }
 
-  /** Silver and gold from records just landed, in the same transaction. */
-  private refine(rows: readonly SourceRecord[]): Map<number, PayloadOutcome> {
-    const context = this.settings.normalizeContext()
-    const { outcomes, accepted } = this.silver.process(rows, context, this.landing.lastId())
-    this.gold.fold(accepted)
-    return outcomes
-  }
-
   /**
    * Runs `fn` in a transaction, telling it whether silver and gold were up to date when it began (so that
-   * records it writes can be refined at once). Gold's in-memory state is dropped when the transaction
-   * rolls back or another connection has written to the file since our last look.
+   * records it writes can be refined at once; gold counts the rows pending for it as in hand). Gold's
+   * in-memory state and pending rows are dropped when the transaction rolls back or another connection has
+   * written to the file since our last look.
    */
-  private write<T>(fn: (caughtUp: boolean) => T): T {
+  private write<T>(fn: (caughtUp: { silver: boolean; gold: boolean }) => T): T {
     try {
       // IMMEDIATE takes the write lock at BEGIN: no other connection can commit between the look at
       // data_version and our writes (and a busy file is waited for, not failed on, at the first write).
@@ -240,6 +352,8 @@ export class Engine {
         .transaction(() => {
           const version = this.db.pragma('data_version', { simple: true }) as number
           if (version !== this.dataVersion) {
+            // Another writer may have folded the pending rows itself.
+            this.dropPending()
             this.gold.forget()
             this.dataVersion = version
           }
@@ -247,18 +361,27 @@ export class Engine {
         })
         .immediate()
     } catch (error) {
+      this.dropPending()
       this.gold.forget()
       throw error
     }
   }
 
-  private caughtUp(): boolean {
+  private caughtUp(): { silver: boolean; gold: boolean } {
     const last = this.lastIds.get()!
-    return (
-      (last.landing ?? 0) <= this.watermarks.get('silver-landing') &&
-      (last.bronze ?? 0) <= this.watermarks.get('silver') &&
-      (last.silver ?? 0) <= this.watermarks.get('gold')
-    )
+    const folded = this.pending.at(-1)?.id ?? this.watermarks.get('gold')
+    return {
+      silver:
+        (last.landing ?? 0) <= this.watermarks.get('silver-landing') &&
+        (last.bronze ?? 0) <= this.watermarks.get('silver'),
+      gold: (last.silver ?? 0) <= folded,
+    }
+  }
+
+  /** Forgets the rows waiting for gold: it reads them from silver instead. */
+  private dropPending(): void {
+    if (this.pending.length > 0) this.goldBehind = true
+    this.pending = []
   }
 
   /**
@@ -271,6 +394,8 @@ export class Engine {
   }
 
   applyRetention(now = Date.now()): Record<string, number> {
+    // Retention deletes by event time from gold as it stands: the rows gold owes first, as without a lag.
+    this.settleGold()
     return applyRetention(this.db, this.settings.get().retentionDays, now)
   }
 
@@ -278,7 +403,9 @@ export class Engine {
     return layerSizes(this.db)
   }
 
+  /** Settings apply to what comes next: gold first folds what came before them, as without a lag. */
   updateSettings(patch: SettingsPatch): PipelineSettings {
+    this.settleGold()
     return this.settings.update(patch)
   }
 }
