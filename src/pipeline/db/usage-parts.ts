@@ -97,8 +97,8 @@ export const minutesOfSecondsSql = (from: string, to: string, minute = 'minute')
 
 /**
  * SQL for the rows of a parts table whose minutes overlap the seconds `from < sec <= to`, with the bytes of
- * those seconds as `bytes`.
+ * those seconds as `bytes`; none for an empty range (whose bounds can still name a minute).
  */
 export const partsInSecondsSql = (table: string, columns: string, from: string, to: string) =>
   `SELECT ${columns}, usage_parts_sum(parts, minute, ${from}, ${to}) AS bytes FROM ${table}
-   WHERE ${minutesOfSecondsSql(from, to)}`
+   WHERE ${from} < ${to} AND ${minutesOfSecondsSql(from, to)}`

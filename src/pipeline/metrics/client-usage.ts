@@ -104,7 +104,7 @@ const WINDOW_ROWS = `
 
 // An edge's bytes of client c.value (and server u.server), as SQL: a key seek into its minute's parts.
 const edgeOf = (a: string, b: string) => `FROM gold_client_usage_parts u
-  WHERE ${minutesOfSecondsSql(a, b, 'u.minute')} AND u.client = c.value`
+  WHERE ${a} < ${b} AND ${minutesOfSecondsSql(a, b, 'u.minute')} AND u.client = c.value`
 const edgeBytes = (a: string, b: string) => `usage_parts_sum(u.parts, u.minute, ${a}, ${b})`
 
 // The same sums for a few clients (a JSON array in :clients), by key seeks: one per minute of the window
@@ -129,10 +129,10 @@ const FEW_CLIENTS_PER_SERVER = `
       CROSS JOIN gold_client_usage_minute u ON u.minute = minutes.minute AND u.client = c.value
     UNION ALL
     SELECT u.client, u.server, :s1 * ${edgeBytes(':a1', ':b1')} FROM json_each(:clients) c CROSS JOIN gold_client_usage_parts u
-      ON ${minutesOfSecondsSql(':a1', ':b1', 'u.minute')} AND u.client = c.value
+      ON :a1 < :b1 AND ${minutesOfSecondsSql(':a1', ':b1', 'u.minute')} AND u.client = c.value
     UNION ALL
     SELECT u.client, u.server, :s2 * ${edgeBytes(':a2', ':b2')} FROM json_each(:clients) c CROSS JOIN gold_client_usage_parts u
-      ON ${minutesOfSecondsSql(':a2', ':b2', 'u.minute')} AND u.client = c.value)
+      ON :a2 < :b2 AND ${minutesOfSecondsSql(':a2', ':b2', 'u.minute')} AND u.client = c.value)
   GROUP BY client, server HAVING sum(bytes) > 0 ORDER BY client, server`
 
 /** The newest second in gold: every event is counted in one of these three tables, each a key seek. */
