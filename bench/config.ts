@@ -1,4 +1,6 @@
 // What every benchmark runs on: one simulated network, one seed, and the sizes of each mode.
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -78,3 +80,17 @@ export const FRAME_EVENTS = 100
 export const FRAMES_PER_CALL = 100
 /** Rows per transaction of the plain-insert limit. */
 export const LIMIT_TRANSACTION_ROWS = 10_000
+
+/**
+ * What a cached database depends on besides the network: the text of every migration (the JavaScript of
+ * one changes what it writes without changing its SQL) and of the encoding of gold's usage parts.
+ */
+export function schemaFingerprint(): string {
+  const db = join(ROOT_DIR, 'src', 'pipeline', 'db')
+  const files = readdirSync(join(db, 'migrations'))
+    .sort()
+    .map((name) => join(db, 'migrations', name))
+  const hash = createHash('sha256')
+  for (const file of [...files, join(db, 'usage-parts.ts')]) hash.update(readFileSync(file))
+  return hash.digest('hex')
+}

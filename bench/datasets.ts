@@ -13,7 +13,6 @@ import {
 } from 'node:fs'
 import { once } from 'node:events'
 import { join, relative } from 'node:path'
-import { MIGRATIONS } from '../src/pipeline/db/migrations'
 import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { createSimulation, writeDataset } from '../src/pipeline/simulator'
 import {
@@ -24,6 +23,7 @@ import {
   ROOT_DIR,
   SIZES,
   WARM_EVENTS,
+  schemaFingerprint,
   type Mode,
 } from './config'
 import { fmt, type BenchResult } from './report'
@@ -146,7 +146,9 @@ export async function* lines(path: string, limit = Infinity, skip = 0): AsyncGen
  * dataset through Engine.ingestFrames; the original is built once and cached.
  */
 export async function warmDb(path: string, mode: Mode): Promise<{ builtMs: number | null }> {
-  const key = createHash('sha256').update(JSON.stringify({ MIGRATIONS, NETWORK, WARM_EVENTS })).digest('hex')
+  const key = createHash('sha256')
+    .update(JSON.stringify({ schema: schemaFingerprint(), NETWORK, WARM_EVENTS }))
+    .digest('hex')
   const cached = dataPath(`warm-${WARM_EVENTS}-${key.slice(0, 10)}.db`)
   let builtMs: number | null = null
   if (!existsSync(cached)) {

@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { MIGRATIONS } from '../src/pipeline/db/migrations'
 import { migrate, type Db } from '../src/pipeline/db/open'
 import { Engine } from '../src/pipeline/engine'
 import { goldTableNames } from '../src/pipeline/gold/tables'
@@ -19,7 +18,7 @@ import { refoldUsage } from '../src/pipeline/gold/usage-refold'
 import type { SilverEvent as Normalized } from '../src/pipeline/silver/normalize'
 import { silverInsert, type Lineage } from '../src/pipeline/silver/silver-stage'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
-import { DATA_DIR, FRAME_EVENTS, NETWORK } from './config'
+import { DATA_DIR, FRAME_EVENTS, NETWORK, schemaFingerprint } from './config'
 import type { EventRow } from './datasets'
 import { tableDump } from './table-dump'
 
@@ -271,7 +270,7 @@ function selfCheck(): void {
 /** The cached database of `events` silver events, built (and checked) when missing. */
 export function silverDb(events: number): { path: string; builtMs: number | null } {
   const key = createHash('sha256')
-    .update(JSON.stringify({ MIGRATIONS, NETWORK, events, BUILDER_VERSION }))
+    .update(JSON.stringify({ schema: schemaFingerprint(), NETWORK, events, BUILDER_VERSION }))
     .digest('hex')
     .slice(0, 10)
   mkdirSync(DATA_DIR, { recursive: true })

@@ -14,6 +14,10 @@ describe("a minute's usage parts", () => {
     expect([...decodeParts(blob)]).toEqual([...parts])
     expect(encodeParts(newParts())).toHaveLength(60)
     expect(() => encodeParts(Float64Array.from({ length: 60 }, () => 0.5))).toThrow(/whole bytes/)
+    // Anything but 60 varints is refused, not read as other numbers.
+    expect(() => decodeParts(blob.subarray(0, blob.length - 1))).toThrow(/cut short/)
+    expect(() => decodeParts(Buffer.concat([blob, Buffer.from([0])]))).toThrow(/more than 60/)
+    expect(() => decodeParts(Buffer.alloc(480, 1))).toThrow(/more than 60/)
   })
 
   it('sum the seconds of a range inside their minute, and add up in SQL', () => {

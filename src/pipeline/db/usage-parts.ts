@@ -51,6 +51,7 @@ function eachPart(blob: Uint8Array, visit: (index: number, bytes: number) => voi
     }
     visit(i, v)
   }
+  if (at !== blob.length) throw new Error(`usage parts of ${blob.length} bytes hold more than 60 seconds`)
 }
 
 export function decodeParts(blob: Uint8Array): Parts {
