@@ -3,6 +3,18 @@ import { defineConfig } from '@playwright/test'
 // Debian's Chromium (apt-get install chromium); Playwright's own browser download cannot work here.
 export const CHROMIUM = process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium'
 
+/** How every test and benchmark starts Chromium: headless, no sandbox (root in CI), nothing fetched. */
+export const CHROMIUM_LAUNCH = {
+  executablePath: CHROMIUM,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ],
+}
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 90_000,
@@ -16,16 +28,7 @@ export default defineConfig({
     viewport: { width: 1440, height: 900 },
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH,
   },
   projects: [
     { name: 'headless', testIgnore: /electron\.spec\.ts/ },

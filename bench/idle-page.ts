@@ -5,6 +5,7 @@
 // bytes it sends the page are counted over idle seconds. A live page should cost what is new (one point
 // per second), not the whole range again every second.
 import { chromium } from '@playwright/test'
+import { CHROMIUM_LAUNCH } from '../playwright.config'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -87,16 +88,7 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
     ['--db', db, 'serve', '--port', '0', '--ingest-port', '0', '--demo', 'off'],
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
   )
-  const browser = await chromium.launch({
-    executablePath: process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  const browser = await chromium.launch(CHROMIUM_LAUNCH)
   try {
     await until(() => /ingestion endpoint/.test(server.output()), 'vigia serve')
     const ui = /open (http:\/\/\S+)/.exec(server.output())![1]!

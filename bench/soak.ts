@@ -2,6 +2,7 @@
 // time (flat or growing), the rate it really sustained, and how responsive the page stayed. Not a test:
 // `npm run soak [-- --rate 50000 --minutes 5]`, figures written to docs/soak.md.
 import { chromium } from '@playwright/test'
+import { CHROMIUM_LAUNCH } from '../playwright.config'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
@@ -49,16 +50,7 @@ async function main(): Promise<void> {
   while (!/ingestion endpoint/.test(server.output())) await new Promise((r) => setTimeout(r, 100))
   const ui = /open (http:\/\/\S+)/.exec(server.output())![1]!
   const ingest = /ingestion endpoint (ws:\/\/\S+)/.exec(server.output())![1]!
-  const browser = await chromium.launch({
-    executablePath: process.env.VIGIA_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
+  const browser = await chromium.launch(CHROMIUM_LAUNCH)
   const page = await browser.newPage()
   await page.goto(ui)
 
