@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { openDb } from '../src/pipeline/db/open'
 
 export const ROOT = join(import.meta.dirname, '..')
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts')
@@ -17,6 +18,11 @@ export interface Vigia {
   dir: string
   /** Runs another vigia command (simulate, import...) against this instance's database. */
   cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>
+  /**
+   * Waits until gold holds every event in silver: an acknowledged frame is in silver, and the engine folds
+   * it into gold within its lag (docs/pipeline.md, "When gold is written").
+   */
+  goldCaughtUp(): Promise<void>
 }
 
 export async function startVigia(
@@ -50,6 +56,7 @@ export async function startVigia(
     dbPath,
     dir,
     cli: (args) => run(process.execPath, [BIN, '--db', dbPath, ...args]),
+    goldCaughtUp: () => goldCaughtUp(dbPath),
   }
   return {
     vigia,
@@ -94,3 +101,16 @@ export const test = base.extend<{ vigia: Vigia }>({
 })
 
 export { expect }
+
+async function goldCaughtUp(dbPath: string): Promise<void> {
+  const db = openDb(dbPath, { readonly: true })
+  const behind = db.prepare<[], { behind: number }>(
+    `SELECT (SELECT coalesce(max(id), 0) FROM silver_events)
+       - (SELECT last_id FROM pipeline_watermarks WHERE stage = 'gold') AS behind`,
+  )
+  try {
+    await expect.poll(() => behind.get()!.behind, { timeout: 30_000 }).toBeLessThanOrEqual(0)
+  } finally {
+    db.close()
+  }
+}

@@ -46,6 +46,7 @@ test('lists every server with its utilisation and opens a server page with its c
     '5',
   ])
   expect(run.code, run.stderr).toBe(0)
+  await vigia.goldCaughtUp()
   // Two servers in the inventory, sized so that one is critical (>= 85 %) and one at warning (75-85 %).
   const overview = await call(vigia, 'metrics:overview', {})
   const connected = new Map(overview.servers.map((s) => [s.server, s.connectedDevices]))
