@@ -91,6 +91,62 @@ function events(n: number) {
   })
 }
 
+type Frame = { seq: string; events: ReturnType<typeof events> }
+
+/** The events in frames of 50, numbered. */
+const framesOf = (all: ReturnType<typeof events>): Frame[] =>
+  Array.from({ length: all.length / 50 }, (_, i) => ({
+    seq: `f${i}`,
+    events: all.slice(i * 50, i * 50 + 50),
+  }))
+
+/**
+ * Sends `pending` to the endpoint on `port` with at most `window` frames in flight, noting each ack in
+ * `acked`, until every pending frame is acked or the connection drops; `onAck` sees the count after each.
+ */
+const sendAll = (
+  port: number,
+  acked: Set<string>,
+  pending: Frame[],
+  window: number,
+  onAck?: (n: number) => void,
+) =>
+  new Promise<void>((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ingest`)
+    let next = 0
+    const send = () => {
+      if (next < pending.length) ws.send(JSON.stringify(pending[next++]))
+    }
+    ws.on('open', () => Array.from({ length: Math.min(window, pending.length) }, send))
+    ws.on('message', (data) => {
+      const reply = JSON.parse(String(data)) as FrameReply | { type: 'hello' }
+      if (reply.type === 'hello') return
+      acked.add(reply.seq)
+      onAck?.(acked.size)
+      if (pending.every((f) => acked.has(f.seq))) ws.close()
+      else send()
+    })
+    ws.on('close', () => resolve())
+    ws.on('error', () => undefined)
+  })
+
+/**
+ * Waits for gold to fold all of silver, kills the server, and checks silver holds each of `count` events
+ * exactly once. Returns the read-only connection.
+ */
+async function exactlyOnce(db: string, server: ChildProcess, count: number): Promise<Db> {
+  const reader = openDb(db, { readonly: true })
+  // Gold follows the acknowledgements within its lag.
+  await expect
+    .poll(() => watermark(reader, 'gold'), { interval: 50, timeout: 10_000 })
+    .toBe(lastSilverId(reader))
+  await kill(server)
+  const ids = reader.prepare<[], { event_id: string }>('SELECT event_id FROM silver_events').all()
+  expect(ids).toHaveLength(count)
+  expect(new Set(ids.map((r) => r.event_id)).size).toBe(count)
+  return reader
+}
+
 describe('crash safety', () => {
   let dir: ReturnType<typeof tempDir>
   const children: ChildProcess[] = []
@@ -104,47 +160,23 @@ describe('crash safety', () => {
 
   it('keeps every acknowledged event exactly once when the server is killed mid-ingestion and the client resends', async () => {
     const all = events(20_000)
-    const frames = Array.from({ length: all.length / 50 }, (_, i) => ({
-      seq: `f${i}`,
-      events: all.slice(i * 50, i * 50 + 50),
-    }))
+    const frames = framesOf(all)
     const db = dir.path('vigia.db')
     const port = await freePort()
     children.push(await serve(db, port))
 
     const acked = new Set<string>()
-    const sendAll = (pending: typeof frames, killAfter?: number) =>
-      new Promise<void>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ingest`)
-        ws.on('open', () => pending.forEach((f) => ws.send(JSON.stringify(f))))
-        ws.on('message', (data) => {
-          const reply = JSON.parse(String(data)) as FrameReply | { type: 'hello' }
-          if (reply.type === 'hello') return
-          acked.add(reply.seq)
-          if (killAfter !== undefined && acked.size === killAfter) void kill(children[0]!)
-          if (pending.every((f) => acked.has(f.seq))) ws.close()
-        })
-        ws.on('close', () => resolve())
-        ws.on('error', () => undefined)
-      })
-
-    await sendAll(frames, 100)
+    await sendAll(port, acked, frames, frames.length, (n) => {
+      if (n === 100) void kill(children[0]!)
+    })
     const before = acked.size
     expect(before).toBeGreaterThanOrEqual(100)
     expect(before).toBeLessThan(frames.length)
     children.push(await serve(db, port))
-    await sendAll(frames.filter((f) => !acked.has(f.seq)))
+    const pending = frames.filter((f) => !acked.has(f.seq))
+    await sendAll(port, acked, pending, pending.length)
     expect(acked.size).toBe(frames.length)
-    const reader = openDb(db, { readonly: true })
-    // Gold follows the acknowledgements within its lag.
-    await expect
-      .poll(() => watermark(reader, 'gold'), { interval: 50, timeout: 10_000 })
-      .toBe(lastSilverId(reader))
-    await kill(children[1]!)
-
-    const ids = reader.prepare<[], { event_id: string }>('SELECT event_id FROM silver_events').all()
-    expect(ids).toHaveLength(all.length)
-    expect(new Set(ids.map((r) => r.event_id)).size).toBe(all.length)
+    const reader = await exactlyOnce(db, children[1]!, all.length)
 
     const clean = Engine.open(dir.path('clean.db'))
     clean.ingestFrames(
@@ -163,10 +195,7 @@ describe('crash safety', () => {
 
   it('catches gold up from its watermark after the server is killed while gold trails silver', async () => {
     const all = events(20_000)
-    const frames = Array.from({ length: all.length / 50 }, (_, i) => ({
-      seq: `f${i}`,
-      events: all.slice(i * 50, i * 50 + 50),
-    }))
+    const frames = framesOf(all)
     const db = dir.path('vigia.db')
     const port = await freePort()
     // Gold an hour behind: nothing acknowledged is in gold when the kill lands.
@@ -174,27 +203,9 @@ describe('crash safety', () => {
 
     const acked = new Set<string>()
     // 32 frames in flight, as a device app keeps them: the kill lands with most frames not sent yet.
-    const sendAll = (pending: typeof frames, killAfter?: number) =>
-      new Promise<void>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/ingest`)
-        let next = 0
-        const send = () => {
-          if (next < pending.length) ws.send(JSON.stringify(pending[next++]))
-        }
-        ws.on('open', () => Array.from({ length: 32 }, send))
-        ws.on('message', (data) => {
-          const reply = JSON.parse(String(data)) as FrameReply | { type: 'hello' }
-          if (reply.type === 'hello') return
-          acked.add(reply.seq)
-          if (killAfter !== undefined && acked.size === killAfter) void kill(children[0]!)
-          if (pending.every((f) => acked.has(f.seq))) ws.close()
-          else send()
-        })
-        ws.on('close', () => resolve())
-        ws.on('error', () => undefined)
-      })
-
-    await sendAll(frames, 100)
+    await sendAll(port, acked, frames, 32, (n) => {
+      if (n === 100) void kill(children[0]!)
+    })
     expect(acked.size).toBeLessThan(frames.length)
     const killed = openDb(db, { readonly: true })
     expect(lastSilverId(killed)).toBeGreaterThanOrEqual(100 * 50)
@@ -203,17 +214,14 @@ describe('crash safety', () => {
 
     // Started again with its usual lag: gold folds what it owed from silver, then the rest as it comes.
     children.push(await serve(db, port))
-    await sendAll(frames.filter((f) => !acked.has(f.seq)))
+    await sendAll(
+      port,
+      acked,
+      frames.filter((f) => !acked.has(f.seq)),
+      32,
+    )
     expect(acked.size).toBe(frames.length)
-    const reader = openDb(db, { readonly: true })
-    await expect
-      .poll(() => watermark(reader, 'gold'), { interval: 50, timeout: 10_000 })
-      .toBe(lastSilverId(reader))
-    await kill(children[1]!)
-
-    const ids = reader.prepare<[], { event_id: string }>('SELECT event_id FROM silver_events').all()
-    expect(ids).toHaveLength(all.length)
-    expect(new Set(ids.map((r) => r.event_id)).size).toBe(all.length)
+    const reader = await exactlyOnce(db, children[1]!, all.length)
     const folded = gold(reader)
     reader.close()
 
