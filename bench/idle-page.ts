@@ -6,15 +6,15 @@
 // per second), not the whole range again every second.
 import { chromium } from '@playwright/test'
 import { CHROMIUM_LAUNCH } from '../playwright.config'
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ROOT_DIR, type Mode } from './config'
 import { ceilingRow, fmt, type BenchResult } from './report'
+import { startVigia, VIGIA_BIN } from './vigia-process'
 
-const BIN = join(ROOT_DIR, 'bin', 'vigia.js')
 const CPU_BUDGET = 0.05
 // Simulated traffic ending `quietS` before the clock: `rate` events per second of simulated time.
 const FEED = {
@@ -48,17 +48,6 @@ function ensureRendererBuilt(): void {
   execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT_DIR, stdio: 'ignore' })
 }
 
-function start(args: string[], nodeOptions: string[] = []): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [...nodeOptions, BIN, ...args], {
-    cwd: ROOT_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-  return { child, output: () => out }
-}
-
 async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
   const end = Date.now() + ms
   while (!check()) {
@@ -75,7 +64,7 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
   const file = join(dir, 'traffic.ndjson')
   const first = Math.floor(Date.now() / 1000) * 1000 - (feed.seconds + feed.quietS) * 1000
   const vigia = (args: string[]) =>
-    execFileSync(process.execPath, [BIN, ...args], { cwd: ROOT_DIR, stdio: 'ignore' })
+    execFileSync(process.execPath, [VIGIA_BIN, ...args], { cwd: ROOT_DIR, stdio: 'ignore' })
   vigia(
     ['simulate', '--to-file', file, '--start', String(first), '--rate', String(feed.rate)]
       .concat(['--events', String(feed.rate * feed.seconds), '--devices', String(feed.devices)])
@@ -84,7 +73,7 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
   vigia(['--db', db, 'import', file])
   // VIGIA_IDLE_PROFILE=dir: CPU profiles of the server's threads, to see what an idle page costs.
   const profile = process.env.VIGIA_IDLE_PROFILE
-  const server = start(
+  const server = startVigia(
     ['--db', db, 'serve', '--port', '0', '--ingest-port', '0', '--demo', 'off'],
     profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
   )

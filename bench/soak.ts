@@ -3,14 +3,13 @@
 // `npm run soak [-- --rate 50000 --minutes 5]`, figures written to docs/soak.md.
 import { chromium } from '@playwright/test'
 import { CHROMIUM_LAUNCH } from '../playwright.config'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { ROOT_DIR } from './config'
+import { startVigia } from './vigia-process'
 
-const ROOT = join(import.meta.dirname, '..')
-const BIN = join(ROOT, 'bin', 'vigia.js')
 const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '50000' },
@@ -26,17 +25,9 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
 }
 
-function start(args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
-  return { child, output: () => out }
-}
-
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-soak-'))
-  const server = start([
+  const server = startVigia([
     '--db',
     join(dir, 'vigia.db'),
     'serve',
@@ -54,7 +45,7 @@ async function main(): Promise<void> {
   const page = await browser.newPage()
   await page.goto(ui)
 
-  const sim = start([
+  const sim = startVigia([
     'simulate',
     '--url',
     ingest,
@@ -116,7 +107,7 @@ async function main(): Promise<void> {
     ...samples.map((s) => `| ${s.s} | ${s.rssMb.toFixed(0)} | ${s.uiMs} |`),
     '',
   ]
-  writeFileSync(join(ROOT, 'docs', 'soak.md'), lines.join('\n'))
+  writeFileSync(join(ROOT_DIR, 'docs', 'soak.md'), lines.join('\n'))
   console.log(lines.slice(0, 12).join('\n'))
 }
 
