@@ -3,19 +3,19 @@
 import type { Db } from './db/open'
 import type { RetentionGroupStatus, RetentionStatus } from '../shared/api'
 import type { PipelineSettings } from '../shared/settings'
-import { RETENTION_GROUPS, columnBound, cutoffOf, newestEventQuery } from './retention'
+import { RETENTION_GROUPS, columnBound, cutoffOf, newestEventQuery, timeRangeSql } from './retention'
 
 export function retentionStatusQuery(db: Db) {
   const newestEvent = newestEventQuery(db)
   const groups = RETENTION_GROUPS.map((group) => ({
     group,
-    tables: group.tables.map(({ table, column, unitMs }) => ({
-      unitMs,
+    tables: group.tables.map((t) => ({
+      unitMs: t.unitMs,
       removable: db.prepare<[number], { n: number }>(
-        `SELECT count(*) AS n FROM ${table} WHERE ${column} < ?`,
+        `SELECT count(*) AS n FROM ${t.table} WHERE ${timeRangeSql(t, '<')}`,
       ),
       oldestKept: db.prepare<[number], { t: number | null }>(
-        `SELECT min(${column}) AS t FROM ${table} WHERE ${column} >= ?`,
+        `SELECT min(${t.column}) AS t FROM ${t.table} WHERE ${timeRangeSql(t, '>=')}`,
       ),
     })),
   }))

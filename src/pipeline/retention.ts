@@ -6,6 +6,7 @@ import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
 import { refillWindows } from './gold/live-state'
 import { GOLD_TABLES } from './gold/tables'
+import { NEWEST_EVENT_SQL, everyType } from './silver/event-time'
 
 const DAY = 86_400_000
 
@@ -17,8 +18,11 @@ export interface RetentionGroup {
   layer: 'landing' | 'bronze' | 'silver' | 'gold'
   setting: RetentionSetting
   countedFrom: 'arrival' | 'newest-event'
-  /** Each table with its time column and the column's unit in ms (a row's time is column × unit). */
-  tables: { table: string; column: string; unitMs: number }[]
+  /**
+   * Each table with its time column and the column's unit in ms (a row's time is column × unit), and when
+   * its index has columns before the time column, a condition on them that every row meets (`leading`).
+   */
+  tables: { table: string; column: string; unitMs: number; leading?: string }[]
 }
 
 const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 })
@@ -52,7 +56,7 @@ export const RETENTION_GROUPS: readonly RetentionGroup[] = [
     layer: 'silver',
     setting: 'silver',
     countedFrom: 'newest-event',
-    tables: [{ table: 'silver_events', column: 'ts', unitMs: 1 }],
+    tables: [{ table: 'silver_events', column: 'ts', unitMs: 1, leading: everyType() }],
   },
   {
     label: 'Quarantine and duplicates',
@@ -86,7 +90,7 @@ export const RETENTION_GROUPS: readonly RetentionGroup[] = [
 
 /** The newest event time in silver (an index seek), or null when silver holds no event. */
 export function newestEventQuery(db: Db): () => number | null {
-  const newest = db.prepare<[], { ts: number | null }>('SELECT max(ts) AS ts FROM silver_events')
+  const newest = db.prepare<[], { ts: number | null }>(NEWEST_EVENT_SQL)
   return () => newest.get()?.ts ?? null
 }
 
@@ -114,9 +118,13 @@ export function cutoffOf(
 /** The bound on the column itself (so the query uses its index): column × unit < cutoff. */
 export const columnBound = (cutoff: number, unitMs: number): number => Math.ceil(cutoff / unitMs)
 
+/** A table's rows before (`<`) or from (`>=`) a bound on its time column, as a condition an index answers. */
+export const timeRangeSql = ({ column, leading }: RetentionGroup['tables'][number], op: '<' | '>='): string =>
+  `${leading === undefined ? '' : `${leading} AND `}${column} ${op} ?`
+
 /** A pass's delete of a table: a range on its time column, bound by `columnBound`, so an index search. */
-export const retentionDeleteSql = ({ table, column }: RetentionGroup['tables'][number]): string =>
-  `DELETE FROM ${table} WHERE ${column} < ?`
+export const retentionDeleteSql = (t: RetentionGroup['tables'][number]): string =>
+  `DELETE FROM ${t.table} WHERE ${timeRangeSql(t, '<')}`
 
 export function applyRetention(
   db: Db,

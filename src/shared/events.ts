@@ -45,13 +45,28 @@ const timestamp = z.unknown().transform((value, ctx): number => {
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const WELL_FORMED = 'must not contain half of a UTF-16 surrogate pair (a lone \\uD800-\\uDFFF escape)'
 
-const id = () =>
-  z
-    .string('must be a string')
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
-    .refine((s) => !UNPAIRED_SURROGATE.test(s), WELL_FORMED)
+/**
+ * A string, trimmed, of at most `max` characters (and one at least unless `emptyAllowed`), without a lone
+ * surrogate. One zod check rather than a
+ * chain (trim, min, max, refine), which ran each as a check of its own: three of these per event cost the
+ * silver stage about 2 µs of its ~9 µs of validation (issue #18). A value is refused for the first of
+ * those that fails, in that order, as the chain's first issue said.
+ */
+const text = (max: number, emptyAllowed: boolean) =>
+  z.string('must be a string').check((ctx) => {
+    const s = (ctx.value = ctx.value.trim())
+    const message =
+      s.length === 0 && !emptyAllowed
+        ? 'must not be empty'
+        : s.length > max
+          ? `must be at most ${max} characters`
+          : UNPAIRED_SURROGATE.test(s)
+            ? WELL_FORMED
+            : null
+    if (message !== null) ctx.issues.push({ code: 'custom', message, input: s })
+  })
+
+const id = () => text(200, false)
 
 const bytes = z
   .number('must be a number of bytes')
@@ -76,12 +91,7 @@ export const connectEvent = z.object({
     .nonnegative('must not be negative')
     .max(1_000_000, 'must be at most 1,000,000 Mb/s')
     .optional(),
-  ip: z
-    .string('must be a string')
-    .trim()
-    .max(64, 'must be at most 64 characters')
-    .refine((s) => !UNPAIRED_SURROGATE.test(s), WELL_FORMED)
-    .optional(),
+  ip: text(64, true).optional(),
 })
 
 export const disconnectEvent = z.object({

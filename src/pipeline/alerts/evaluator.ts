@@ -6,6 +6,7 @@ import { connectedGroupsQuery, idleMsOf } from '../metrics/connected-devices'
 import { clientUsageQuery } from '../metrics/client-usage'
 import { HEAVY_WINDOW_S } from '../metrics/heavy-clients'
 import { serverBytesQuery, serverUtilisationMetric } from '../metrics/server-utilisation'
+import { everyType } from '../silver/event-time'
 import type { PipelineSettings } from '../../shared/settings'
 import type { Watermarks } from '../watermarks'
 import { OK, step, type HysteresisRule, type Phase, type Transition } from './hysteresis'
@@ -56,8 +57,9 @@ export class AlertEvaluator {
     private readonly watermarks: Watermarks,
   ) {
     this.newestEvent = db.prepare<[], { ts: number | null; first: number | null }>(
-      // Two scalar subqueries: each is one seek on silver_events_ts; max and min together scan the whole index.
-      'SELECT (SELECT max(ts) FROM silver_events) AS ts, (SELECT min(ts) FROM silver_events) AS first',
+      // Two scalar subqueries, each a seek per type (silver/event-time.ts): max and min in one would scan.
+      `SELECT (SELECT max(ts) FROM silver_events WHERE ${everyType()}) AS ts,
+         (SELECT min(ts) FROM silver_events WHERE ${everyType()}) AS first`,
     )
     // Counted per server and type in SQL: the devices themselves (139,000 at 10 million events) are not needed.
     this.connected = connectedGroupsQuery(db, JUDGE_RECENT_EVENTS)

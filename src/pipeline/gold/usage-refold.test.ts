@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
 import { undoClientUsageParts } from '../testing/undo-client-usage-parts'
+import { UNDO_DROP_TS_INDEX_SQL } from '../testing/undo-drop-ts-index'
 import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
 import { ingestFrame, ingestShuffled, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
@@ -70,6 +71,7 @@ describe('usage counted again from silver', () => {
       for (let i = 0; i < points.length; i += 200) ingestFrame(old, points.slice(i, i + 200))
       const setDuration = old.db.prepare('UPDATE silver_events SET duration_ms = ? WHERE event_id = ?')
       for (const e of events) if (e.duration_ms !== undefined) setDuration.run(e.duration_ms, e.id)
+      old.db.exec(UNDO_DROP_TS_INDEX_SQL)
       undoClientUsageParts(old.db)
       old.db.exec(UNDO_FRAME_LINEAGE_SQL)
       old.db.exec('DROP INDEX silver_events_usage_minute; PRAGMA user_version = 6')

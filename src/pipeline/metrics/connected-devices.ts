@@ -1,5 +1,6 @@
 import type { Db } from '../db/open'
 import { PLAN_KBPS_SQL } from '../gold/live-state'
+import { everyType } from '../silver/event-time'
 import { DEVICES_AFTER_T, RECENT_EVENTS, liveAnchorQuery } from './live'
 
 export const DEFINITION =
@@ -48,7 +49,8 @@ export const activeInIdleWindow = (device: string) => `EXISTS (
     SELECT 1 FROM m CROSS JOIN gold_device_minutes a ON a.minute = m.minute AND a.device = ${device}
     WHERE a.first_ts <= :t AND a.last_ts > :t - :idle
       AND (a.first_ts > :t - :idle OR a.last_ts <= :t OR ${device} IN (
-        SELECT x.device FROM silver_events x INDEXED BY silver_events_ts WHERE x.ts > :t - :idle AND x.ts <= :t)))`
+        SELECT x.device FROM silver_events x INDEXED BY silver_events_type_ts
+        WHERE ${everyType('x.type')} AND x.ts > :t - :idle AND x.ts <= :t)))`
 
 /**
  * The connected devices at :t with an idle timeout of :idle ms (NULL: none, every event at or before T is

@@ -67,7 +67,7 @@ export function heavyClientsMetric(db: Db) {
     `SELECT a.client AS now, c.client AS atT FROM ${AFTER_T} a
      LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device
      UNION ALL
-     SELECT client, NULL FROM silver_events INDEXED BY silver_events_ts WHERE ts > :t AND type = 'connect'`,
+     SELECT client, NULL FROM silver_events INDEXED BY silver_events_type_ts WHERE type = 'connect' AND ts > :t`,
   )
   // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
   const keptConnected = db.prepare<{ t: number; idle: IdleMs; clients: string }, { client: string }>(

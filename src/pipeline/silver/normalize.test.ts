@@ -224,6 +224,23 @@ describe('normalize: rejects', () => {
     })
   })
 
+  it('reads an id after trimming it: 200 characters within spaces pass, and the first failing check names it', () => {
+    expect(accepted(run({ ...VALID.connect, id: ` ${'x'.repeat(200)} ` })).event_id).toBe('x'.repeat(200))
+    expect(rejected(run({ ...VALID.connect, id: `${'x'.repeat(201)}\ud800` })).reason).toBe(
+      'must be at most 200 characters',
+    )
+  })
+
+  it('quarantines an ip longer than 64 characters or with half of a surrogate pair, and keeps a blank one', () => {
+    expect(rejected(run({ ...VALID.connect, ip: 'i'.repeat(65) }))).toEqual({
+      field: 'ip',
+      reason: 'must be at most 64 characters',
+    })
+    expect(rejected(run({ ...VALID.connect, ip: '10.0.0.1\ud800' })).field).toBe('ip')
+    expect(accepted(run({ ...VALID.connect, ip: ` ${'i'.repeat(64)} ` })).ip).toBe('i'.repeat(64))
+    expect(accepted(run({ ...VALID.connect, ip: '  ' })).ip).toBe('')
+  })
+
   it('quarantines an ISO ts with a zone that is not a date', () => {
     expect(rejected(run({ ...VALID.connect, ts: '2024-13-45T10:00:00Z' })).field).toBe('ts')
   })

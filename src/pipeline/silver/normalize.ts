@@ -68,11 +68,10 @@ function read(raw: string, format: RecordFormat, context: NormalizeContext): Nor
     return reject(null, 'a record must be a JSON object')
   }
   const record = format === 'csv' ? fromCsvCells(value as Record<string, unknown>) : value
-  const event = isSeedShaped(record)
+  const normalized = isSeedShaped(record)
     ? fromSeed(record as Record<string, unknown>, context)
     : fromContract(record as Record<string, unknown>)
-  if (!event.ok) return event
-  return checkTime(event.event, context)
+  return normalized.ok ? checkTime(normalized, context) : normalized
 }
 
 function fromContract(record: Record<string, unknown>): Normalized {
@@ -142,11 +141,13 @@ function fromSeed(record: Record<string, unknown>, context: NormalizeContext): N
   }
 }
 
-function checkTime(event: SilverEvent, context: NormalizeContext): Normalized {
-  if (event.ts < MIN_EVENT_TS) return reject('ts', 'is before 2000-01-01 (seconds instead of milliseconds?)')
-  if (event.ts > context.receivedAt + MAX_FUTURE_MS)
+/** The accepted event itself when its time is plausible (no second object for it), else the rejection. */
+function checkTime(accepted: Normalized & { ok: true }, context: NormalizeContext): Normalized {
+  const { ts } = accepted.event
+  if (ts < MIN_EVENT_TS) return reject('ts', 'is before 2000-01-01 (seconds instead of milliseconds?)')
+  if (ts > context.receivedAt + MAX_FUTURE_MS)
     return reject('ts', 'is in the future: more than 5 min after it was received')
-  return { ok: true, event }
+  return accepted
 }
 
 /** CSV cells are all text: empty cells are absent fields and numeric fields are read as numbers. */

@@ -111,15 +111,24 @@ export class SilverStage {
   ): SilverBatch {
     const outcomes = new Map<number, PayloadOutcome>()
     const accepted: SilverRow[] = []
+    // One context for the batch, its receivedAt set per record: normalize keeps no reference to it.
+    const recordContext: NormalizeContext = { ...context, receivedAt: 0 }
+    // A payload's records come one after another: its outcome is looked up once per payload, not per record.
+    let landingId = -1
+    let outcome: PayloadOutcome | undefined
     for (const row of rows) {
-      let outcome = outcomes.get(row.landing_id)
-      if (!outcome) {
-        outcome = { accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
-        outcomes.set(row.landing_id, outcome)
+      if (row.landing_id !== landingId || !outcome) {
+        landingId = row.landing_id
+        outcome = outcomes.get(landingId)
+        if (!outcome) {
+          outcome = { accepted: 0, duplicates: 0, rejected: 0, rejects: [] }
+          outcomes.set(landingId, outcome)
+        }
       }
+      recordContext.receivedAt = row.received_at
       const result: Normalized = row.error
         ? { ok: false, rejection: { field: null, reason: row.error } }
-        : normalize(row.raw, row.format, { ...context, receivedAt: row.received_at })
+        : normalize(row.raw, row.format, recordContext)
       if (!result.ok) {
         const { field, reason } = result.rejection
         this.quarantineStmt.run(
@@ -147,7 +156,10 @@ export class SilverStage {
         outcome.duplicates++
       } else {
         outcome.accepted++
-        accepted.push({ ...e, id: Number(info.lastInsertRowid) })
+        // The event is normalize's fresh object and nobody else's: it becomes the row, rather than a copy.
+        const silverRow = e as SilverRow
+        silverRow.id = Number(info.lastInsertRowid)
+        accepted.push(silverRow)
       }
     }
     const lastBronze = rows.findLast((r) => r.bronze_id > 0)

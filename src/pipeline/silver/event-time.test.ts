@@ -1,0 +1,36 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDb, type Db } from '../db/open'
+import { DEVICES_AFTER_T } from '../metrics/live'
+import { tempDir } from '../testing/temp-db'
+import { NEWEST_EVENT_SQL } from './event-time'
+
+let temp: ReturnType<typeof tempDir>
+let db: Db
+beforeEach(() => {
+  temp = tempDir()
+  db = openDb(temp.path('vigia.db'))
+})
+afterEach(() => {
+  db.close()
+  temp.remove()
+})
+
+const planOf = (sql: string, params: unknown[] = []): string[] =>
+  db
+    .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .all(...params)
+    .map((r) => (r as { detail: string }).detail)
+
+describe('silver by event time', () => {
+  it('finds the newest event with a seek per type on silver_events_type_ts, not a scan', () => {
+    expect(planOf(NEWEST_EVENT_SQL)).toEqual([
+      'SEARCH silver_events USING COVERING INDEX silver_events_type_ts (type=?)',
+    ])
+  })
+
+  it('reads the devices with an event after T as a range per type of silver_events_type_ts', () => {
+    expect(planOf(DEVICES_AFTER_T, [{ t: 0 }])[0]).toBe(
+      'SEARCH silver_events USING COVERING INDEX silver_events_type_ts (type=? AND ts>?)',
+    )
+  })
+})
