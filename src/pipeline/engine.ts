@@ -65,7 +65,7 @@ export class Engine {
   private readonly gold: GoldStage
   private readonly alerts: AlertEvaluator
   private readonly lastIds
-  private dataVersion = -1
+  private dataVersion: number
   private readonly goldLagMs: number
   private readonly goldBatch: number
   /**
@@ -100,6 +100,10 @@ export class Engine {
       `SELECT (SELECT max(id) FROM landing_payloads) AS landing, (SELECT max(id) FROM bronze_records) AS bronze,
          (SELECT max(id) FROM silver_events) AS silver`,
     )
+    // Gold reads the devices' states now rather than in the first flush. The version is read first: a commit
+    // of another connection in between makes the first write forget them, never trust them.
+    this.dataVersion = db.pragma('data_version', { simple: true }) as number
+    this.gold.preload()
   }
 
   static open(path: string, options: EngineOptions = {}): Engine {

@@ -1,6 +1,7 @@
 // The current state of each device, kept in event time: a late event never overwrites a newer one, and a
 // disconnect wins a tie with a connect at the same ts.
 import type { Db } from '../db/open'
+import { BYTES_PER_DEVICE, ResidentStates } from './resident-states'
 
 export interface DeviceState {
   device: string
@@ -64,14 +65,41 @@ export interface DeviceChange {
   after: DeviceState
 }
 
-// Devices kept in memory across batches (the engine is the only writer). A state costs about 450 bytes of
-// heap: past this many, the half read longest ago is dropped (a Map iterates in insertion order), so the
-// engine stays within its memory budget on networks of hundreds of thousands of devices.
+// State objects kept across batches. A state object costs about 360 bytes of heap: past this many, the half
+// read longest ago is dropped (a Map iterates in insertion order). Those dropped are read back from the
+// resident states, or from the table when the network is too large for them.
 const MAX_CACHED = 50_000
 
+// Heap the resident states may take; a network with more devices than fit falls back to reading the states
+// a batch needs from gold_devices (about 1.2 million devices, 256 MiB).
+const RESIDENT_BYTES = 256 * 2 ** 20
+const MAX_RESIDENT = Math.floor(RESIDENT_BYTES / BYTES_PER_DEVICE)
+
+export interface DeviceStatesLimits {
+  /** State objects kept across batches. */
+  maxCached?: number
+  /** Devices whose states are all kept in memory; past it, states are read from gold_devices as needed. */
+  maxResident?: number
+}
+
+const stateOf = (r: StateRow): DeviceState => ({
+  device: r[0],
+  server: r[1],
+  client: r[2],
+  device_type: r[3],
+  plan_mbps: r[4],
+  ip: r[5],
+  connect_ts: r[6],
+  status: r[7],
+  status_ts: r[8],
+  first_seen: r[9],
+  last_seen: r[10],
+})
+
 /**
- * A write-back cache over gold_devices. Most events only move a device's last_seen: those devices are
- * written with a narrow update that leaves the client index alone, so a batch rewrites fewer pages.
+ * A write-back cache over gold_devices, over every state held in memory (ResidentStates), so that a batch
+ * reads nothing back. Most events only move a device's last_seen: those devices are written with a narrow
+ * update that leaves the client index alone, so a batch rewrites fewer pages.
  */
 export class DeviceStates {
   private readonly cache = new Map<string, DeviceState>()
@@ -79,21 +107,30 @@ export class DeviceStates {
   private readonly dirty = new Map<string, boolean>()
   /** Device -> its state when the flush began, for the devices changed since (what live state moves by). */
   private readonly before = new Map<string, DeviceSnapshot | null>()
+  /** Every state in gold_devices as of the last flush; null until read, and on a network too large for it. */
+  private resident: ResidentStates | null = null
+  /** Whether gold_devices was read into `resident` (or found too large for it) since the last `forget`. */
+  private filled = false
+  private readonly maxCached: number
+  private readonly maxResident: number
+  private readonly countStmt
+  private readonly allStmt
   private readonly loadStmt
   private readonly putStmt
   private readonly seenStmt
 
-  constructor(
-    db: Db,
-    private readonly maxCached = MAX_CACHED,
-  ) {
+  constructor(db: Db, limits: DeviceStatesLimits = {}) {
+    this.maxCached = limits.maxCached ?? MAX_CACHED
+    this.maxResident = limits.maxResident ?? MAX_RESIDENT
+    const columns = `device, server, client, device_type, plan_mbps, ip, connect_ts, status, status_ts, first_seen,
+      last_seen`
+    this.countStmt = db.prepare<[], number>('SELECT count(*) FROM gold_devices').pluck()
     // Rows as arrays: better-sqlite3 builds a row object property by property, several µs for eleven
     // columns, while an object literal of one shape costs next to nothing (docs/benchmarks.md, change 22).
+    this.allStmt = db.prepare<[], StateRow>(`SELECT ${columns} FROM gold_devices`).raw()
     this.loadStmt = db
       .prepare<[string], StateRow>(
-        `SELECT device, server, client, device_type, plan_mbps, ip, connect_ts, status, status_ts, first_seen,
-           last_seen
-         FROM gold_devices WHERE device IN (SELECT value FROM json_each(?))`,
+        `SELECT ${columns} FROM gold_devices WHERE device IN (SELECT value FROM json_each(?))`,
       )
       .raw()
     this.putStmt = db.prepare(
@@ -108,26 +145,33 @@ export class DeviceStates {
     this.seenStmt = db.prepare('UPDATE gold_devices SET first_seen = ?, last_seen = ? WHERE device = ?')
   }
 
-  /** Reads the states of the devices a batch names that are not in memory yet, in one statement. */
+  /**
+   * Reads every state of gold_devices into memory in one pass, unless there are more than the resident
+   * limit: then each batch reads the states it needs. The engine calls it when it opens, so that the first
+   * batch does not wait for it; otherwise the first `load` after a `forget` does.
+   */
+  fill(): void {
+    this.filled = true
+    if (this.countStmt.get()! > this.maxResident) return
+    const resident = new ResidentStates()
+    for (const r of this.allStmt.iterate()) resident.set(stateOf(r))
+    this.resident = resident
+  }
+
+  /** Makes the states of the devices a batch names ready for `get`: from memory, or in one statement. */
   load(devices: Iterable<string>): void {
+    if (!this.filled) this.fill()
     const missing = new Set<string>()
     for (const device of devices) if (!this.cache.has(device)) missing.add(device)
     if (missing.size === 0) return
-    for (const r of this.loadStmt.all(JSON.stringify([...missing]))) {
-      this.cache.set(r[0], {
-        device: r[0],
-        server: r[1],
-        client: r[2],
-        device_type: r[3],
-        plan_mbps: r[4],
-        ip: r[5],
-        connect_ts: r[6],
-        status: r[7],
-        status_ts: r[8],
-        first_seen: r[9],
-        last_seen: r[10],
-      })
+    if (this.resident) {
+      for (const device of missing) {
+        const s = this.resident.get(device)
+        if (s) this.cache.set(device, s)
+      }
+      return
     }
+    for (const r of this.loadStmt.all(JSON.stringify([...missing]))) this.cache.set(r[0], stateOf(r))
   }
 
   /** The state of a device; `load` it first, or it is taken as never seen. */
@@ -208,6 +252,11 @@ export class DeviceStates {
         s.last_seen,
       )
     }
+    if (this.resident) {
+      for (const device of this.dirty.keys()) this.resident.set(this.cache.get(device)!)
+      // A network grown past the limit: the table holds every state, read as needed from now on.
+      if (this.resident.size > this.maxResident) this.resident = null
+    }
     this.dirty.clear()
     this.before.clear()
     if (this.cache.size > this.maxCached) this.evictOldest(this.cache.size - Math.floor(this.maxCached / 2))
@@ -222,10 +271,15 @@ export class DeviceStates {
     }
   }
 
-  /** Forgets every state: the next reads come from the table. */
+  /**
+   * Forgets every state (after a rollback, memory may be ahead of the table): the next `load` reads them all
+   * again.
+   */
   forget(): void {
     this.dirty.clear()
     this.before.clear()
     this.cache.clear()
+    this.resident = null
+    this.filled = false
   }
 }

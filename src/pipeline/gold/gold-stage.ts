@@ -251,6 +251,11 @@ export class GoldStage {
     }
   }
 
+  /** Reads what gold keeps in memory of the database (every device's state) ahead of the first fold. */
+  preload(): void {
+    this.devices.fill()
+  }
+
   /** Drops what is remembered of the database: after a rollback, a rebuild or another writer's commit. */
   forget(): void {
     this.devices.forget()

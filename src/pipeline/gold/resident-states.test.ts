@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import type { DeviceState } from './device-states'
+import { ResidentStates } from './resident-states'
+
+const T = Date.UTC(2026, 10, 28, 12, 0, 0)
+
+const connected = (i: number): DeviceState => ({
+  device: `d${i}`,
+  server: `s${i % 3}`,
+  client: `c${i % 7}`,
+  device_type: 'mobile',
+  plan_mbps: 100.5,
+  ip: `10.0.${i >> 8}.${i & 255}`,
+  connect_ts: T + i,
+  status: i % 2 ? 'connect' : 'disconnect',
+  status_ts: T + i,
+  first_seen: T,
+  last_seen: T + 2 * i,
+})
+
+const neverConnected = (device: string): DeviceState => ({
+  device,
+  server: null,
+  client: null,
+  device_type: null,
+  plan_mbps: null,
+  ip: null,
+  connect_ts: null,
+  status: null,
+  status_ts: null,
+  first_seen: T,
+  last_seen: T,
+})
+
+describe('ResidentStates', () => {
+  it('gives back each state as it was last set, nulls included, past the growth of its arrays', () => {
+    const states = new ResidentStates()
+    for (let i = 0; i < 3000; i++) states.set(connected(i))
+    states.set(neverConnected('d5'))
+    states.set({ ...connected(7), server: 's9', client: null, last_seen: T + 99 })
+
+    expect(states.size).toBe(3000)
+    expect(states.get('d0')).toEqual(connected(0))
+    expect(states.get('d2999')).toEqual(connected(2999))
+    expect(states.get('d5')).toEqual(neverConnected('d5'))
+    expect(states.get('d7')).toEqual({ ...connected(7), server: 's9', client: null, last_seen: T + 99 })
+    expect(states.get('d3000')).toBeUndefined()
+  })
+
+  it('hands out copies: changing one leaves the stored state alone', () => {
+    const states = new ResidentStates()
+    states.set(connected(1))
+    states.get('d1')!.last_seen = T + 1000
+    expect(states.get('d1')!.last_seen).toBe(T + 2)
+  })
+})
