@@ -24,6 +24,7 @@ const FROZEN: Record<string, string> = {
   '007-usage-in-event-time.ts': 'ab1ad9af10d45ed527cefcd91fd9a56510457169c492d4d0485072756bb0d671',
   '008-frame-lineage.ts': 'bb815a1a610c53ce0c4e7434bfb0be07b4e1fe3dd0d75a1c8319347b9a8595e2',
   '009-client-usage-parts.ts': '981d9369c48e0faf9771f0694b3cdaa876d72e7ca2b1df183307cf1cdc1ab9fe',
+  '010-parts-total.ts': 'd66599ba057229340f9b225972c3932e8d3914404cc4bb251c725ba13629c267',
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'))

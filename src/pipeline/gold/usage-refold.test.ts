@@ -5,6 +5,7 @@ import { Engine } from '../engine'
 import { tempDir } from '../testing/temp-db'
 import { undoClientUsageParts } from '../testing/undo-client-usage-parts'
 import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
+import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { ingestFrame, ingestShuffled, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
 import { refoldUsage } from './usage-refold'
@@ -14,7 +15,6 @@ const USAGE_TABLES = [
   'gold_usage_second',
   'gold_usage_minute',
   'gold_client_usage_parts',
-  'gold_client_usage_minute',
   'gold_device_type_usage_second',
   'gold_live_client_servers',
 ]
@@ -70,6 +70,7 @@ describe('usage counted again from silver', () => {
       for (let i = 0; i < points.length; i += 200) ingestFrame(old, points.slice(i, i + 200))
       const setDuration = old.db.prepare('UPDATE silver_events SET duration_ms = ? WHERE event_id = ?')
       for (const e of events) if (e.duration_ms !== undefined) setDuration.run(e.duration_ms, e.id)
+      old.db.exec(UNDO_PARTS_TOTAL_SQL)
       undoClientUsageParts(old.db)
       old.db.exec(UNDO_FRAME_LINEAGE_SQL)
       old.db.exec('DROP INDEX silver_events_usage_minute; PRAGMA user_version = 6')
