@@ -92,7 +92,7 @@ export async function clientTableBench(mode: Mode): Promise<BenchResult> {
   const inWindow = <R>(what: string, part: 'minutes' | 'seconds') =>
     db.reader.prepare<[number, number], R>(
       part === 'minutes'
-        ? `SELECT ${what} FROM gold_client_usage_minute WHERE minute > ? AND minute <= ?`
+        ? `SELECT ${what} FROM gold_client_usage_parts WHERE minute > ? AND minute <= ?`
         : `WITH r(a, b) AS (SELECT ?, ?) SELECT ${what.replace('bytes', 'usage_parts_sum(parts, minute, r.a, r.b)')}
            FROM r, gold_client_usage_parts WHERE ${minutesOfSecondsSql('r.a', 'r.b')}`,
     )

@@ -539,8 +539,7 @@ describe('Engine: retention', () => {
       gold_device_minutes: 3, // a, b, e: kept as long as silver
       gold_conn_minute: 1, // a
       gold_usage_minute: 0,
-      gold_client_usage_minute: 1, // b: kept as long as the per-second tables
-      gold_client_usage_parts: 1, // b, its seconds: kept as long as them
+      gold_client_usage_parts: 1, // b: kept as long as the per-second tables
     })
 
     expect(engine.db.prepare('SELECT received_at FROM landing_payloads ORDER BY id').pluck().all()).toEqual([

@@ -1,7 +1,7 @@
 // A client's usage per second, kept per minute: one row per (minute, client, server) whose `parts` blob holds
 // the bytes of each of the minute's 60 seconds, each an unsigned LEB128 varint (1 byte for a second without
 // bytes, 3 or 4 for a typical one: a dense float64 array took 480 bytes a row, and every upsert rewrites its
-// row). A usage sample covers the seconds before its report, tens to hundreds of them (a RADIUS interim
+// row), and whose `bytes` holds their sum, the minute's total (read alone for whole minutes). A usage sample covers the seconds before its report, tens to hundreds of them (a RADIUS interim
 // every 5 minutes covers 300): as rows per second it wrote one row per second covered, as parts one or a few
 // rows. Two SQL functions, registered on every connection, read and merge parts inside statements:
 //   usage_parts_sum(parts, minute, from, to)  the bytes of the seconds `from < sec <= to` in that minute;
@@ -18,6 +18,13 @@ export const newParts = (): Parts => new Float64Array(SECONDS_PER_MINUTE)
 /** The minute bucket of a second bucket, and the second's index in its parts. */
 export const minuteOfSecond = (sec: number) => Math.ceil(sec / SECONDS_PER_MINUTE)
 export const indexInMinute = (sec: number) => sec - (minuteOfSecond(sec) - 1) * SECONDS_PER_MINUTE - 1
+
+/** A minute's bytes: the sum of its seconds'. */
+export function totalOfParts(parts: Parts): number {
+  let sum = 0
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) sum += parts[i]!
+  return sum
+}
 
 // Integers up to 2^53, so 7-bit groups by arithmetic (bitwise operators stop at 32 bits).
 const scratch = Buffer.alloc(SECONDS_PER_MINUTE * 8)

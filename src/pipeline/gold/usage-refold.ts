@@ -34,7 +34,7 @@ export function refoldUsage(db: Db, after: number): void {
   const afterMinute = after / 60_000
   for (const table of ['gold_usage_second', 'gold_device_type_usage_second'])
     db.prepare(`DELETE FROM ${table} WHERE sec > ?`).run(afterSec)
-  for (const table of ['gold_usage_minute', 'gold_client_usage_minute', 'gold_client_usage_parts'])
+  for (const table of ['gold_usage_minute', 'gold_client_usage_parts'])
     db.prepare(`DELETE FROM ${table} WHERE minute > ?`).run(afterMinute)
 
   const writer = new UsageWriter(db)

@@ -3,9 +3,16 @@
 // per bucket and key.
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/open'
-import { encodeParts, indexInMinute, minuteOfSecond, newParts, type Parts } from '../db/usage-parts'
+import {
+  encodeParts,
+  indexInMinute,
+  minuteOfSecond,
+  newParts,
+  totalOfParts,
+  type Parts,
+} from '../db/usage-parts'
 import { spreadSample } from './spread'
-import { Sums2, Sums3, type Sums } from './sums'
+import { Sums2, type Sums } from './sums'
 
 /** An upsert that adds `values` to a row of `keys`, or inserts it. */
 export function upsertStatement(db: Db, table: string, keys: string[], values: string[]): Statement {
@@ -58,7 +65,6 @@ export const usageSums = () => ({
   usageSecond: new Sums2(),
   usageMinute: new Sums2(),
   clientParts: new ClientParts(),
-  clientMinute: new Sums3(),
   typeSecond: new Sums2(),
 })
 export type UsageSums = ReturnType<typeof usageSums>
@@ -80,7 +86,6 @@ export function addUsage(
   })
   spreadSample(e.ts, e.duration_ms, down, up, 60_000, (m, d, u) => {
     sums.usageMinute.add(m, server, d, u)
-    sums.clientMinute.add(m, client, server, d + u)
   })
 }
 
@@ -94,17 +99,13 @@ export class UsageWriter {
     this.upserts = {
       usageSecond: upsertStatement(db, 'gold_usage_second', ['sec', 'server'], ['bytes_down', 'bytes_up']),
       usageMinute: upsertStatement(db, 'gold_usage_minute', ['minute', 'server'], ['bytes_down', 'bytes_up']),
-      clientMinute: upsertStatement(
-        db,
-        'gold_client_usage_minute',
-        ['minute', 'client', 'server'],
-        ['bytes'],
-      ),
       typeSecond: upsertStatement(db, 'gold_device_type_usage_second', ['sec', 'device_type'], ['bytes']),
     }
+    // The minute's total beside its seconds, in the same upsert: the readers of whole minutes read it alone.
     this.upsertParts = db.prepare(
-      `INSERT INTO gold_client_usage_parts (minute, client, server, parts) VALUES (?, ?, ?, ?)
-       ON CONFLICT (minute, client, server) DO UPDATE SET parts = usage_parts_add(parts, excluded.parts)`,
+      `INSERT INTO gold_client_usage_parts (minute, client, server, bytes, parts) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (minute, client, server) DO UPDATE
+       SET bytes = bytes + excluded.bytes, parts = usage_parts_add(parts, excluded.parts)`,
     )
     this.dropEmptyType = db.prepare(
       'DELETE FROM gold_device_type_usage_second WHERE sec = ? AND device_type = ? AND bytes = 0',
@@ -116,7 +117,7 @@ export class UsageWriter {
     for (const [name, sum] of Object.entries(added) as [keyof typeof added, Sums][])
       for (const { key, values } of sum.entries) this.upserts[name].run(...key, ...values)
     for (const { minute, client, server, parts } of clientParts.rows())
-      this.upsertParts.run(minute, client, server, encodeParts(parts))
+      this.upsertParts.run(minute, client, server, totalOfParts(parts), encodeParts(parts))
     this.writeTypeSeconds(typeSecond)
   }
 

@@ -94,7 +94,7 @@ describe('client usage over a window', () => {
 
   afterAll(() => network.remove())
 
-  // The seconds alone, as the metrics read them before the minute table; clients without bytes left out.
+  // The seconds alone, not the minutes' totals; clients without bytes left out.
   const fromSeconds = (sec: number) =>
     engine.db
       .prepare<[number, number], { client: string; server: string; bytes: number }>(

@@ -1,6 +1,6 @@
 // Bytes per client over a window of whole seconds (T - W, T]. The whole minutes inside the window are read
-// from gold_client_usage_minute; only the partial minutes at its edges need their seconds, from the minute's
-// parts in gold_client_usage_parts (db/usage-parts.ts). A partial minute is read either as its seconds
+// as their totals (gold_client_usage_parts.bytes); only the partial minutes at its edges need their seconds,
+// from the minute's parts (db/usage-parts.ts). A partial minute is read either as its seconds
 // inside the window, or as the whole minute minus its seconds outside the window, whichever covers fewer
 // seconds that can hold data: no second after the newest event does, so at the newest event the minute
 // still being filled is read whole. Sums of integers, so the answer is exactly the seconds' sum.
@@ -96,7 +96,7 @@ function windowParams({ minutes, seconds: [lead, trail] }: WindowParts): WindowP
 // The rows of a window, as its parts say: the minutes, then the two edges, signed (each edge lies in one
 // minute: its rows' parts).
 const WINDOW_ROWS = `
-  SELECT client, server, bytes FROM gold_client_usage_minute WHERE minute > :m0 AND minute <= :m1
+  SELECT client, server, bytes FROM gold_client_usage_parts WHERE minute > :m0 AND minute <= :m1
   UNION ALL
   SELECT client, server, :s1 * bytes FROM (${partsInSecondsSql('gold_client_usage_parts', 'client, server', ':a1', ':b1')})
   UNION ALL
@@ -113,7 +113,7 @@ const FEW_CLIENTS = `
   WITH RECURSIVE
     minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1)
   SELECT c.value AS client,
-    (SELECT coalesce(sum(u.bytes), 0) FROM minutes CROSS JOIN gold_client_usage_minute u
+    (SELECT coalesce(sum(u.bytes), 0) FROM minutes CROSS JOIN gold_client_usage_parts u
      ON u.minute = minutes.minute AND u.client = c.value)
     + :s1 * (SELECT coalesce(sum(${edgeBytes(':a1', ':b1')}), 0) ${edgeOf(':a1', ':b1')})
     + :s2 * (SELECT coalesce(sum(${edgeBytes(':a2', ':b2')}), 0) ${edgeOf(':a2', ':b2')}) AS bytes
@@ -126,7 +126,7 @@ const FEW_CLIENTS_PER_SERVER = `
     minutes(minute) AS (SELECT :m0 + 1 WHERE :m0 < :m1 UNION ALL SELECT minute + 1 FROM minutes WHERE minute < :m1)
   SELECT client, server, sum(bytes) AS bytes FROM (
     SELECT u.client, u.server, u.bytes FROM json_each(:clients) c CROSS JOIN minutes
-      CROSS JOIN gold_client_usage_minute u ON u.minute = minutes.minute AND u.client = c.value
+      CROSS JOIN gold_client_usage_parts u ON u.minute = minutes.minute AND u.client = c.value
     UNION ALL
     SELECT u.client, u.server, :s1 * ${edgeBytes(':a1', ':b1')} FROM json_each(:clients) c CROSS JOIN gold_client_usage_parts u
       ON :a1 < :b1 AND ${minutesOfSecondsSql(':a1', ':b1', 'u.minute')} AND u.client = c.value
@@ -170,7 +170,7 @@ export function clientUsageQuery(db: Db) {
     { client: string; lower: number }
   >(
     `SELECT client, sum(iif(minute > :wholeFrom AND minute <= :wholeTo, bytes, 0)) AS lower
-     FROM gold_client_usage_minute WHERE minute > :touchedFrom AND minute <= :touchedTo
+     FROM gold_client_usage_parts WHERE minute > :touchedFrom AND minute <= :touchedTo
      GROUP BY client HAVING sum(bytes) * 8.0 / :seconds >= :bps`,
   )
   const fewClients = db.prepare<WindowParams & { clients: string }, { client: string; bytes: number }>(

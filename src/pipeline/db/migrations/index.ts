@@ -14,8 +14,9 @@ import m007 from './007-usage-in-event-time'
 import m008 from './008-frame-lineage'
 import m009 from './009-client-usage-parts'
 import m010 from './010-drop-ts-index'
+import m011 from './011-parts-total'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010]
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011]
