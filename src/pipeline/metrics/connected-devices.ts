@@ -61,7 +61,9 @@ export const activeInIdleWindow = (device: string) => `EXISTS (
  * the window. Silver is read only for what gold cannot tell: a device whose status changed after T (its
  * status at T). Whether one whose status is older than the window and that sent events after T had an
  * event in the window is read from its activity per minute (activeInIdleWindow). At the newest event,
- * both are the few devices that sent something in T's second after T.
+ * both are the few devices that sent something in T's second after T. A device first seen after T has no
+ * status at T: it is left out before silver is asked (a chart's times before the traffic began would
+ * otherwise read silver once per device, 0.7 s each at 20,000 devices).
  * `devices` is the table (or subquery) of gold_devices rows to consider: all of them by default.
  */
 export const connectedAtT = (devices = 'gold_devices') => `
@@ -79,7 +81,7 @@ export const connectedAtT = (devices = 'gold_devices') => `
     SELECT x.id FROM silver_events x
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
-  WHERE d.status_ts > :t AND s.type = 'connect'
+  WHERE d.status_ts > :t AND d.first_seen <= :t AND s.type = 'connect'
     AND (:idle IS NULL OR ${activeInIdleWindow('d.device')})`
 
 export const CONNECTED_AT_T = connectedAtT()
