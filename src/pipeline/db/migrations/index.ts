@@ -19,4 +19,16 @@ import m011 from './011-parts-total'
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011]
+export const MIGRATIONS: readonly Migration[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+  m011,
+]
