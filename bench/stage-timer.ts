@@ -20,6 +20,7 @@ const STAGES: [label: string, proto: object, method: string][] = [
   ['    gold_devices: write states', DeviceStates.prototype, 'flush'],
   ['    live state: read the seconds leaving the windows', SlidingSum.prototype, 'moves'],
   ['    live state: move device counts', LiveState.prototype, 'moveDevices'],
+  ["    live state: move the clients' bytes per server", LiveState.prototype, 'moveClientWindows'],
   ['    live state: write the rest', LiveState.prototype, 'finish'],
   ['  alerts: judge new minutes', AlertEvaluator.prototype, 'run'],
 ]

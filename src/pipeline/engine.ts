@@ -400,7 +400,12 @@ export class Engine {
   applyRetention(now = Date.now()): Record<string, number> {
     // Retention deletes by event time from gold as it stands: the rows gold owes first, as without a lag.
     this.settleGold()
-    return applyRetention(this.db, this.settings.get().retentionDays, now)
+    try {
+      return applyRetention(this.db, this.settings.get().retentionDays, now)
+    } finally {
+      // Retention counts the windows again when it takes seconds they held.
+      this.gold.forgetWindows()
+    }
   }
 
   layerSizes(): LayerSize[] {

@@ -5,6 +5,7 @@ import { hull } from '../../shared/event-span'
 import type { Db } from '../db/open'
 import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
+import type { ClientPlan } from './client-rows'
 import { DeviceStates } from './device-states'
 import { LiveState } from './live-state'
 import { spreadSample } from './spread'
@@ -37,9 +38,6 @@ export class GoldStage {
   private readonly upserts
   private readonly devices: DeviceStates
   private readonly live: LiveState
-  private readonly touchClient
-  private readonly touchClientMain
-  private readonly clientPlan
   private readonly touchServer
   private readonly deviceMinute
   private readonly latestConnect
@@ -84,24 +82,6 @@ export class GoldStage {
     )
     this.devices = new DeviceStates(db)
     this.live = new LiveState(db)
-    // With the client's move of the live state: live_until only forward, window bytes and devices added; and
-    // its main server when the batch moved its window (LiveState.moveClientWindows).
-    const touchClient = (main: boolean) =>
-      db.prepare(
-        `INSERT INTO gold_clients (client, first_seen, last_seen, live_until, window_bytes, devices
-           ${main ? ', main_server, main_bytes' : ''})
-         VALUES (?, ?, ?, ?, ?, ?${main ? ', ?, ?' : ''})
-         ON CONFLICT (client) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-           last_seen = max(last_seen, excluded.last_seen),
-           live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until),
-           window_bytes = window_bytes + excluded.window_bytes, devices = devices + excluded.devices
-           ${main ? ', main_server = excluded.main_server, main_bytes = excluded.main_bytes' : ''}`,
-      )
-    this.touchClient = touchClient(false)
-    this.touchClientMain = touchClient(true)
-    this.clientPlan = db.prepare(
-      `UPDATE gold_clients SET plan_mbps = ?, plan_ts = ? WHERE client = ? AND (plan_ts IS NULL OR plan_ts <= ?)`,
-    )
     this.touchServer = db.prepare(
       `INSERT INTO gold_servers (server, first_seen, last_seen) VALUES (?, ?, ?)
        ON CONFLICT (server) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
@@ -130,7 +110,9 @@ export class GoldStage {
     const usage = usageSums()
     const clients = new Map<string, [number, number]>()
     const servers = new Map<string, [number, number]>()
-    const plans: { client: string; plan: number | null; ts: number }[] = []
+    // Per client, the plan of its latest connect in event time; of two at one ts, the later folded wins, as
+    // the row's own plan_ts <= ts lets it.
+    const plans = new Map<string, ClientPlan>()
     // Per minute, then device: its first and last event.
     const deviceMinutes = new Map<number, Map<string, [first: number, last: number]>>()
     const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
@@ -164,7 +146,8 @@ export class GoldStage {
         sums.connSecond.add(sec, server, connects, 1 - connects)
         sums.connMinute.add(minute, server, connects, 1 - connects)
         if (e.type === 'connect') {
-          if (e.client) plans.push({ client: e.client, plan: e.plan_mbps, ts: e.ts })
+          const latest = e.client ? plans.get(e.client) : undefined
+          if (e.client && (!latest || e.ts >= latest.ts)) plans.set(e.client, { plan: e.plan_mbps, ts: e.ts })
           this.reattribute(e, usage.typeSecond)
         }
       } else if (e.type === 'usage') {
@@ -190,12 +173,8 @@ export class GoldStage {
       for (const [device, [first, last]] of ofMinute) this.deviceMinute.run(minute, device, first, last)
     this.live.moveDevices(live, this.devices.flush())
     this.live.moveClientWindows(live)
-    for (const [client, [first, last]] of clients) {
-      const { until, bytes, devices, main } = this.live.takeClient(live, client)
-      if (main) this.touchClientMain.run(client, first, last, until, bytes, devices, main.server, main.bytes)
-      else this.touchClient.run(client, first, last, until, bytes, devices)
-    }
-    for (const { client, plan, ts } of plans) this.clientPlan.run(plan, ts, client, ts)
+    for (const [client, [first, last]] of clients)
+      this.live.writeClient(live, client, { first, last, plan: plans.get(client) })
     this.live.finish(live)
     for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
     this.watermarks.set('gold', rows.at(-1)!.id)
@@ -251,13 +230,23 @@ export class GoldStage {
     }
   }
 
-  /** Reads what gold keeps in memory of the database (every device's state) ahead of the first fold. */
+  /**
+   * Reads what gold keeps in memory of the database (every device's state, the clients' bytes per server in
+   * the window) ahead of the first fold.
+   */
   preload(): void {
     this.devices.fill()
+    this.live.preload()
   }
 
   /** Drops what is remembered of the database: after a rollback, a rebuild or another writer's commit. */
   forget(): void {
     this.devices.forget()
+    this.live.forget()
+  }
+
+  /** Forgets the windows of the live state only: after retention counted them again. */
+  forgetWindows(): void {
+    this.live.forget()
   }
 }

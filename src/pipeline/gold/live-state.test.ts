@@ -59,6 +59,20 @@ function keptAndCounted(): { kept: string[][]; counted: string[][] } {
   }
 }
 
+/**
+ * gold_live_client_servers as the engine keeps it in memory, rows as `dump` gives them; null when it was
+ * not read since it was last forgotten.
+ */
+function resident(): string[] | null {
+  const kept = engine['gold']['live']['clientServers']
+  return kept ? [...kept.pairs()].map((r) => JSON.stringify(r)).sort() : null
+}
+
+/** Whether what the engine keeps in memory of gold_live_client_servers is the table, row for row. */
+function expectResidentIsTable(when: string): void {
+  expect(resident(), when).toEqual(dump()[5])
+}
+
 const ingest = (events: Record<string, unknown>[]) => ingestFrame(engine, events)
 
 /** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
@@ -79,6 +93,7 @@ describe('live state', () => {
       ingest(events.slice(i, i + 113))
       const { kept, counted } = keptAndCounted()
       expect(kept, `after ${i + 113} events`).toEqual(counted)
+      expectResidentIsTable(`after ${i + 113} events`)
       compared++
     }
     // The states compared are not empty: devices connected, clients with bytes in the window.
@@ -111,9 +126,11 @@ describe('live state', () => {
       servers: 2,
     }).map((e) => ({ ...e, id: `later-${e.id as string}` }))
     ingest(nearlyInOrder(early, 1, 50))
+    // The windows jump past their length: counted again from the tables, and read again from them.
     ingest(nearlyInOrder(later, 2, 50).slice(0, 700))
     let { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)
+    expectResidentIsTable('after the jump')
     // Late: events of the first ten minutes again, now far older than the window.
     ingest(
       early.slice(0, 300).map((e) => ({ ...e, id: `again-${e.id as string}`, ts: (e.ts as number) + 1 })),
@@ -121,25 +138,27 @@ describe('live state', () => {
     ingest(nearlyInOrder(later, 2, 50).slice(700))
     ;({ kept, counted } = keptAndCounted())
     expect(kept).toEqual(counted)
+    expectResidentIsTable('after late events')
     engine.rebuild()
     ;({ kept, counted } = keptAndCounted())
     expect(kept).toEqual(counted)
     expect(kept[0]).toHaveLength(1)
+    expectResidentIsTable('after the rebuild')
   })
 
   it("names the first server by name as a client's main server when two carry as many bytes", () => {
-    const usage = (id: string, ts: number, server: string, device: string) => ({
+    const usage = (id: string, ts: number, server: string, device: string, client = 'c1') => ({
       id,
       ts,
       type: 'usage',
       server,
       device,
-      client: 'c1',
+      client,
       bytes_down: 5_000,
       bytes_up: 0,
     })
-    const main = () =>
-      engine.db.prepare("SELECT main_server, main_bytes FROM gold_clients WHERE client = 'c1'").get()
+    const main = (client = 'c1') =>
+      engine.db.prepare('SELECT main_server, main_bytes FROM gold_clients WHERE client = ?').get(client)
     ingest([usage('a', START, 'ap-2', 'd1')])
     expect(main()).toEqual({ main_server: 'ap-2', main_bytes: 5_000 })
     // The same bytes on ap-1, in another batch and in the same one: the tie goes to ap-1 both ways.
@@ -147,8 +166,60 @@ describe('live state', () => {
     expect(main()).toEqual({ main_server: 'ap-1', main_bytes: 5_000 })
     ingest([usage('c', START + 2000, 'ap-2', 'd1'), usage('d', START + 2000, 'ap-1', 'd2')])
     expect(main()).toEqual({ main_server: 'ap-1', main_bytes: 10_000 })
+    // SQLite orders U+FF01 before U+1F600 (by UTF-8 bytes), JavaScript's < after (by UTF-16 units).
+    ingest([usage('e', START + 3000, 'ap-\u{1F600}', 'd3', 'c2')])
+    ingest([usage('f', START + 3000, 'ap-\uff01', 'd4', 'c2')])
+    expect(main('c2')).toEqual({ main_server: 'ap-\uff01', main_bytes: 5_000 })
     const { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)
+  })
+
+  it("keeps the clients' bytes per server as the table holds them after a fold that rolled back", () => {
+    const shape = { seed: 12, start: START, minutes: 8, events: 3000, devices: 40, clients: 12, servers: 3 }
+    const events = nearlyInOrder(randomEvents(shape), 5, 100)
+    ingest(events.slice(0, 1500))
+    expectResidentIsTable('before the rollback')
+    // The fold moves the windows, then fails at its last write: the transaction rolls back.
+    engine.db.exec(`CREATE TEMP TRIGGER fail AFTER INSERT ON gold_servers WHEN NEW.server = 'boom'
+      BEGIN SELECT RAISE(ABORT, 'the fold failed after its windows moved'); END`)
+    const failing = events.slice(1500, 2000).map((e, i) => (i === 0 ? { ...e, server: 'boom' } : e))
+    expect(() => ingest(failing)).toThrow('the fold failed')
+    engine.db.exec('DROP TRIGGER fail')
+    expect(resident()).toBeNull()
+    ingest(events.slice(1500))
+    const { kept, counted } = keptAndCounted()
+    expect(kept).toEqual(counted)
+    expectResidentIsTable('after the rollback')
+  })
+
+  it('writes the plan of the latest connect of a client, of several in one batch or in many, ties to the later folded', () => {
+    const connect = (id: string, ts: number, plan: number) => ({
+      id,
+      ts,
+      type: 'connect',
+      server: 's1',
+      device: `d-${id}`,
+      client: 'c1',
+      plan_mbps: plan,
+    })
+    const batches = [
+      [connect('a', START + 2000, 5), connect('b', START + 5000, 20), connect('c', START + 5000, 100)],
+      [connect('d', START + 1000, 300), connect('e', START + 3000, 101)],
+      [connect('f', START + 5000, 300), connect('g', START + 4000, 20)],
+    ]
+    const plan = (e: Engine) =>
+      e.db.prepare("SELECT plan_mbps, plan_ts FROM gold_clients WHERE client = 'c1'").get()
+    const oneByOne = Engine.open(temp.path('one-by-one.db'))
+    try {
+      for (const [i, batch] of batches.entries()) {
+        ingest(batch)
+        for (const e of batch) ingestFrame(oneByOne, [e])
+        expect(plan(engine), `after batch ${i}`).toEqual(plan(oneByOne))
+      }
+      expect(plan(engine)).toEqual({ plan_mbps: 300, plan_ts: START + 5000 })
+    } finally {
+      oneByOne.close()
+    }
   })
 
   it('counts the client windows again when retention takes seconds they held', () => {
@@ -163,9 +234,15 @@ describe('live state', () => {
     })
     const deleted = engine.applyRetention(START + 7 * 24 * 60 * MIN)
     expect(deleted.gold_client_usage_parts).toBeGreaterThan(0)
-    const { kept, counted } = keptAndCounted()
+    let { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)
     expect(kept[3]).not.toEqual(before)
+    // The windows move on from what retention counted, not from what was kept in memory before it.
+    const more = randomEvents({ ...shape, seed: 10, start: START + 10 * MIN, minutes: 2, events: 400 })
+    ingest(more.map((e) => ({ ...e, id: `more-${e.id as string}` })))
+    ;({ kept, counted } = keptAndCounted())
+    expect(kept).toEqual(counted)
+    expectResidentIsTable('after retention')
   })
 })
 

@@ -7,7 +7,8 @@
 //   gold_clients         live_until, the last event of the client's devices whose latest status is a
 //                        connect (connected at T = live_until > T - idle), and window_bytes, its usage
 //                        bytes in (N - 300 s, N], and devices, how many devices name it as their client;
-//   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the pairs with some;
+//   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the pairs with some,
+//                        also kept in memory (ClientServers) so that a batch reads none of it back;
 //   gold_clients         main_server and main_bytes: the server carrying most of the client's usage in
 //                        that window (the first by name at a tie) and its bytes there, and latest_server,
 //                        the server of its devices' latest connect, for the heavy-user table;
@@ -17,6 +18,14 @@
 import type { Db } from '../db/open'
 import { partsInSecondsSql } from '../db/usage-parts'
 import { secondOf } from './buckets'
+import {
+  ClientRows,
+  LATEST_SERVER_SQL,
+  type ClientMove,
+  type ClientSeen,
+  type ClientWrite,
+} from './client-rows'
+import { ClientServers } from './client-servers'
 import type { DeviceChange, DeviceSnapshot } from './device-states'
 import { SlidingSum, type KeyedSecond, type Moves } from './sliding-sum'
 
@@ -60,13 +69,6 @@ export const REFILL_LIVE_STATE_SQL = `
           WHERE status = 'connect' AND client IS NOT NULL GROUP BY client) d
     WHERE gold_clients.client = d.client;
 `
-
-/**
- * Each client's latest-connect server: with max(), SQLite takes the bare `server` from the device whose
- * connect is the latest (the heavy-user table's server for a client without usage in its window).
- */
-export const LATEST_SERVER_SQL = (client: string) =>
-  `(SELECT server FROM (SELECT server, max(connect_ts) FROM gold_devices WHERE client = ${client}))`
 
 export const REFILL_LATEST_SERVERS_SQL = `
   UPDATE gold_clients SET latest_server = ${LATEST_SERVER_SQL('gold_clients.client')};`
@@ -115,29 +117,14 @@ export function refillWindows(db: Db): void {
 
 const connected = <S extends DeviceSnapshot>(s: S | null): S | null => (s?.status === 'connect' ? s : null)
 
-/**
- * A client's main server: the server carrying most of its usage in the window (null for none), and its bytes
- * there.
- */
-export interface MainServer {
-  server: string | null
-  bytes: number
-}
-
-/** What a batch moves in a client's row: a later live_until, bytes into or out of its window, devices. */
-export interface ClientMove {
-  until: number | null
-  bytes: number
-  devices: number
-  /** The client's main server, when the batch moved its bytes on some server (`moveClientWindows`). */
-  main?: MainServer
-}
-
 /** One batch's moves of the live state, from `LiveState.begin` to `LiveState.finish`. */
 export interface LiveBatch {
   anchor: number | null
   newest: number
-  /** Per client; taken (`takeClient`) by the clients written with the batch's other columns. */
+  /**
+   * Per client. This and the two sets below are taken out client by client as the rows are written: by
+   * `writeClient` for the clients the batch's events name, by `finish` for the rest.
+   */
   clients: Map<string, ClientMove>
   /** Clients a device left (disconnected, or moved to another client): their live_until is counted again. */
   recompute: Set<string>
@@ -157,15 +144,17 @@ export class LiveState {
   private readonly dropEmptyDevices
   private readonly moveConnects
   private readonly dropEmptyConnects
-  private readonly moveClient
-  private readonly recomputeClient
+  private readonly clientRows: ClientRows
   private readonly movePair
   private readonly dropPair
-  private readonly moveClientServer
+  private readonly allClientServers
+  private readonly putClientServer
   private readonly dropClientServer
-  private readonly moveClientMain
-  private readonly clientServerBytes
-  private readonly latestServers
+  /**
+   * gold_live_client_servers as of the last batch, read again when the windows are counted again; null until
+   * read, and after `forget`.
+   */
+  private clientServers: ClientServers | null = null
 
   constructor(private readonly db: Db) {
     this.anchorStmt = db.prepare<[], { newest_sec: number }>('SELECT newest_sec FROM gold_live WHERE id = 1')
@@ -186,22 +175,7 @@ export class LiveState {
        ON CONFLICT (sec) DO UPDATE SET devices = devices + excluded.devices RETURNING devices`,
     )
     this.dropEmptyConnects = db.prepare('DELETE FROM gold_live_connects WHERE sec = ? AND devices = 0')
-    // As the gold stage's upsert of the batch's clients moves them: live_until only forward, bytes added; and
-    // the main server when the batch moved the client's window (moveClientWindows).
-    const moveClient = (main: boolean) =>
-      db.prepare(
-        `UPDATE gold_clients SET live_until = coalesce(max(live_until, :until), live_until, :until),
-           window_bytes = window_bytes + :bytes, devices = devices + :devices
-           ${main ? ', main_server = :mainServer, main_bytes = :mainBytes' : ''}
-         WHERE client = :client`,
-      )
-    this.moveClient = moveClient(false)
-    this.moveClientMain = moveClient(true)
-    this.recomputeClient = db.prepare(
-      `UPDATE gold_clients SET live_until = (
-         SELECT max(last_seen) FROM gold_devices WHERE client = :client AND status = 'connect')
-       WHERE client = :client`,
-    )
+    this.clientRows = new ClientRows(db)
     this.clientWindows = new SlidingSum({
       seconds: CLIENT_WINDOW_S,
       stored: db.prepare(
@@ -214,26 +188,34 @@ export class LiveState {
        ON CONFLICT (device, peer) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
     )
     this.dropPair = db.prepare('DELETE FROM gold_live_pairs WHERE device = ? AND peer = ?')
-    this.moveClientServer = db.prepare<[string, string, number], { bytes: number }>(
-      `INSERT INTO gold_live_client_servers (client, server, bytes) VALUES (?, ?, ?)
-       ON CONFLICT (client, server) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
-    )
-    this.dropClientServer = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ? AND server = ?')
-    this.latestServers = db.prepare<[string]>(
-      `UPDATE gold_clients SET latest_server = ${LATEST_SERVER_SQL('gold_clients.client')}
-       WHERE client IN (SELECT value FROM json_each(?))`,
-    )
-    // In the order REFILL_MAIN_SERVERS_SQL reads them, so that a tie goes to the same server.
-    this.clientServerBytes = db
-      .prepare<[string], [client: string, server: string, bytes: number]>(
-        `SELECT client, server, bytes FROM gold_live_client_servers
-         WHERE client IN (SELECT value FROM json_each(?)) ORDER BY client, server`,
+    this.allClientServers = db
+      .prepare<[], [client: string, server: string, bytes: number]>(
+        'SELECT client, server, bytes FROM gold_live_client_servers',
       )
       .raw()
+    // The pair's new bytes come from the mirror (ClientServers), not from the row.
+    this.putClientServer = db.prepare<[string, string, number]>(
+      `INSERT INTO gold_live_client_servers (client, server, bytes) VALUES (?, ?, ?)
+       ON CONFLICT (client, server) DO UPDATE SET bytes = excluded.bytes`,
+    )
+    this.dropClientServer = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ? AND server = ?')
     this.pairWindows = new SlidingSum({
       seconds: PAIR_WINDOW_S,
       stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
     })
+  }
+
+  /** Reads gold_live_client_servers into memory, so that the first batch does not wait for it. */
+  preload(): void {
+    this.residentClientServers()
+  }
+
+  /**
+   * Forgets what is kept of gold_live_client_servers (after a rollback, a rebuild, another writer's commit,
+   * or the windows counted again by retention): the next batch reads it again.
+   */
+  forget(): void {
+    this.clientServers = null
   }
 
   /** The newest second folded into gold, or null when gold is empty. */
@@ -340,60 +322,64 @@ export class LiveState {
    */
   moveClientWindows(batch: LiveBatch): void {
     if (batch.clientWindows === null) return
-    const moved = new Map<string, MainServer>()
+    const clientServers = this.residentClientServers()
+    const moved = new Set<string>()
     for (const { key, bytes } of batch.clientWindows.values()) {
       const [client, server] = key as [string, string]
       if (bytes === 0) continue
-      moved.set(client, { server: null, bytes: 0 })
-      if (this.moveClientServer.get(client, server, bytes)?.bytes === 0)
-        this.dropClientServer.run(client, server)
+      moved.add(client)
+      const sum = clientServers.add(client, server, bytes)
+      if (sum === 0) this.dropClientServer.run(client, server)
+      else this.putClientServer.run(client, server, sum)
     }
-    if (moved.size === 0) return
-    // The first server with the most bytes, as REFILL_MAIN_SERVERS_SQL takes it.
-    for (const [client, server, bytes] of this.clientServerBytes.iterate(JSON.stringify([...moved.keys()]))) {
-      const main = moved.get(client)!
-      if (bytes > main.bytes) {
-        main.server = server
-        main.bytes = bytes
-      }
-    }
-    for (const [client, main] of moved) {
+    for (const client of moved) {
       const move = batch.clients.get(client) ?? { until: null, bytes: 0, devices: 0 }
-      move.main = main
+      move.main = clientServers.main(client)
       batch.clients.set(client, move)
     }
   }
 
-  /** A client's move, taken out of the batch to be written with the client's other columns. */
-  takeClient(batch: LiveBatch, client: string): ClientMove {
-    const move = batch.clients.get(client)
-    batch.clients.delete(client)
-    return move ?? { until: null, bytes: 0, devices: 0 }
+  /**
+   * Writes a client the batch's events name, with what the batch moved in its row (taken out of the batch):
+   * after `moveClientWindows`.
+   */
+  writeClient(batch: LiveBatch, client: string, seen: ClientSeen): void {
+    this.clientRows.upsert(client, seen, this.takeClient(batch, client))
   }
 
   /** Writes what is left of the batch: after its clients are written (`moveClientWindows` before them). */
   finish(batch: LiveBatch): void {
     // First: a window counted again reads the new anchor.
     if (batch.newest !== batch.anchor) this.setAnchor.run(batch.newest)
-    for (const [client, { until, bytes, devices, main }] of batch.clients) {
-      if (main)
-        this.moveClientMain.run({
-          client,
-          until,
-          bytes,
-          devices,
-          mainServer: main.server,
-          mainBytes: main.bytes,
-        })
-      else this.moveClient.run({ client, until, bytes, devices })
+    // The clients the batch's events do not name, each written once.
+    const clients = new Set([...batch.clients.keys(), ...batch.recompute, ...batch.latestServers])
+    for (const client of clients) this.clientRows.update(client, this.takeClient(batch, client))
+    if (batch.clientWindows === null) {
+      this.db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL)
+      this.clientServers = this.readClientServers()
     }
-    for (const client of batch.recompute) this.recomputeClient.run({ client })
-    if (batch.latestServers.size > 0) this.latestServers.run(JSON.stringify([...batch.latestServers]))
-    if (batch.clientWindows === null) this.db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL)
     if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)
     for (const { key, bytes } of batch.pairWindows?.values() ?? []) {
       const [device, peer] = key as [string, string]
       if (bytes !== 0 && this.movePair.get(device, peer, bytes)?.bytes === 0) this.dropPair.run(device, peer)
     }
+  }
+
+  private residentClientServers(): ClientServers {
+    return (this.clientServers ??= this.readClientServers())
+  }
+
+  private readClientServers(): ClientServers {
+    const clientServers = new ClientServers()
+    for (const [client, server, bytes] of this.allClientServers.iterate())
+      clientServers.add(client, server, bytes)
+    return clientServers
+  }
+
+  /** A client's move and what else its row takes, taken out of the batch. */
+  private takeClient(batch: LiveBatch, client: string): ClientWrite {
+    const move = batch.clients.get(client) ?? { until: null, bytes: 0, devices: 0 }
+    batch.clients.delete(client)
+    return { move, recount: batch.recompute.delete(client), latest: batch.latestServers.delete(client) }
   }
 }
