@@ -39,7 +39,8 @@ export function serveRequests<R extends RequestMap<R>>(handlers: Handlers<R>): v
       const result = await handler(...message.args)
       if (timeRequests) {
         const ms = (performance.now() - started).toFixed(1)
-        process.stderr.write(`vigia-request ${String(message.method)} ${ms} ms\n`)
+        // The wall clock at the end: a worker's stderr reaches the process's late when its main thread is busy.
+        process.stderr.write(`vigia-request ${String(message.method)} ${ms} ms at ${Date.now()}\n`)
       }
       reply({ kind: 'result', id: message.id, result })
     } catch (error) {
