@@ -7,6 +7,7 @@ import { importBench } from './import'
 import { latencyBench } from './latency'
 import { overviewBench } from './overview'
 import { pipelineBench } from './pipeline'
+import { rangeChangeBench } from './range-change'
 import { grownPipelineBench } from './pipeline-grown'
 import type { BenchResult } from './report'
 import { wsBench } from './ws'
@@ -24,6 +25,7 @@ const BENCHES: Record<string, (mode: Mode) => Promise<BenchResult>> = {
   overview: overviewBench,
   'client-table': clientTableBench,
   'idle-page': idlePageBench,
+  'range-change': rangeChangeBench,
 }
 
 const request = JSON.parse(process.argv[2] ?? '{}') as BenchRequest

@@ -6,14 +6,13 @@
 // per second), not the whole range again every second.
 import { chromium } from '@playwright/test'
 import { CHROMIUM_LAUNCH } from '../playwright.config'
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ROOT_DIR, type Mode } from './config'
+import type { Mode } from './config'
 import { ceilingRow, fmt, type BenchResult } from './report'
-import { startVigia, VIGIA_BIN } from './vigia-process'
+import { ensureRendererBuilt, importTraffic, startVigia, until } from './vigia-process'
 
 const CPU_BUDGET = 0.05
 // Simulated traffic ending `quietS` before the clock: `rate` events per second of simulated time.
@@ -31,46 +30,12 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
 
-function newest(dir: string): number {
-  let t = 0
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, name.name)
-    t = Math.max(t, name.isDirectory() ? newest(path) : statSync(path).mtimeMs)
-  }
-  return t
-}
-
-/** `serve` serves the built renderer: build it when the sources are newer. */
-function ensureRendererBuilt(): void {
-  const index = join(ROOT_DIR, 'out', 'renderer', 'index.html')
-  const sources = Math.max(newest(join(ROOT_DIR, 'src', 'renderer')), newest(join(ROOT_DIR, 'src', 'shared')))
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT_DIR, stdio: 'ignore' })
-}
-
-async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(100)
-  }
-}
-
 export async function idlePageBench(mode: Mode): Promise<BenchResult> {
   const feed = FEED[mode]
   ensureRendererBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'vigia-idle-'))
   const db = join(dir, 'vigia.db')
-  const file = join(dir, 'traffic.ndjson')
-  const first = Math.floor(Date.now() / 1000) * 1000 - (feed.seconds + feed.quietS) * 1000
-  const vigia = (args: string[]) =>
-    execFileSync(process.execPath, [VIGIA_BIN, ...args], { cwd: ROOT_DIR, stdio: 'ignore' })
-  vigia(
-    ['simulate', '--to-file', file, '--start', String(first), '--rate', String(feed.rate)]
-      .concat(['--events', String(feed.rate * feed.seconds), '--devices', String(feed.devices)])
-      .concat(['--servers', String(SERVERS), '--bad-share', '0']),
-  )
-  vigia(['--db', db, 'import', file])
+  importTraffic(dir, db, { ...feed, servers: SERVERS })
   // VIGIA_IDLE_PROFILE=dir: CPU profiles of the server's threads, to see what an idle page costs.
   const profile = process.env.VIGIA_IDLE_PROFILE
   const server = startVigia(

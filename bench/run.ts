@@ -31,6 +31,7 @@ const BENCHES = [
   'overview',
   'client-table',
   'idle-page',
+  'range-change',
 ]
 const DOC = join(ROOT_DIR, 'docs', 'benchmarks.md')
 const START = '<!-- bench:results:start -->'

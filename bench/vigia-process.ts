@@ -1,21 +1,83 @@
-// A `vigia` command started as a child process by a benchmark, its output kept to wait on and to report.
-import { spawn, type ChildProcess } from 'node:child_process'
+// A `vigia` command started as a child process by a benchmark, its output kept to wait on and to report; and
+// what the benchmarks that drive the UI in Chromium share: the built renderer, a database of imported
+// traffic, waiting on a condition.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ROOT_DIR } from './config'
 
 export const VIGIA_BIN = join(ROOT_DIR, 'bin', 'vigia.js')
 
-/** Starts `vigia ...args` (with Node's `nodeOptions`, such as --cpu-prof); stdout and stderr are kept together. */
+/**
+ * Starts `vigia ...args` (with Node's `nodeOptions`, such as --cpu-prof, and `env` added to this process's);
+ * stdout and stderr are kept together.
+ */
 export function startVigia(
   args: string[],
   nodeOptions: string[] = [],
+  env: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [...nodeOptions, VIGIA_BIN, ...args], {
     cwd: ROOT_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   })
   let out = ''
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
   return { child, output: () => out }
+}
+
+/** Runs `vigia ...args` to its end. */
+const runVigia = (args: string[]): void => {
+  execFileSync(process.execPath, [VIGIA_BIN, ...args], { cwd: ROOT_DIR, stdio: 'ignore' })
+}
+
+export interface Traffic {
+  /** Events per second of simulated time, and how many seconds of it. */
+  rate: number
+  seconds: number
+  devices: number
+  servers: number
+  /** The traffic ends this many seconds before the clock. */
+  quietS: number
+}
+
+/** `db` filled with `traffic` imported from a simulated NDJSON file in `dir`; returns its first event's time. */
+export function importTraffic(dir: string, db: string, traffic: Traffic): number {
+  const file = join(dir, 'traffic.ndjson')
+  const first = Math.floor(Date.now() / 1000) * 1000 - (traffic.seconds + traffic.quietS) * 1000
+  runVigia(
+    ['simulate', '--to-file', file, '--start', String(first), '--rate', String(traffic.rate)]
+      .concat(['--events', String(traffic.rate * traffic.seconds), '--devices', String(traffic.devices)])
+      .concat(['--servers', String(traffic.servers), '--bad-share', '0']),
+  )
+  runVigia(['--db', db, 'import', file])
+  return first
+}
+
+function newest(dir: string): number {
+  let t = 0
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name)
+    t = Math.max(t, name.isDirectory() ? newest(path) : statSync(path).mtimeMs)
+  }
+  return t
+}
+
+/** `serve` serves the built renderer: build it when the sources are newer. */
+export function ensureRendererBuilt(): void {
+  const index = join(ROOT_DIR, 'out', 'renderer', 'index.html')
+  const sources = Math.max(newest(join(ROOT_DIR, 'src', 'renderer')), newest(join(ROOT_DIR, 'src', 'shared')))
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT_DIR, stdio: 'ignore' })
+}
+
+export async function until(check: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await sleep(100)
+  }
 }

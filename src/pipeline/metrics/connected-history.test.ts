@@ -39,4 +39,21 @@ describe('connected devices at many times', () => {
       expect(samples.some((s) => s.total > 0)).toBe(true)
     }
   })
+
+  it('counts none before the first device was seen and equals the overview from that second on', () => {
+    const { db } = network.engine
+    const settings = pipelineSettings.parse({})
+    const first = db.prepare<[], { ts: number }>('SELECT min(first_seen) AS ts FROM gold_devices').get()!.ts
+    const second = Math.ceil(first / 1000) * 1000
+    const times = [second - 2000, second - 1000, second, second + 1000, second + 60_000]
+    const overview = overviewQuery(db)
+    const samples = connectedHistoryQuery(db)(times, settings)
+    for (const sample of samples)
+      expect(sample.total).toBe(overview(sample.t, settings).connections.connectedDevices)
+    expect(samples.slice(0, 2).map((s) => [s.total, s.byServer])).toEqual([
+      [0, {}],
+      [0, {}],
+    ])
+    expect(samples.at(-1)!.total).toBeGreaterThan(0)
+  })
 })

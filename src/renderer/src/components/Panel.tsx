@@ -12,6 +12,8 @@ interface PanelProps {
   actions?: ReactNode
   children?: ReactNode
   className?: string
+  /** The T (ms) the content answers, once it is in: tests and benchmarks wait on it after a change of time. */
+  answersAt?: number
 }
 
 export function Panel({
@@ -24,6 +26,7 @@ export function Panel({
   actions,
   children,
   className,
+  answersAt,
 }: PanelProps) {
   let body: ReactNode = children
   if (error)
@@ -44,6 +47,8 @@ export function Panel({
       className={`panel ${className ?? ''}`}
       aria-labelledby={id ? `${id}-title` : undefined}
       data-panel={id}
+      data-state={error ? 'error' : loading ? 'loading' : empty ? 'empty' : 'ready'}
+      data-at={answersAt}
     >
       <header className="panel-header">
         <h2 id={id ? `${id}-title` : undefined}>{title}</h2>

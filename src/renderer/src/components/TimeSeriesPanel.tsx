@@ -22,6 +22,7 @@ export function TimeSeriesPanel({
   zoom = false,
   markLines,
   actions,
+  answersAt,
 }: {
   id: string
   title: string
@@ -33,6 +34,8 @@ export function TimeSeriesPanel({
   zoom?: boolean
   markLines?: MarkLine[]
   actions?: ReactNode
+  /** The T the lines answer (Panel's `answersAt`). */
+  answersAt?: number
 }) {
   const option = useMemo(
     () => lines && timeSeriesOption({ ...lines, unit, zoom, markLines }),
@@ -48,6 +51,7 @@ export function TimeSeriesPanel({
       empty={!lines || busy === 0}
       emptyText={emptyText}
       actions={actions}
+      answersAt={answersAt}
     >
       {option && lines && (
         <EChart option={option} label={describe(title, lines, unit)} testId={`chart-${id}`} points={busy} />

@@ -49,7 +49,9 @@ export function useConnectedHistory(): ConnectedHistory {
   const api = useApi()
   const { at, from, to, live } = useTime()
   const scope = live ? 'live' : `${from}:${to}`
-  const times = sampleTimes(from, to, live ? at - SETTLE_MS : to)
+  // A range's end is the figures' T: the page's overview at T holds that point (connectedLines), so it is not
+  // asked again here; it is the range's dearest time, where every device of the traffic is to be judged.
+  const times = sampleTimes(from, to, live ? at - SETTLE_MS : to - 1)
   const key = `${scope}:${times[0]}:${times.at(-1)}:${times.length}`
   const cache = useRef({ scope: '', samples: new Map<number, ConnectedSample>() })
   const [state, setState] = useState<{ scope: string; samples: ConnectedSample[]; error?: Error }>()

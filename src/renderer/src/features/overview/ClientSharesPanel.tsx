@@ -11,11 +11,13 @@ export function ClientSharesPanel({
   loading,
   error,
   at,
+  answersAt,
 }: {
   heavy: HeavyClientsMetric | undefined
   loading: boolean
   error: Error | undefined
   at: string
+  answersAt?: number
 }) {
   const option = useMemo(() => heavy && clientSharesOption(heavy), [heavy])
   return (
@@ -27,6 +29,7 @@ export function ClientSharesPanel({
       empty={!heavy || heavy.connectedClients === 0}
       emptyText="No client is connected at this time."
       actions={<span className="ov-at">{at}</span>}
+      answersAt={answersAt}
     >
       {heavy && option && (
         <EChart

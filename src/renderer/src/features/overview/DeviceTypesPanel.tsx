@@ -11,11 +11,13 @@ export function DeviceTypesPanel({
   loading,
   error,
   at,
+  answersAt,
 }: {
   rows: DeviceTypeRow[] | undefined
   loading: boolean
   error: Error | undefined
   at: string
+  answersAt?: number
 }) {
   const option = useMemo(() => rows && deviceTypesOption(rows), [rows])
   return (
@@ -27,6 +29,7 @@ export function DeviceTypesPanel({
       empty={!rows || rows.length === 0}
       emptyText="No usage and no connected device at this time."
       actions={<span className="ov-at">{at}</span>}
+      answersAt={answersAt}
     >
       {rows && option && (
         <EChart

@@ -13,7 +13,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
   const rate = (delta: number) => `${formatRate(delta)}/s`
   const top = now.topPairs[0]
   return (
-    <div className="figures ov-figures" data-testid="overview-figures">
+    <div className="figures ov-figures" data-testid="overview-figures" data-at={now.at}>
       <Figure
         testId="figure-connects"
         label="Connects / s (last 60 s)"

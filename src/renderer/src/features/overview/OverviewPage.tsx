@@ -33,6 +33,9 @@ export function OverviewPage() {
     [data, history.data],
   )
   const at = data ? `at ${formatTime(data.now.at)}` : ''
+  const answersAt = data?.now.at
+  // The chart holds the figures' T once every time of the range has been asked.
+  const connectedAt = history.data && history.data.length >= history.expected ? answersAt : undefined
 
   return (
     <div className="ov-page" data-testid="overview-page">
@@ -57,6 +60,7 @@ export function OverviewPage() {
           loading={loading}
           error={error}
           emptyText="No connect or disconnect in this range."
+          answersAt={answersAt}
         />
         <TimeSeriesPanel
           id="connected-devices"
@@ -68,6 +72,7 @@ export function OverviewPage() {
           error={error ?? history.error}
           actions={<SamplingProgress history={history} />}
           emptyText="No device connected in this range."
+          answersAt={connectedAt}
         />
         <TimeSeriesPanel
           id="throughput"
@@ -78,6 +83,7 @@ export function OverviewPage() {
           loading={loading}
           error={error}
           emptyText="No usage reported in this range."
+          answersAt={answersAt}
         />
         <TimeSeriesPanel
           id="server-throughput"
@@ -88,10 +94,29 @@ export function OverviewPage() {
           loading={loading}
           error={error}
           emptyText="No usage reported in this range."
+          answersAt={answersAt}
         />
-        <ClientSharesPanel heavy={data?.now.heavyClients} loading={loading} error={error} at={at} />
-        <DeviceTypesPanel rows={data?.now.deviceTypes} loading={loading} error={error} at={at} />
-        <TopPairsPanel pairs={data?.now.topPairs} loading={loading} error={error} at={at} />
+        <ClientSharesPanel
+          heavy={data?.now.heavyClients}
+          loading={loading}
+          error={error}
+          at={at}
+          answersAt={answersAt}
+        />
+        <DeviceTypesPanel
+          rows={data?.now.deviceTypes}
+          loading={loading}
+          error={error}
+          at={at}
+          answersAt={answersAt}
+        />
+        <TopPairsPanel
+          pairs={data?.now.topPairs}
+          loading={loading}
+          error={error}
+          at={at}
+          answersAt={answersAt}
+        />
       </div>
     </div>
   )

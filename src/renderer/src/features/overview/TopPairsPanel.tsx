@@ -11,11 +11,13 @@ export function TopPairsPanel({
   loading,
   error,
   at,
+  answersAt,
 }: {
   pairs: DevicePair[] | undefined
   loading: boolean
   error: Error | undefined
   at: string
+  answersAt?: number
 }) {
   const option = useMemo(() => pairs && pairsSankeyOption(pairs), [pairs])
   return (
@@ -28,6 +30,7 @@ export function TopPairsPanel({
       empty={!pairs || pairs.length === 0}
       emptyText="No device-to-device flows in the last 60 s."
       actions={<span className="ov-at">{at}</span>}
+      answersAt={answersAt}
     >
       {pairs && option && (
         <EChart
