@@ -5,6 +5,7 @@ import { workerData } from 'node:worker_threads'
 import { alertQueries } from '../pipeline/alerts/alert-store'
 import { openDb } from '../pipeline/db/open'
 import { ImportHistory } from '../pipeline/importers/import-history'
+import { hasDemoDataQuery } from '../pipeline/landing/demo-data'
 import { listInventory } from '../pipeline/inventory'
 import { liveClientPageQuery } from '../pipeline/metrics/client-page-live'
 import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
@@ -35,9 +36,7 @@ const statesSecond = statesSecondQuery(db)
 const retentionStatus = retentionStatusQuery(db)
 const history = new ImportHistory(db)
 const alerts = alertQueries(db)
-const hasDemo = db.prepare<[], { yes: number }>(
-  `SELECT EXISTS (SELECT 1 FROM landing_payloads WHERE source = 'demo') AS yes`,
-)
+const hasDemo = hasDemoDataQuery(db)
 const silverEmpty = db.prepare<[], { empty: number }>(
   'SELECT NOT EXISTS (SELECT 1 FROM silver_events) AS empty',
 )
@@ -114,7 +113,7 @@ serveRequests<ReaderRequests>({
     if (!layerCache || now - layerCache.at > LAYERS_EVERY_MS) layerCache = { at: now, layers: layerSizes(db) }
     return layerCache.layers
   },
-  hasDemoData: () => hasDemo.get()?.yes === 1,
+  hasDemoData: () => hasDemo(),
   retentionStatus: (days, now) => retentionStatus(days, now),
   silverEmpty: () => silverEmpty.get()?.empty === 1,
 })

@@ -26,6 +26,7 @@ const FROZEN: Record<string, string> = {
   '009-client-usage-parts.ts': '981d9369c48e0faf9771f0694b3cdaa876d72e7ca2b1df183307cf1cdc1ab9fe',
   '010-drop-ts-index.ts': 'ff9a5046420976534adc721dc1f19c94ab19d8da1f4466840711a9b84fa17545',
   '011-parts-total.ts': 'b026c4c434fe576957e03b52f59fa26182d55c27bfa337d084ea95057f8bd3a5',
+  '012-demo-payloads.ts': '6b8ee7ebd5309621fe82e41f1ff147a6f838bc650e6820e32531d80b475d7d71',
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'))

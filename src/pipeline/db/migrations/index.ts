@@ -15,6 +15,7 @@ import m008 from './008-frame-lineage'
 import m009 from './009-client-usage-parts'
 import m010 from './010-drop-ts-index'
 import m011 from './011-parts-total'
+import m012 from './012-demo-payloads'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m009,
   m010,
   m011,
+  m012,
 ]
