@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from './db/open'
-import { RETENTION_GROUPS, retentionDeleteSql } from './retention'
+import { RETENTION_GROUPS, layerSizes, retentionDeleteSql } from './retention'
 import { tempDir } from './testing/temp-db'
 
 // Tables without an index on their time column: their delete reads every row (none in gold).
@@ -43,5 +43,24 @@ describe('retention deletes', () => {
       const t = RETENTION_GROUPS.flatMap((g) => g.tables).find((x) => x.table === table)!
       expect(planOf(retentionDeleteSql(t)), table).toEqual([`SCAN ${table}`])
     }
+  })
+})
+
+describe('layer sizes', () => {
+  it("add up every page of the file, each layer's tables with their indexes, as dbstat counts them page by page", () => {
+    db.prepare(
+      `INSERT INTO landing_payloads (source, kind, seq, received_at, bytes) VALUES ('t', 'frame', NULL, 0, ?)`,
+    ).run(Buffer.alloc(200_000))
+    const pages = db
+      .prepare<[], { tbl: string; bytes: number }>(
+        `SELECT coalesce(m.tbl_name, s.name) AS tbl, sum(s.pgsize) AS bytes
+         FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY tbl`,
+      )
+      .all()
+    const sizes = layerSizes(db)
+    const landing = pages.filter((p) => p.tbl.startsWith('landing_')).reduce((sum, p) => sum + p.bytes, 0)
+    expect(sizes.find((s) => s.layer === 'landing')!.bytes).toBe(landing)
+    expect(landing).toBeGreaterThan(200_000)
+    expect(sizes.reduce((sum, s) => sum + s.bytes, 0)).toBe(pages.reduce((sum, p) => sum + p.bytes, 0))
   })
 })

@@ -152,12 +152,15 @@ export interface LayerSize {
   bytes: number
 }
 
-/** On-disk size per layer, from SQLite's dbstat (tables and their indexes). */
+/**
+ * On-disk size per layer, from SQLite's dbstat (tables and their indexes): one row per b-tree (aggregate),
+ * which still visits every page but builds no row per page: 2.0-2.3 s for a 2.5 GB file instead of 7.6-14.
+ */
 export function layerSizes(db: Db): LayerSize[] {
   const rows = db
     .prepare<[], { tbl: string; bytes: number }>(
       `SELECT coalesce(m.tbl_name, s.name) AS tbl, sum(s.pgsize) AS bytes
-       FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY tbl`,
+       FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name WHERE s.aggregate = TRUE GROUP BY tbl`,
     )
     .all()
   const totals = new Map<LayerSize['layer'], number>()
