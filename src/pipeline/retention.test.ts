@@ -1,27 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type Db } from './db/open'
+import { describe, expect, it } from 'vitest'
 import { RETENTION_GROUPS, layerSizes, retentionDeleteSql } from './retention'
-import { tempDir } from './testing/temp-db'
+import { freshDbEachTest, queryPlan } from './testing/fresh-db'
 
 // Tables without an index on their time column: their delete reads every row (none in gold).
 const SCANNED = ['silver_quarantine', 'silver_duplicates']
 
-let temp: ReturnType<typeof tempDir>
-let db: Db
-beforeEach(() => {
-  temp = tempDir()
-  db = openDb(temp.path('vigia.db'))
-})
-afterEach(() => {
-  db.close()
-  temp.remove()
-})
+const db = freshDbEachTest()
 
-const planOf = (sql: string): string[] =>
-  db
-    .prepare<[number], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-    .all(0)
-    .map((r) => r.detail)
+// The deletes' bound (`?`) as 0.
+const planOf = (sql: string): string[] => queryPlan(db(), sql, 0)
 
 describe('retention deletes', () => {
   it('search each table by a range of its time column in an index or the primary key', () => {
@@ -48,16 +35,18 @@ describe('retention deletes', () => {
 
 describe('layer sizes', () => {
   it("add up every page of the file, each layer's tables with their indexes, as dbstat counts them page by page", () => {
-    db.prepare(
-      `INSERT INTO landing_payloads (source, kind, seq, received_at, bytes) VALUES ('t', 'frame', NULL, 0, ?)`,
-    ).run(Buffer.alloc(200_000))
-    const pages = db
+    db()
+      .prepare(
+        `INSERT INTO landing_payloads (source, kind, seq, received_at, bytes) VALUES ('t', 'frame', NULL, 0, ?)`,
+      )
+      .run(Buffer.alloc(200_000))
+    const pages = db()
       .prepare<[], { tbl: string; bytes: number }>(
         `SELECT coalesce(m.tbl_name, s.name) AS tbl, sum(s.pgsize) AS bytes
          FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY tbl`,
       )
       .all()
-    const sizes = layerSizes(db)
+    const sizes = layerSizes(db())
     const landing = pages.filter((p) => p.tbl.startsWith('landing_')).reduce((sum, p) => sum + p.bytes, 0)
     expect(sizes.find((s) => s.layer === 'landing')!.bytes).toBe(landing)
     expect(landing).toBeGreaterThan(200_000)

@@ -1,24 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type Db } from '../db/open'
+import { describe, expect, it } from 'vitest'
 import { RETENTION_GROUPS } from '../retention'
 import { tablesLike } from '../testing/batches'
-import { tempDir } from '../testing/temp-db'
+import { freshDbEachTest } from '../testing/fresh-db'
 import { GOLD_TABLES } from './tables'
 
-let temp: ReturnType<typeof tempDir>
-let db: Db
-beforeEach(() => {
-  temp = tempDir()
-  db = openDb(temp.path('vigia.db'))
-})
-afterEach(() => {
-  db.close()
-  temp.remove()
-})
+const db = freshDbEachTest()
 
 /** The primary key's columns of a table, in key order. */
 const primaryKey = (table: string): string[] =>
-  db
+  db()
     .prepare<[string], { name: string; pk: number }>('SELECT name, pk FROM pragma_table_info(?) WHERE pk > 0')
     .all(table)
     .sort((a, b) => a.pk - b.pk)
@@ -28,7 +18,7 @@ describe('the registry of gold tables', () => {
   it('names every gold table of a freshly migrated database, once', () => {
     const names = GOLD_TABLES.map((t) => t.name)
     expect(new Set(names).size).toBe(names.length)
-    expect([...names].sort()).toEqual(tablesLike(db, 'gold_%'))
+    expect([...names].sort()).toEqual(tablesLike(db(), 'gold_%'))
   })
 
   it("gives each table's primary key, in order", () => {

@@ -1,25 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDb, type Db } from '../db/open'
+import { describe, expect, it } from 'vitest'
 import { DEVICES_AFTER_T } from '../metrics/live'
-import { tempDir } from '../testing/temp-db'
+import { freshDbEachTest, queryPlan } from '../testing/fresh-db'
 import { NEWEST_EVENT_SQL } from './event-time'
 
-let temp: ReturnType<typeof tempDir>
-let db: Db
-beforeEach(() => {
-  temp = tempDir()
-  db = openDb(temp.path('vigia.db'))
-})
-afterEach(() => {
-  db.close()
-  temp.remove()
-})
+const db = freshDbEachTest()
 
-const planOf = (sql: string, params: unknown[] = []): string[] =>
-  db
-    .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-    .all(...params)
-    .map((r) => (r as { detail: string }).detail)
+const planOf = (sql: string, params: unknown[] = []): string[] => queryPlan(db(), sql, ...params)
 
 describe('silver by event time', () => {
   it('finds the newest event with a seek per type on silver_events_type_ts, not a scan', () => {
