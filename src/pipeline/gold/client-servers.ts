@@ -5,6 +5,7 @@
 // clients of the benchmark network's names: 12.7 MiB at one server each, as in its 10 million events, 14.2
 // MiB at two): its name as the Map's key, and its pairs in one small array of numbers.
 import { compareBinary } from '../db/binary-order'
+import { Interner } from './interner'
 
 /**
  * A client's main server: the server carrying most of its usage in the window (null for none), and its bytes
@@ -17,14 +18,13 @@ export interface MainServer {
 
 export class ClientServers {
   /** Server names, numbered in their order of arrival (a network has a few dozen). */
-  private readonly serverIds = new Map<string, number>()
-  private readonly servers: string[] = []
+  private readonly servers = new Interner()
   /** Client -> its pairs with bytes, flat: server id, bytes, server id, bytes... */
   private readonly clients = new Map<string, number[]>()
 
   /** Adds `bytes` to a client's bytes on a server and returns the sum; at 0 the pair is dropped, as its row. */
   add(client: string, server: string, bytes: number): number {
-    const id = this.serverId(server)
+    const id = this.servers.id(server)
     const pairs = this.clients.get(client)
     if (!pairs) {
       if (bytes !== 0) this.clients.set(client, [id, bytes])
@@ -52,7 +52,7 @@ export class ClientServers {
     const pairs = this.clients.get(client)
     if (!pairs) return main
     for (let i = 0; i < pairs.length; i += 2) {
-      const server = this.servers[pairs[i]!]!
+      const server = this.servers.value(pairs[i]!)!
       const bytes = pairs[i + 1]!
       if (
         bytes > main.bytes ||
@@ -68,16 +68,6 @@ export class ClientServers {
   /** Every pair, in no particular order (for tests to hold the mirror to the table). */
   *pairs(): IterableIterator<[client: string, server: string, bytes: number]> {
     for (const [client, pairs] of this.clients)
-      for (let i = 0; i < pairs.length; i += 2) yield [client, this.servers[pairs[i]!]!, pairs[i + 1]!]
-  }
-
-  private serverId(server: string): number {
-    let id = this.serverIds.get(server)
-    if (id === undefined) {
-      id = this.servers.length
-      this.serverIds.set(server, id)
-      this.servers.push(server)
-    }
-    return id
+      for (let i = 0; i < pairs.length; i += 2) yield [client, this.servers.value(pairs[i]!)!, pairs[i + 1]!]
   }
 }

@@ -5,6 +5,7 @@
 // of it is strings: the device as the Map's key (~85 bytes with its entry), the client (~60, interned),
 // the ip (~40); the numbers take ~53.
 import type { DeviceState } from './device-states'
+import { Interner } from './interner'
 
 export const BYTES_PER_DEVICE = 225
 
@@ -22,27 +23,6 @@ const DEVICE_TYPE = 2
 const STRINGS = 3
 
 const STATUSES = [null, 'connect', 'disconnect'] as const
-
-/** Strings numbered from 1 in their order of arrival; 0 stands for null. */
-class Interner {
-  private readonly ids = new Map<string, number>()
-  private readonly values: (string | null)[] = [null]
-
-  id(value: string | null): number {
-    if (value === null) return 0
-    let id = this.ids.get(value)
-    if (id === undefined) {
-      id = this.values.length
-      this.ids.set(value, id)
-      this.values.push(value)
-    }
-    return id
-  }
-
-  value(id: number): string | null {
-    return this.values[id]!
-  }
-}
 
 const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n)
 
