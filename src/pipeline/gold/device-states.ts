@@ -82,6 +82,24 @@ export interface DeviceStatesLimits {
   maxResident?: number
 }
 
+/**
+ * A device's state at its first event, before the event is applied. Server and client come from the device's
+ * latest connect in event time, whatever arrived first: a device never connected has neither.
+ */
+export const firstSeen = (device: string, ts: number): DeviceState => ({
+  device,
+  server: null,
+  client: null,
+  device_type: null,
+  plan_mbps: null,
+  ip: null,
+  connect_ts: null,
+  status: null,
+  status_ts: null,
+  first_seen: ts,
+  last_seen: ts,
+})
+
 const stateOf = (r: StateRow): DeviceState => ({
   device: r[0],
   server: r[1],
@@ -184,21 +202,7 @@ export class DeviceStates {
     if (!this.before.has(e.device)) this.before.set(e.device, s ? snapshot(s) : null)
     let full = this.dirty.get(e.device) ?? false
     if (!s) {
-      // Server and client come from the device's latest connect in event time, whatever arrived first: a
-      // device never connected has neither.
-      s = {
-        device: e.device,
-        server: null,
-        client: null,
-        device_type: null,
-        plan_mbps: null,
-        ip: null,
-        connect_ts: null,
-        status: null,
-        status_ts: null,
-        first_seen: e.ts,
-        last_seen: e.ts,
-      }
+      s = firstSeen(e.device, e.ts)
       this.cache.set(e.device, s)
       full = true
     }

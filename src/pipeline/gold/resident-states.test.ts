@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { DeviceState } from './device-states'
+import { firstSeen, type DeviceState } from './device-states'
 import { ResidentStates } from './resident-states'
 
 const T = Date.UTC(2026, 10, 28, 12, 0, 0)
@@ -18,19 +18,7 @@ const connected = (i: number): DeviceState => ({
   last_seen: T + 2 * i,
 })
 
-const neverConnected = (device: string): DeviceState => ({
-  device,
-  server: null,
-  client: null,
-  device_type: null,
-  plan_mbps: null,
-  ip: null,
-  connect_ts: null,
-  status: null,
-  status_ts: null,
-  first_seen: T,
-  last_seen: T,
-})
+const neverConnected = (device: string): DeviceState => firstSeen(device, T)
 
 describe('ResidentStates', () => {
   it('gives back each state as it was last set, nulls included, past the growth of its arrays', () => {
