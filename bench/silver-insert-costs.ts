@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { normalize, type SilverEvent } from '../src/pipeline/silver/normalize'
+import { silverInsert } from '../src/pipeline/silver/silver-stage'
 import { LIMIT_TRANSACTION_ROWS, SIZES, WARM_EVENTS } from './config'
 import { lines, ndjsonFile, warmDb } from './datasets'
 
@@ -17,13 +18,13 @@ const COLUMNS = `ts INTEGER NOT NULL, type TEXT NOT NULL CHECK (type IN ('connec
   landing_id INTEGER, line INTEGER`
 // Today's secondary indexes (migrations 1, 7 and 10).
 const INDEXES = [
-  `CREATE INDEX s_status ON s(device, ts) WHERE type IN ('connect','disconnect')`,
-  `CREATE INDEX s_client_connect ON s(client, ts) WHERE type = 'connect'`,
-  `CREATE INDEX s_type_ts ON s(type, ts, device)`,
-  `CREATE INDEX s_usage_minute ON s((ts + 59999) / 60000, device) WHERE type = 'usage'`,
+  `CREATE INDEX s_status ON silver_events(device, ts) WHERE type IN ('connect','disconnect')`,
+  `CREATE INDEX s_client_connect ON silver_events(client, ts) WHERE type = 'connect'`,
+  `CREATE INDEX s_type_ts ON silver_events(type, ts, device)`,
+  `CREATE INDEX s_usage_minute ON silver_events((ts + 59999) / 60000, device) WHERE type = 'usage'`,
 ]
 const TABLE = (id: string, eventId: string) =>
-  `CREATE TABLE s (id ${id}, event_id ${eventId}, ${COLUMNS}) STRICT`
+  `CREATE TABLE silver_events (id ${id}, event_id ${eventId}, ${COLUMNS}) STRICT`
 const VARIANTS: Record<string, string[]> = {
   "today's": [TABLE('INTEGER PRIMARY KEY AUTOINCREMENT', 'TEXT NOT NULL UNIQUE'), ...INDEXES],
   'without AUTOINCREMENT': [TABLE('INTEGER PRIMARY KEY', 'TEXT NOT NULL UNIQUE'), ...INDEXES],
@@ -56,35 +57,14 @@ try {
       db.pragma('cache_size = -65536')
       for (const statement of ddl) db.exec(statement)
       db.exec(`ATTACH '${warm}' AS w`)
-      db.exec(`INSERT INTO s SELECT id, event_id, ts, type, server, device, client, peer, device_type, plan_mbps, ip,
+      db.exec(`INSERT INTO silver_events SELECT id, event_id, ts, type, server, device, client, peer, device_type, plan_mbps, ip,
         bytes_down, bytes_up, bytes, duration_ms, bronze_id, landing_id, line FROM w.silver_events`)
       db.exec('DETACH w')
-      const insert = db.prepare(
-        `INSERT OR IGNORE INTO s (event_id, ts, type, server, device, client, peer, device_type, plan_mbps, ip,
-           bytes_down, bytes_up, bytes, duration_ms, bronze_id, landing_id, line)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
+      // The engine's own statement (the variants keep the table's name and columns).
+      const insert = silverInsert(db)
+      const lineage = { bronze_id: 0, landing_id: 1, line: 1 }
       const write = db.transaction((batch: SilverEvent[]) => {
-        for (const e of batch)
-          insert.run(
-            e.event_id,
-            e.ts,
-            e.type,
-            e.server,
-            e.device,
-            e.client,
-            e.peer,
-            e.device_type,
-            e.plan_mbps,
-            e.ip,
-            e.bytes_down,
-            e.bytes_up,
-            e.bytes,
-            e.duration_ms,
-            0,
-            1,
-            1,
-          )
+        for (const e of batch) insert(e, lineage)
       })
       const started = performance.now()
       for (let i = 0; i < events.length; i += LIMIT_TRANSACTION_ROWS)
