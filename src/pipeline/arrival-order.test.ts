@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Engine } from './engine'
+import { decodeIds } from './gold/id-list'
 import { goldTableNames } from './gold/tables'
 import { overviewQuery } from './metrics/overview'
 import { sortedRows, split } from './testing/batches'
@@ -74,15 +75,37 @@ function timed(raw: Event[]): Event[] {
   })
 }
 
-/** Every silver and gold table, rows sorted, without the ids that number rows in arrival order. */
+/**
+ * Every silver and gold table, rows sorted, without the ids that number rows in arrival order: a device's
+ * usage sample ids per minute are compared as their events' ids.
+ */
 function dump(engine: Engine) {
   const rows = (sql: string) => sortedRows(engine.db, sql)
+  // A function cannot query its own connection while the statement that calls it runs: the ids first.
+  const eventIds = new Map(
+    engine.db.prepare<[], [number, string]>('SELECT id, event_id FROM silver_events').raw().all(),
+  )
+  engine.db.function('event_ids', (ids) =>
+    ids === null
+      ? null
+      : JSON.stringify(
+          decodeIds(ids as Buffer)
+            .map((id) => eventIds.get(id))
+            .sort(),
+        ),
+  )
+  const select: Record<string, string> = {
+    gold_device_minutes:
+      'SELECT minute, device, first_ts, last_ts, event_ids(usage_ids) FROM gold_device_minutes',
+  }
   return {
     silver_events: rows(
       `SELECT event_id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up,
          bytes, duration_ms FROM silver_events`,
     ),
-    ...Object.fromEntries(goldTableNames().map((name) => [name, rows(`SELECT * FROM ${name}`)])),
+    ...Object.fromEntries(
+      goldTableNames().map((name) => [name, rows(select[name] ?? `SELECT * FROM ${name}`)]),
+    ),
   }
 }
 

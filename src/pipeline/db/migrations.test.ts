@@ -27,6 +27,7 @@ const FROZEN: Record<string, string> = {
   '010-drop-ts-index.ts': 'ff9a5046420976534adc721dc1f19c94ab19d8da1f4466840711a9b84fa17545',
   '011-parts-total.ts': 'b026c4c434fe576957e03b52f59fa26182d55c27bfa337d084ea95057f8bd3a5',
   '012-demo-payloads.ts': '6b8ee7ebd5309621fe82e41f1ff147a6f838bc650e6820e32531d80b475d7d71',
+  '013-device-usage-ids.ts': '1daf9fa0f010afc543810c80c24837ca8cc47e62432d684305d0c5c6262b8dba',
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'))

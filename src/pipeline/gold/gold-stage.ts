@@ -6,11 +6,12 @@ import type { Db } from '../db/open'
 import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
 import type { ClientPlan } from './client-rows'
+import { DeviceMinutes } from './device-minutes'
 import { DeviceStates } from './device-states'
 import { LiveState } from './live-state'
 import { spreadSample } from './spread'
 import { Sums2, Sums3, type Sums } from './sums'
-import { UsageWriter, addUsage, upsertStatement, usageSums, type UsageSampleBytes } from './usage-sums'
+import { UsageWriter, addUsage, upsertStatement, usageSums } from './usage-sums'
 
 /** What gold needs of a silver event. */
 export interface GoldInput {
@@ -39,10 +40,9 @@ export class GoldStage {
   private readonly devices: DeviceStates
   private readonly live: LiveState
   private readonly touchServer
-  private readonly deviceMinute
+  private readonly deviceMinutes: DeviceMinutes
   private readonly latestConnect
   private readonly nextConnect
-  private readonly usageInMinute
   private readonly usage: UsageWriter
   /** The event time of what was folded since `takeFolded`, a usage sample from the start of its interval. */
   private folded: EventSpan | null = null
@@ -65,21 +65,13 @@ export class GoldStage {
     this.nextConnect = db
       .prepare<[string, number, number], number | null>(`SELECT min(ts) ${connects} AND ts > ? AND id < ?`)
       .pluck()
-    this.usageInMinute = db.prepare<[number, string, number], UsageSampleBytes>(
-      `SELECT ts, duration_ms, bytes_down, bytes_up FROM silver_events
-       WHERE type = 'usage' AND (ts + 59999) / 60000 = ? AND device = ? AND id < ?`,
-    )
     this.usage = new UsageWriter(db)
     this.upserts = {
       connSecond: upsertStatement(db, 'gold_conn_second', ['sec', 'server'], ['connects', 'disconnects']),
       connMinute: upsertStatement(db, 'gold_conn_minute', ['minute', 'server'], ['connects', 'disconnects']),
       flowSecond: upsertStatement(db, 'gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
     }
-    this.deviceMinute = db.prepare(
-      `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts) VALUES (?, ?, ?, ?)
-       ON CONFLICT (minute, device) DO UPDATE SET first_ts = min(first_ts, excluded.first_ts),
-         last_ts = max(last_ts, excluded.last_ts)`,
-    )
+    this.deviceMinutes = new DeviceMinutes(db)
     this.devices = new DeviceStates(db)
     this.live = new LiveState(db)
     this.touchServer = db.prepare(
@@ -113,8 +105,6 @@ export class GoldStage {
     // Per client, the plan of its latest connect in event time; of two at one ts, the later folded wins, as
     // the row's own plan_ts <= ts lets it.
     const plans = new Map<string, ClientPlan>()
-    // Per minute, then device: its first and last event.
-    const deviceMinutes = new Map<number, Map<string, [first: number, last: number]>>()
     const span = (map: Map<string, [number, number]>, key: string, ts: number) => {
       const seen = map.get(key)
       if (!seen) map.set(key, [ts, ts])
@@ -129,6 +119,7 @@ export class GoldStage {
     let from = Infinity
     let to = -Infinity
     this.devices.load(rows.map((e) => e.device))
+    this.deviceMinutes.begin()
     for (const e of rows) {
       from = Math.min(from, e.type === 'usage' ? e.ts - (e.duration_ms ?? 0) : e.ts)
       to = Math.max(to, e.ts)
@@ -138,9 +129,7 @@ export class GoldStage {
       const server = e.server ?? UNKNOWN_SERVER
       if (e.server) span(servers, e.server, e.ts)
       if (e.client) span(clients, e.client, e.ts)
-      let ofMinute = deviceMinutes.get(minute)
-      if (!ofMinute) deviceMinutes.set(minute, (ofMinute = new Map()))
-      span(ofMinute, e.device, e.ts)
+      this.deviceMinutes.add(e)
       if (e.type === 'connect' || e.type === 'disconnect') {
         const connects = e.type === 'connect' ? 1 : 0
         sums.connSecond.add(sec, server, connects, 1 - connects)
@@ -169,8 +158,7 @@ export class GoldStage {
       for (const { key, values } of sum.entries) stmt.run(...key, ...values)
     }
     this.usage.write(usage)
-    for (const [minute, ofMinute] of deviceMinutes)
-      for (const [device, [first, last]] of ofMinute) this.deviceMinute.run(minute, device, first, last)
+    this.deviceMinutes.write()
     this.live.moveDevices(live, this.devices.flush())
     this.live.moveClientWindows(live)
     for (const [client, [first, last]] of clients)
@@ -220,7 +208,7 @@ export class GoldStage {
         : null
     const until = Math.min(next === null ? Infinity : next - 1, s.last_seen)
     for (let m = minuteOf(e.ts); m <= minuteOf(until); m++) {
-      for (const u of this.usageInMinute.iterate(m, e.device, e.id)) {
+      for (const u of this.deviceMinutes.samplesBefore(m, e.device, e.id)) {
         if (u.ts < e.ts || u.ts > until) continue
         spreadSample(u.ts, u.duration_ms, u.bytes_down ?? 0, u.bytes_up ?? 0, 1000, (sec, d, up) => {
           typeSecond.add(sec, from, -(d + up))

@@ -16,6 +16,7 @@ import m009 from './009-client-usage-parts'
 import m010 from './010-drop-ts-index'
 import m011 from './011-parts-total'
 import m012 from './012-demo-payloads'
+import m013 from './013-device-usage-ids'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m010,
   m011,
   m012,
+  m013,
 ]

@@ -1,0 +1,90 @@
+// Each device's activity per minute (gold_device_minutes): its first and last event, and the silver ids of its
+// usage samples. The metrics ask the first and last event whether a device sent anything in an idle window;
+// gold asks the ids for a device's samples when a late connect re-attributes them to its device type (a
+// lookup by id, where an index of silver by minute and device cost every sample a random page: 19 µs per
+// event in a flush of one-event frames, docs/benchmarks.md).
+import type { Db } from '../db/open'
+import { minuteOf } from './buckets'
+import { appendIdsSql, eachId, encodeIds } from './id-list'
+import type { UsageSampleBytes } from './usage-sums'
+
+interface Activity {
+  first: number
+  last: number
+  /** The silver ids of its usage samples in this fold, ascending. */
+  usage: number[] | null
+}
+
+/** What the activity of an event needs of it. */
+interface ActiveEvent {
+  id: number
+  ts: number
+  type: string
+  device: string
+}
+
+export class DeviceMinutes {
+  /** The fold's activity: per minute, then device. */
+  private fold = new Map<number, Map<string, Activity>>()
+  private readonly upsert
+  private readonly idsOf
+  private readonly sample
+
+  constructor(db: Db) {
+    this.upsert = db.prepare<[number, string, number, number, Buffer | null]>(
+      `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts, usage_ids) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (minute, device) DO UPDATE SET first_ts = min(first_ts, excluded.first_ts),
+         last_ts = max(last_ts, excluded.last_ts), usage_ids = ${appendIdsSql('usage_ids', 'excluded.usage_ids')}`,
+    )
+    this.idsOf = db
+      .prepare<[number, string], Buffer | null>(
+        'SELECT usage_ids FROM gold_device_minutes WHERE minute = ? AND device = ?',
+      )
+      .pluck()
+    this.sample = db.prepare<[number], UsageSampleBytes>(
+      'SELECT ts, duration_ms, bytes_down, bytes_up FROM silver_events WHERE id = ?',
+    )
+  }
+
+  /** Starts a fold: what an earlier one left unwritten (it failed) is dropped. */
+  begin(): void {
+    this.fold = new Map()
+  }
+
+  /** Counts an event of the fold, folded in id order. */
+  add(e: ActiveEvent): void {
+    const minute = minuteOf(e.ts)
+    let ofMinute = this.fold.get(minute)
+    if (!ofMinute) this.fold.set(minute, (ofMinute = new Map()))
+    const usage = e.type === 'usage'
+    const seen = ofMinute.get(e.device)
+    if (!seen) ofMinute.set(e.device, { first: e.ts, last: e.ts, usage: usage ? [e.id] : null })
+    else {
+      if (e.ts < seen.first) seen.first = e.ts
+      if (e.ts > seen.last) seen.last = e.ts
+      if (usage) (seen.usage ??= []).push(e.id)
+    }
+  }
+
+  /** The usage samples of `device` whose ts falls in `minute`, among those folded before silver id `before`. */
+  samplesBefore(minute: number, device: string, before: number): UsageSampleBytes[] {
+    const samples: UsageSampleBytes[] = []
+    const take = (id: number) => {
+      if (id >= before) return false
+      samples.push(this.sample.get(id)!)
+      return true
+    }
+    const written = this.idsOf.get(minute, device)
+    if (written) eachId(written, take)
+    for (const id of this.fold.get(minute)?.get(device)?.usage ?? []) if (!take(id)) break
+    return samples
+  }
+
+  /** Writes the fold's activity into gold_device_minutes. */
+  write(): void {
+    for (const [minute, ofMinute] of this.fold)
+      for (const [device, { first, last, usage }] of ofMinute)
+        this.upsert.run(minute, device, first, last, usage ? encodeIds(usage) : null)
+    this.fold = new Map()
+  }
+}
