@@ -1,17 +1,26 @@
 // Where the engine's time goes, statement by statement: `npx tsx bench/statement-costs.ts` runs the quick
 // pipeline benchmark's 60,000 events through Engine.ingestFrames (10,000 per call, lag 0) on a copy of its
-// warmed database, times every SQL statement the engine runs, and lists them by time per event. What the
-// statements do not account for is JavaScript, the commits' page writes and the garbage collector. Its
+// warmed database, times every SQL statement the engine runs and every transaction's BEGIN and COMMIT, and
+// lists them by time per event. What they do not account for is JavaScript and the garbage collector. Its
 // process CPU time is printed too: it varies less than the wall clock when other work shares the cores.
+// There is no checkpointer thread here, as there is in the app: a COMMIT also checkpoints the WAL.
 import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DEFAULT_GOLD_LAG_MS } from '../src/main/engine-protocol'
 import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { FRAME_EVENTS, LIMIT_TRANSACTION_ROWS, SIZES, WARM_EVENTS } from './config'
 import { lines, ndjsonFile, warmDb } from './datasets'
 
 const EVENTS = SIZES.quick.pipelineEvents
+// The shape of the calls: by default the pipeline benchmark's (100-event frames, 10,000 events a call, gold
+// in the same transaction). `STATEMENT_SHAPE=one-event-frames` is the WebSocket benchmark's with one-event
+// frames instead: about 170 frames a call, gold folded with the app's lag between calls.
+const ONE_EVENT_FRAMES = process.env.STATEMENT_SHAPE === 'one-event-frames'
+const FRAME_SIZE = ONE_EVENT_FRAMES ? 1 : FRAME_EVENTS
+const CALL_EVENTS = ONE_EVENT_FRAMES ? 170 : LIMIT_TRANSACTION_ROWS
+const GOLD_LAG_MS = ONE_EVENT_FRAMES ? DEFAULT_GOLD_LAG_MS : 0
 const SHOWN = 25
 
 interface Cost {
@@ -69,9 +78,50 @@ function timeStatements(costs: Map<string, Cost>, timing: () => boolean): void {
   }
 }
 
+/**
+ * Times what a transaction costs beyond its body (BEGIN and COMMIT: the commit writes the dirty pages to the
+ * WAL) into `cost`, while `timing()` says so.
+ */
+function timeCommits(cost: Cost, timing: () => boolean): void {
+  const proto = Database.prototype as unknown as { transaction: (fn: Method) => Method }
+  const transaction = proto.transaction
+  proto.transaction = function (this: unknown, fn: Method) {
+    let bodyMs = 0
+    const wrapped = transaction.call(this, function (this: unknown, ...args: unknown[]) {
+      const started = performance.now()
+      try {
+        return fn.apply(this, args)
+      } finally {
+        bodyMs = performance.now() - started
+      }
+    })
+    // The engine begins with BEGIN IMMEDIATE (and the others stay as they are).
+    const timed = (variant: Method) =>
+      function (this: unknown, ...args: unknown[]) {
+        const started = performance.now()
+        try {
+          return variant.apply(this, args)
+        } finally {
+          if (timing()) {
+            cost.calls++
+            cost.ms += performance.now() - started - bodyMs
+          }
+        }
+      }
+    const variants = wrapped as unknown as Record<string, Method>
+    return Object.assign(timed(wrapped), {
+      deferred: timed(variants.deferred!),
+      immediate: timed(variants.immediate!),
+      exclusive: timed(variants.exclusive!),
+    })
+  }
+}
+
 const costs = new Map<string, Cost>()
+const commits: Cost = { calls: 0, ms: 0 }
 let timing = false
 timeStatements(costs, () => timing)
+timeCommits(commits, () => timing)
 
 const dir = mkdtempSync(join(tmpdir(), 'vigia-statement-costs-'))
 try {
@@ -81,20 +131,31 @@ try {
   for await (const line of lines(await ndjsonFile(SIZES.quick.fileBytes), EVENTS, WARM_EVENTS))
     events.push(line)
   const opened = performance.now()
-  const engine = Engine.open(path)
+  const engine = Engine.open(path, { goldLagMs: GOLD_LAG_MS })
   const openMs = performance.now() - opened
 
   timing = true
   const started = performance.now()
   const cpu = process.cpuUsage()
-  for (let i = 0; i < events.length; i += LIMIT_TRANSACTION_ROWS) {
+  let callsMs = 0
+  let foldsMs = 0
+  for (let i = 0; i < events.length; i += CALL_EVENTS) {
     const frames: IncomingFrame[] = []
-    for (let j = i; j < Math.min(i + LIMIT_TRANSACTION_ROWS, events.length); j += FRAME_EVENTS) {
-      const bytes = Buffer.from(events.slice(j, j + FRAME_EVENTS).join('\n'))
+    for (let j = i; j < Math.min(i + CALL_EVENTS, events.length); j += FRAME_SIZE) {
+      const bytes = Buffer.from(events.slice(j, j + FRAME_SIZE).join('\n'))
       frames.push({ source: 'bench', seq: null, receivedAt: Date.now(), bytes })
     }
+    const called = performance.now()
     engine.ingestFrames(frames)
+    const folding = performance.now()
+    callsMs += folding - called
+    // As the engine's worker does between calls (engine-worker.ts).
+    if (GOLD_LAG_MS > 0) engine.foldDueGold()
+    foldsMs += performance.now() - folding
   }
+  const settling = performance.now()
+  engine.settleGold()
+  foldsMs += performance.now() - settling
   const wallMs = performance.now() - started
   const { user, system } = process.cpuUsage(cpu)
   timing = false
@@ -109,6 +170,11 @@ try {
   console.log(`engine, wall clock:       ${perEvent(wallMs)} per event`)
   console.log(`engine, process CPU:      ${perEvent((user + system) / 1000)} per event`)
   console.log(`of it, SQL statements:    ${perEvent(statementsMs)} per event`)
+  if (GOLD_LAG_MS > 0)
+    console.log(
+      `in ingestFrames calls:    ${perEvent(callsMs)}, in gold's folds between them ${perEvent(foldsMs)}`,
+    )
+  console.log(`and BEGIN and COMMIT:     ${perEvent(commits.ms)} per event (${commits.calls} transactions)`)
   console.log(`\nper event   calls/event  statement`)
   for (const [sql, cost] of [...costs].sort((a, b) => b[1].ms - a[1].ms).slice(0, SHOWN))
     console.log(`${perEvent(cost.ms)}  ${(cost.calls / events.length).toFixed(2).padStart(10)}  ${sql}`)

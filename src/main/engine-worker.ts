@@ -69,8 +69,9 @@ serveRequests<EngineRequests>({
   ingestFrames: (frames) => {
     const results = engine.ingestFrames(frames)
     committed()
-    // A busy feed keeps the worker from its timer: gold is folded between calls as well.
-    background('gold', foldDueGold)
+    // A busy feed keeps the worker from its timer: gold is folded between calls as well, once the reply is
+    // posted, so that the frames' acknowledgements never wait for a fold.
+    setImmediate(() => background('gold', foldDueGold))
     return results
   },
   importFile: async (path, { force, importId, name }) => {
