@@ -6,7 +6,7 @@
 // per second), not the whole range again every second.
 import { chromium } from '@playwright/test'
 import { CHROMIUM_LAUNCH } from '../playwright.config'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -28,6 +28,22 @@ function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // Fields 14 and 15 of stat(5), counted from the state (field 3) here.
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** CPU seconds each thread of the process has used so far, by thread id, with its name. */
+function threadSeconds(pid: number): Map<string, { name: string; s: number }> {
+  const threads = new Map<string, { name: string; s: number }>()
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
+      threads.set(tid, { name, s: (Number(fields[11]) + Number(fields[12])) / 100 })
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return threads
 }
 
 export async function idlePageBench(mode: Mode): Promise<BenchResult> {
@@ -78,9 +94,16 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
     counting = true
     const pid = server.child.pid!
     const cpu0 = cpuSeconds(pid)
+    const threads0 = threadSeconds(pid)
     const t0 = performance.now()
     await sleep(feed.idleS * 1000)
     const cpu = cpuSeconds(pid) - cpu0
+    if (process.env.VIGIA_IDLE_THREADS) {
+      const threads = threadSeconds(pid)
+      for (const [tid, { name, s }] of threads)
+        if (s - (threads0.get(tid)?.s ?? 0) > 0.05)
+          console.error(`thread ${tid} ${name}: ${(s - (threads0.get(tid)?.s ?? 0)).toFixed(2)} s`)
+    }
     const seconds = (performance.now() - t0) / 1000
     counting = false
     if (process.env.VIGIA_IDLE_ASKED) console.error(JSON.stringify([...asked]))

@@ -3,6 +3,7 @@ import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
 import { AFTER_T, CONNECTED_AT_T, connectedAtT, type IdleMs } from './connected-devices'
 import { liveAnchorQuery, takenPartsSql } from './live'
+import { LiveHeavyCache, type LiveCounts } from './live-heavy-cache'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 
@@ -17,7 +18,12 @@ const PLAN_AT_T = `CASE WHEN g.plan_ts IS NULL OR g.plan_ts <= :t THEN g.plan_mb
     SELECT s.plan_mbps FROM silver_events s WHERE s.client = g.client AND s.type = 'connect' AND s.ts <= :t
     ORDER BY s.ts DESC, s.id DESC LIMIT 1) END`
 
-export function heavyClientsMetric(db: Db) {
+/**
+ * `liveCache`: after gold's newest second, count from the rows kept between calls (LiveHeavyCache) rather
+ * than in SQL; the tests compare the two.
+ */
+export function heavyClientsMetric(db: Db, { liveCache = true } = {}) {
+  const cache = liveCache ? new LiveHeavyCache(db) : null
   const usage = clientUsageQuery(db)
   // The connected clients counted per plan, and whether they are among the heavy ones.
   const clients = db.prepare<
@@ -99,13 +105,13 @@ export function heavyClientsMetric(db: Db) {
     }
     for (const r of keptConnected.all({ t, idle: idleMs, clients: JSON.stringify([...changed]) }))
       connectedThen.add(r.client)
+    const from = idleMs === null ? null : t - idleMs
+    const excluded = [...changed, ...connectedThen]
     const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
-    const r = stmt.get({
-      ...window,
-      from: idleMs === null ? null : t - idleMs,
-      bps,
-      excluded: JSON.stringify([...changed, ...connectedThen]),
-    })!
+    const r =
+      cache && sec > anchor && excluded.length === 0
+        ? cache.counts(anchor, sec, from, bps)
+        : stmt.get({ ...window, from, bps, excluded: JSON.stringify(excluded) })!
     const counts: HeavyCounts = {
       connected: r.connected,
       heavy: r.heavy,
@@ -153,13 +159,4 @@ interface HeavyCounts {
   connected: number
   heavy: number
   classes: Record<PlanClass, number>
-}
-
-interface LiveCounts {
-  connected: number
-  heavy: number
-  low: number
-  medium: number
-  high: number
-  unknown: number
 }
