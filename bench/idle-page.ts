@@ -95,6 +95,7 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
     const pid = server.child.pid!
     const cpu0 = cpuSeconds(pid)
     const threads0 = threadSeconds(pid)
+    const outputAt = server.output().length
     const t0 = performance.now()
     await sleep(feed.idleS * 1000)
     const cpu = cpuSeconds(pid) - cpu0
@@ -103,6 +104,19 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
       for (const [tid, { name, s }] of threads)
         if (s - (threads0.get(tid)?.s ?? 0) > 0.05)
           console.error(`thread ${tid} ${name}: ${(s - (threads0.get(tid)?.s ?? 0)).toFixed(2)} s`)
+      // With VIGIA_REQUEST_TIMES=1 the workers log each request's time in its handler.
+      const perMethod = new Map<string, { n: number; ms: number }>()
+      for (const [, method, ms] of server
+        .output()
+        .slice(outputAt)
+        .matchAll(/vigia-request (\S+) ([\d.]+) ms/g)) {
+        const m = perMethod.get(method!) ?? { n: 0, ms: 0 }
+        m.n++
+        m.ms += Number(ms)
+        perMethod.set(method!, m)
+      }
+      for (const [method, { n, ms }] of perMethod)
+        console.error(`requests ${method}: ${n}, ${ms.toFixed(0)} ms in their handlers`)
     }
     const seconds = (performance.now() - t0) / 1000
     counting = false
