@@ -7,6 +7,7 @@
 //   usage_parts_sum(parts, minute, from, to)  the bytes of the seconds `from < sec <= to` in that minute;
 //   usage_parts_add(a, b)                     the parts of both, second by second.
 import type { Database } from 'better-sqlite3'
+import { VarintReader, writeVarint } from './varint'
 
 export const SECONDS_PER_MINUTE = 60
 
@@ -26,39 +27,23 @@ export function totalOfParts(parts: Parts): number {
   return sum
 }
 
-// Integers up to 2^53, so 7-bit groups by arithmetic (bitwise operators stop at 32 bits).
 const scratch = Buffer.alloc(SECONDS_PER_MINUTE * 8)
 
 export function encodeParts(parts: Parts): Buffer {
   let at = 0
   for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
-    let v = parts[i]!
+    const v = parts[i]!
     if (!(v >= 0 && Number.isSafeInteger(v))) throw new RangeError(`usage parts hold whole bytes, got ${v}`)
-    while (v >= 128) {
-      scratch[at++] = (v % 128) + 128
-      v = Math.floor(v / 128)
-    }
-    scratch[at++] = v
+    at = writeVarint(scratch, at, v)
   }
   return Buffer.from(scratch.subarray(0, at))
 }
 
 /** Calls `visit(index, bytes)` for each of the 60 seconds of an encoded minute, in order. */
 function eachPart(blob: Uint8Array, visit: (index: number, bytes: number) => void): void {
-  let at = 0
-  for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
-    let v = 0
-    let scale = 1
-    for (;;) {
-      const b = blob[at++]
-      if (b === undefined) throw new Error('usage parts cut short')
-      v += (b & 127) * scale
-      if (b < 128) break
-      scale *= 128
-    }
-    visit(i, v)
-  }
-  if (at !== blob.length) throw new Error(`usage parts of ${blob.length} bytes hold more than 60 seconds`)
+  const reader = new VarintReader(blob, 'usage parts')
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) visit(i, reader.next())
+  if (!reader.done) throw new Error(`usage parts of ${blob.length} bytes hold more than 60 seconds`)
 }
 
 export function decodeParts(blob: Uint8Array): Parts {

@@ -8,6 +8,7 @@
 // moves forward with T. The counts are the SQL's exactly: the same integers, the same float comparisons.
 import type { Db } from '../db/open'
 import { SECONDS_PER_MINUTE } from '../db/usage-parts'
+import { VarintReader } from '../db/varint'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS } from './plan-class'
 
@@ -25,9 +26,8 @@ export interface LiveCounts {
 interface MinuteCursor {
   minute: number
   clients: Int32Array
-  parts: Buffer[]
-  /** Per row: the byte offset of its next second, and that second's index in the minute. */
-  offset: Int32Array
+  /** Per row: its parts, read up to the second `next` (an index in the minute). */
+  readers: VarintReader[]
   next: Int32Array
 }
 
@@ -145,33 +145,22 @@ export class LiveHeavyCache {
     let cursor = this.cursor
     if (!cursor || cursor.minute !== minute || first < cursor.next[0]!) {
       const rows = this.partsStmt.all(minute)
+      const what = `usage parts of minute ${minute}`
       cursor = {
         minute,
         clients: Int32Array.from(rows, ([client]) => this.index.get(client) ?? -1),
-        parts: rows.map(([, parts]) => parts),
-        offset: new Int32Array(rows.length),
+        readers: rows.map(([, parts]) => new VarintReader(parts, what)),
         next: new Int32Array(rows.length),
       }
       this.cursor = cursor
     }
-    for (let r = 0; r < cursor.parts.length; r++) {
-      const parts = cursor.parts[r]!
-      let at = cursor.offset[r]!
+    for (let r = 0; r < cursor.readers.length; r++) {
+      const reader = cursor.readers[r]!
       let sum = 0
       for (let second = cursor.next[r]!; second < until; second++) {
-        // One unsigned LEB128 varint per second (db/usage-parts.ts).
-        let v = 0
-        let scale = 1
-        for (;;) {
-          const b = parts[at++]
-          if (b === undefined) throw new Error(`usage parts of minute ${minute} cut short`)
-          v += (b & 127) * scale
-          if (b < 128) break
-          scale *= 128
-        }
+        const v = reader.next()
         if (second >= first) sum += v
       }
-      cursor.offset[r] = at
       cursor.next[r] = Math.max(cursor.next[r]!, until)
       const client = cursor.clients[r]!
       if (client >= 0) this.taken[client]! += sum
