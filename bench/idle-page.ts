@@ -22,23 +22,25 @@ const FEED = {
 }
 const SERVERS = 24
 
-/** CPU seconds the process has used so far, all threads (utime + stime of /proc/PID/stat). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+/** CPU seconds a process or thread has used so far: utime + stime of its stat file (stat(5)). */
+function statSeconds(path: string): number {
+  const stat = readFileSync(path, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // Fields 14 and 15 of stat(5), counted from the state (field 3) here.
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
+
+/** CPU seconds the process has used so far, all threads. */
+const cpuSeconds = (pid: number): number => statSeconds(`/proc/${pid}/stat`)
 
 /** CPU seconds each thread of the process has used so far, by thread id, with its name. */
 function threadSeconds(pid: number): Map<string, { name: string; s: number }> {
   const threads = new Map<string, { name: string; s: number }>()
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const s = statSeconds(`/proc/${pid}/task/${tid}/stat`)
       const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
-      threads.set(tid, { name, s: (Number(fields[11]) + Number(fields[12])) / 100 })
+      threads.set(tid, { name, s })
     } catch {
       // The thread ended meanwhile.
     }

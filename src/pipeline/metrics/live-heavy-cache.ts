@@ -10,7 +10,7 @@ import type { Db } from '../db/open'
 import { SECONDS_PER_MINUTE } from '../db/usage-parts'
 import { VarintReader } from '../db/varint'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
-import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS } from './plan-class'
+import { planClass } from './plan-class'
 
 /** What the overview shows of the connected clients at T. */
 export interface LiveCounts {
@@ -26,9 +26,9 @@ export interface LiveCounts {
 interface MinuteCursor {
   minute: number
   clients: Int32Array
-  /** Per row: its parts, read up to the second `next` (an index in the minute). */
+  /** Per row, its parts: every reader stands at the second `next` (an index in the minute). */
   readers: VarintReader[]
-  next: Int32Array
+  next: number
 }
 
 export class LiveHeavyCache {
@@ -36,7 +36,7 @@ export class LiveHeavyCache {
   private readonly clientsStmt
   private readonly totalsStmt
   private readonly partsStmt
-  /** The snapshot and anchor the rows below are of. */
+  /** The snapshot the rows below are of, N included. */
   private key = ''
   private index = new Map<string, number>()
   private window = new Float64Array(0)
@@ -44,7 +44,6 @@ export class LiveHeavyCache {
   private liveUntil = new Float64Array(0)
   /** Per client, the bytes of the seconds (N - 300 s, takenTo] that have left its window. */
   private taken = new Float64Array(0)
-  private anchor = 0
   private takenTo = 0
   private cursor: MinuteCursor | null = null
 
@@ -80,10 +79,13 @@ export class LiveHeavyCache {
    */
   counts(anchor: number, sec: number, from: number | null, bps: number): LiveCounts {
     const key = this.versionStmt.get()!
-    if (key !== this.key || anchor !== this.anchor || sec - CLIENT_WINDOW_S < this.takenTo) {
-      if (key !== this.key || anchor !== this.anchor) this.readClients()
+    const stale = key !== this.key
+    if (stale) {
+      this.readClients()
       this.key = key
-      this.anchor = anchor
+    }
+    // A new snapshot, or a T before the last one asked: the seconds gone are counted again from N.
+    if (stale || sec - CLIENT_WINDOW_S < this.takenTo) {
       this.taken.fill(0)
       this.takenTo = anchor - CLIENT_WINDOW_S
       this.cursor = null
@@ -96,10 +98,7 @@ export class LiveHeavyCache {
       const bytes = this.window[i]! - this.taken[i]!
       if (bytes > 0 && (bytes * 8.0) / CLIENT_WINDOW_S >= bps) counts.heavy++
       const plan = this.plan[i]!
-      if (Number.isNaN(plan)) counts.unknown++
-      else if (plan <= LOW_MAX_MBPS) counts.low++
-      else if (plan <= MEDIUM_MAX_MBPS) counts.medium++
-      else counts.high++
+      counts[planClass(Number.isNaN(plan) ? null : plan)]++
     }
     return counts
   }
@@ -143,27 +142,27 @@ export class LiveHeavyCache {
   /** Adds each row's seconds of `minute` with indexes from `first` up to (not including) `until`. */
   private secondsOf(minute: number, first: number, until: number): void {
     let cursor = this.cursor
-    if (!cursor || cursor.minute !== minute || first < cursor.next[0]!) {
+    if (!cursor || cursor.minute !== minute || first < cursor.next) {
       const rows = this.partsStmt.all(minute)
       const what = `usage parts of minute ${minute}`
       cursor = {
         minute,
         clients: Int32Array.from(rows, ([client]) => this.index.get(client) ?? -1),
         readers: rows.map(([, parts]) => new VarintReader(parts, what)),
-        next: new Int32Array(rows.length),
+        next: 0,
       }
       this.cursor = cursor
     }
     for (let r = 0; r < cursor.readers.length; r++) {
       const reader = cursor.readers[r]!
       let sum = 0
-      for (let second = cursor.next[r]!; second < until; second++) {
+      for (let second = cursor.next; second < until; second++) {
         const v = reader.next()
         if (second >= first) sum += v
       }
-      cursor.next[r] = Math.max(cursor.next[r]!, until)
       const client = cursor.clients[r]!
       if (client >= 0) this.taken[client]! += sum
     }
+    cursor.next = Math.max(cursor.next, until)
   }
 }
