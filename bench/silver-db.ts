@@ -12,6 +12,7 @@ import { Engine } from '../src/pipeline/engine'
 import { goldTableNames } from '../src/pipeline/gold/tables'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
+import { encodeIds } from '../src/pipeline/gold/id-list'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
 import { registerUsageParts } from '../src/pipeline/db/usage-parts'
 import { refoldUsage } from '../src/pipeline/gold/usage-refold'
@@ -23,7 +24,7 @@ import type { EventRow } from './datasets'
 import { tableDump } from './table-dump'
 
 /** Bump when the fast path changes: the cache name depends on it, the schema and the network. */
-const BUILDER_VERSION = 6
+const BUILDER_VERSION = 7
 const SELF_CHECK_EVENTS = 30_000
 const TRANSACTION_ROWS = 100_000
 
@@ -77,8 +78,8 @@ class GoldFold {
   >()
   private readonly servers = new Map<string, [number, number]>()
   private readonly minutes = { conn: new Sums() }
-  /** The current minute's first and last event per device. */
-  private deviceMinutes = new Map<string, [number, number]>()
+  /** The current minute's first and last event per device, and the silver ids of its usage samples. */
+  private deviceMinutes = new Map<string, { first: number; last: number; usage: number[] | null }>()
   private minute = -Infinity
   private seconds = secondSums()
   private second = -Infinity
@@ -96,11 +97,11 @@ class GoldFold {
         'INSERT INTO gold_clients (client, plan_mbps, plan_ts, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)',
       ),
       servers: insert('gold_servers', 3),
-      deviceMinute: insert('gold_device_minutes', 4),
+      deviceMinute: insert('gold_device_minutes', 5),
     }
   }
 
-  add(e: SilverEvent): void {
+  add(e: SilverEvent & { id: number }): void {
     const sec = secondOf(e.ts)
     if (sec < this.second) throw new Error('the fast path needs events in time order')
     if (sec > this.second) this.closeSecond()
@@ -110,7 +111,14 @@ class GoldFold {
     this.minute = minute
     const server = e.server ?? '(unknown)'
     if (e.server) span(this.servers, e.server, e.ts)
-    span(this.deviceMinutes, e.device, e.ts)
+    const active = this.deviceMinutes.get(e.device)
+    const usage = e.type === 'usage' ? [e.id] : null
+    if (!active) this.deviceMinutes.set(e.device, { first: e.ts, last: e.ts, usage })
+    else {
+      active.first = Math.min(active.first, e.ts)
+      active.last = Math.max(active.last, e.ts)
+      if (usage) (active.usage ??= []).push(e.id)
+    }
     if (e.client) {
       const c = this.clients.get(e.client)
       if (!c) this.clients.set(e.client, { first: e.ts, last: e.ts, plan: null, planTs: null })
@@ -145,8 +153,8 @@ class GoldFold {
 
   /** Each device's activity per minute: written out as each minute closes. */
   private closeMinute(): void {
-    for (const [device, [first, last]] of this.deviceMinutes)
-      this.write.deviceMinute.run(this.minute, device, first, last)
+    for (const [device, { first, last, usage }] of this.deviceMinutes)
+      this.write.deviceMinute.run(this.minute, device, first, last, usage ? encodeIds(usage) : null)
     this.deviceMinutes = new Map()
   }
 
@@ -211,7 +219,8 @@ function build(path: string, events: number): void {
         line: ((first + i - 1) % FRAME_EVENTS) + 1,
       }
       insert(e, e)
-      gold.add(e)
+      // A fresh table: silver ids are 1, 2, ... in insertion order.
+      gold.add({ ...e, id: first + i })
     }
   })
   for (let done = 0; done < events; done += TRANSACTION_ROWS)
