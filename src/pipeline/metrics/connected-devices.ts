@@ -1,6 +1,9 @@
 import type { Db } from '../db/open'
 import { PLAN_KBPS_SQL } from '../gold/live-state'
-import { everyType } from '../silver/event-time'
+import { compareBinary } from '../db/binary-order'
+import { NEWEST_EVENT_SQL, everyType } from '../silver/event-time'
+import { SecondsWindow, eachRow, type SecondRows } from './seconds-window'
+import { snapshotKeyQuery } from './snapshot-key'
 import { DEVICES_AFTER_T, RECENT_EVENTS, liveAnchorQuery } from './live'
 
 export const DEFINITION =
@@ -123,15 +126,36 @@ export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
      GROUP BY server, device_type ORDER BY server, device_type`,
   )
   const liveAnchor = liveAnchorQuery(db, recentEvents)
+  // The live state's rows, kept between the calls of a page left open (seconds-window.ts). With no event in
+  // silver after T, no device is read from silver, and these rows alone are the answer.
+  const liveRows = db.prepare<[number, number], [number, string, string, number, number]>(
+    'SELECT last_sec, server, device_type, devices, plan_kbps FROM gold_live_devices WHERE last_sec > ? AND last_sec <= ?',
+  )
+  const window = new SecondsWindow(snapshotKeyQuery(db), (from, to) =>
+    liveRows
+      .raw()
+      .all(from, to)
+      .map(([sec, server, type, devices, kbps]) => [sec, { server, type, devices, kbps }] as const),
+  )
+  const silverNewest = db.prepare<[], { ts: number | null }>(NEWEST_EVENT_SQL)
+  const fromWindow = (from: number, tMs: number): ConnectedGroup[] | null => {
+    const newest = silverNewest.get()?.ts ?? null
+    if (newest !== null && newest > tMs) return null
+    const held = window.rows(from / 1000, tMs / 1000)
+    return held && groupsOf(held, from / 1000, tMs / 1000)
+  }
   return (tMs: number, idleMs: IdleMs): ConnectedGroup[] => {
     const from = idleMs === null ? null : tMs - idleMs
     if ((from === null || from % 1000 === 0) && tMs % 1000 === 0 && liveAnchor(tMs / 1000) !== null)
-      return live.all({ from, t: tMs, idle: idleMs }).map((g) => ({
-        server: g.server,
-        deviceType: g.device_type,
-        devices: g.devices,
-        planMbps: g.kbps / 1000,
-      }))
+      return (
+        (from === null ? null : fromWindow(from, tMs)) ??
+        live.all({ from, t: tMs, idle: idleMs }).map((g) => ({
+          server: g.server,
+          deviceType: g.device_type,
+          devices: g.devices,
+          planMbps: g.kbps / 1000,
+        }))
+      )
     return stmt.all({ t: tMs, idle: idleMs }).map((g) => ({
       server: g.server,
       deviceType: g.device_type,
@@ -139,6 +163,34 @@ export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
       planMbps: g.plan,
     }))
   }
+}
+
+/**
+ * The groups of the live state's rows of the seconds (from, to], as the live statement of
+ * connectedGroupsQuery sums and orders them: by server, then device type (none first), in binary order.
+ */
+function groupsOf(
+  held: SecondRows<{ server: string; type: string; devices: number; kbps: number }>,
+  from: number,
+  to: number,
+): ConnectedGroup[] {
+  const groups = new Map<string, { server: string; type: string; devices: number; kbps: number }>()
+  eachRow(held, from, to, (r) => {
+    const key = `${r.server}\u0000${r.type}`
+    const group = groups.get(key)
+    if (group) {
+      group.devices += r.devices
+      group.kbps += r.kbps
+    } else groups.set(key, { ...r })
+  })
+  return [...groups.values()]
+    .sort((a, b) => compareBinary(a.server, b.server) || compareBinary(a.type, b.type))
+    .map((g) => ({
+      server: g.server,
+      deviceType: g.type === '' ? null : g.type,
+      devices: g.devices,
+      planMbps: g.kbps / 1000,
+    }))
 }
 
 /** Connected devices per server, from the devices or from their groups. */

@@ -1,7 +1,10 @@
 import type { Db } from '../db/open'
 import type { DevicePair } from '../../shared/metrics'
 import { PAIR_WINDOW_S } from '../gold/live-state'
+import { compareBinary } from '../db/binary-order'
 import { liveAnchorQuery, takenSql } from './live'
+import { SecondsWindow, eachRow, type SecondRows } from './seconds-window'
+import { snapshotKeyQuery } from './snapshot-key'
 
 export const DEFINITION =
   'Bandwidth between devices: bytes * 8 / 60 s of the flow events in (T - 60 s, T] per ordered pair (device -> peer), largest first; pairs without bytes in the window are left out.'
@@ -29,10 +32,38 @@ export function devicePairsMetric(db: Db) {
      ORDER BY bytes DESC, c.device, c.peer LIMIT :limit`,
   )
   const liveAnchor = liveAnchorQuery(db)
-  return (sec: number, limit: number): DevicePair[] => {
+  // The window's rows, kept between the calls of a page left open (seconds-window.ts).
+  const flowRows = db.prepare<[number, number], [number, string, string, number]>(
+    'SELECT sec, device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?',
+  )
+  const window = new SecondsWindow(snapshotKeyQuery(db), (from, to) =>
+    flowRows
+      .raw()
+      .all(from, to)
+      .map(([sec, device, peer, bytes]) => [sec, { device, peer, bytes }] as const),
+  )
+  const fromSql = (sec: number, limit: number): PairBytes[] => {
     const anchor = liveAnchor(sec)
-    const rows =
-      anchor === null ? stmt.all(sec - PAIR_WINDOW_S, sec, limit) : live.all({ anchor, sec, limit })
+    return anchor === null ? stmt.all(sec - PAIR_WINDOW_S, sec, limit) : live.all({ anchor, sec, limit })
+  }
+  return (sec: number, limit: number): DevicePair[] => {
+    const held = window.rows(sec - PAIR_WINDOW_S, sec)
+    const rows = held ? topPairs(held, sec - PAIR_WINDOW_S, sec, limit) : fromSql(sec, limit)
     return rows.map((r) => ({ device: r.device, peer: r.peer, bps: (r.bytes * 8) / PAIR_WINDOW_S }))
   }
+}
+
+/** The statement's answer from the rows of the seconds (from, to]: the largest sums, then device and peer. */
+function topPairs(held: SecondRows<PairBytes>, from: number, to: number, limit: number): PairBytes[] {
+  const pairs = new Map<string, PairBytes>()
+  eachRow(held, from, to, (r) => {
+    const key = `${r.device}\u0000${r.peer}`
+    const pair = pairs.get(key)
+    if (pair) pair.bytes += r.bytes
+    else pairs.set(key, { ...r })
+  })
+  return [...pairs.values()]
+    .filter((p) => p.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes || compareBinary(a.device, b.device) || compareBinary(a.peer, b.peer))
+    .slice(0, limit)
 }

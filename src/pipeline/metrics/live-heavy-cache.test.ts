@@ -61,6 +61,11 @@ describe('heavy clients after the newest second', () => {
       // then jumps, and back to earlier seconds.
       const everySecond = Array.from({ length: 330 }, (_, i) => i + 1)
       compare(n, [...everySecond, 61, 5, 400, 119, 120, 121, 2])
+      // A page's trends: every second now, and every ten seconds the same figures a minute back.
+      compare(
+        n,
+        everySecond.flatMap((s) => (s % 10 === 0 ? [s, s - 65] : [s])),
+      )
 
       // New events move N and change the clients: the kept rows are read again.
       const more = network(52, START + 6 * 60_000).map((e) => ({ ...e, id: `more-${e.id as string}` }))

@@ -10,7 +10,8 @@ import type { Db } from '../db/open'
 import { SECONDS_PER_MINUTE } from '../db/usage-parts'
 import { VarintReader } from '../db/varint'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
-import { planClass } from './plan-class'
+import { planClass, type PlanClass } from './plan-class'
+import { snapshotKeyQuery } from './snapshot-key'
 
 /** What the overview shows of the connected clients at T. */
 export interface LiveCounts {
@@ -22,6 +23,23 @@ export interface LiveCounts {
   high: number
 }
 
+const CLASSES = ['low', 'medium', 'high', 'unknown'] as const satisfies readonly PlanClass[]
+
+/**
+ * What has left the window up to a time. A page asks the figures now every second and the same figures a
+ * minute back every ten seconds (its trends): each of the two times moves forward on its own, so each keeps
+ * its lane, and neither makes the other count from N again.
+ */
+interface Lane {
+  /** Per client, the bytes of the seconds (N - 300 s, takenTo] that have left its window. */
+  taken: Float64Array
+  takenTo: number
+  cursor: MinuteCursor | null
+  usedAt: number
+}
+
+const LANES = 2
+
 /** The rows of one minute of gold_client_usage_parts, each read second by second as T moves on. */
 interface MinuteCursor {
   minute: number
@@ -32,7 +50,7 @@ interface MinuteCursor {
 }
 
 export class LiveHeavyCache {
-  private readonly versionStmt
+  private readonly snapshotKey
   private readonly clientsStmt
   private readonly totalsStmt
   private readonly partsStmt
@@ -40,21 +58,15 @@ export class LiveHeavyCache {
   private key = ''
   private index = new Map<string, number>()
   private window = new Float64Array(0)
-  private plan = new Float64Array(0)
+  /** Per client, its plan's class as an index in CLASSES. */
+  private classOf = new Uint8Array(0)
   private liveUntil = new Float64Array(0)
-  /** Per client, the bytes of the seconds (N - 300 s, takenTo] that have left its window. */
-  private taken = new Float64Array(0)
-  private takenTo = 0
-  private cursor: MinuteCursor | null = null
+  /** The seconds gone, counted up to two times that move on independently (see Lane). */
+  private lanes: Lane[] = []
+  private calls = 0
 
   constructor(db: Db) {
-    // Another connection's commit moves data_version; this connection's own writes move total_changes().
-    this.versionStmt = db
-      .prepare<[], string>(
-        `SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() || ':' ||
-           (SELECT newest_sec FROM gold_live WHERE id = 1)`,
-      )
-      .pluck()
+    this.snapshotKey = snapshotKeyQuery(db)
     this.clientsStmt = db
       .prepare<[], [string, number, number | null, number | null]>(
         'SELECT client, window_bytes, plan_mbps, live_until FROM gold_clients WHERE live_until IS NOT NULL',
@@ -78,28 +90,30 @@ export class LiveHeavyCache {
    * heavy at `bps` and above. Call it inside the read transaction that found N.
    */
   counts(anchor: number, sec: number, from: number | null, bps: number): LiveCounts {
-    const key = this.versionStmt.get()!
+    const key = this.snapshotKey()
     const stale = key !== this.key
     if (stale) {
       this.readClients()
       this.key = key
+      this.lanes = []
     }
-    // A new snapshot, or a T before the last one asked: the seconds gone are counted again from N.
-    if (stale || sec - CLIENT_WINDOW_S < this.takenTo) {
-      this.taken.fill(0)
-      this.takenTo = anchor - CLIENT_WINDOW_S
-      this.cursor = null
+    const lane = this.laneFor(anchor, sec - CLIENT_WINDOW_S)
+    this.takeUntil(lane, sec - CLIENT_WINDOW_S)
+    // Typed arrays and local counters: this loop runs over every client each second a page is open.
+    const { window, liveUntil, classOf } = this
+    const { taken } = lane
+    const byClass = [0, 0, 0, 0]
+    let connected = 0
+    let heavy = 0
+    for (let i = 0; i < window.length; i++) {
+      if (from !== null && !(liveUntil[i]! > from)) continue
+      connected++
+      const bytes = window[i]! - taken[i]!
+      if (bytes > 0 && (bytes * 8.0) / CLIENT_WINDOW_S >= bps) heavy++
+      byClass[classOf[i]!]!++
     }
-    this.takeUntil(sec - CLIENT_WINDOW_S)
-    const counts: LiveCounts = { connected: 0, heavy: 0, unknown: 0, low: 0, medium: 0, high: 0 }
-    for (let i = 0; i < this.window.length; i++) {
-      if (from !== null && !(this.liveUntil[i]! > from)) continue
-      counts.connected++
-      const bytes = this.window[i]! - this.taken[i]!
-      if (bytes > 0 && (bytes * 8.0) / CLIENT_WINDOW_S >= bps) counts.heavy++
-      const plan = this.plan[i]!
-      counts[planClass(Number.isNaN(plan) ? null : plan)]++
-    }
+    const counts: LiveCounts = { connected, heavy, unknown: 0, low: 0, medium: 0, high: 0 }
+    CLASSES.forEach((c, i) => (counts[c] = byClass[i]!))
     return counts
   }
 
@@ -108,40 +122,59 @@ export class LiveHeavyCache {
     const rows = this.clientsStmt.all()
     this.index = new Map()
     this.window = new Float64Array(rows.length)
-    this.plan = new Float64Array(rows.length)
+    this.classOf = new Uint8Array(rows.length)
     this.liveUntil = new Float64Array(rows.length)
-    this.taken = new Float64Array(rows.length)
     rows.forEach(([client, window, plan, liveUntil], i) => {
       this.index.set(client, i)
       this.window[i] = window
-      this.plan[i] = plan ?? NaN
+      this.classOf[i] = CLASSES.indexOf(planClass(plan))
       this.liveUntil[i] = liveUntil ?? NaN
     })
   }
 
   /** Adds the seconds (takenTo, to] to `taken`: whole minutes as their totals, others second by second. */
-  private takeUntil(to: number): void {
-    while (this.takenTo < to) {
-      const minute = Math.floor(this.takenTo / SECONDS_PER_MINUTE) + 1
+  private takeUntil(lane: Lane, to: number): void {
+    while (lane.takenTo < to) {
+      const minute = Math.floor(lane.takenTo / SECONDS_PER_MINUTE) + 1
       const start = (minute - 1) * SECONDS_PER_MINUTE
       const end = Math.min(to, minute * SECONDS_PER_MINUTE)
-      if (this.takenTo === start && end === minute * SECONDS_PER_MINUTE) {
-        for (const [client, bytes] of this.totalsStmt.all(minute)) this.add(client, bytes)
+      if (lane.takenTo === start && end === minute * SECONDS_PER_MINUTE) {
+        for (const [client, bytes] of this.totalsStmt.all(minute)) {
+          const i = this.index.get(client)
+          if (i !== undefined) lane.taken[i]! += bytes
+        }
       } else {
-        this.secondsOf(minute, this.takenTo - start, end - start)
+        this.secondsOf(lane, minute, lane.takenTo - start, end - start)
       }
-      this.takenTo = end
+      lane.takenTo = end
     }
   }
 
-  private add(client: string, bytes: number): void {
-    const i = this.index.get(client)
-    if (i !== undefined) this.taken[i]! += bytes
+  /**
+   * The lane that can move on to `to` (the one furthest along that is not past it), else a new one, or the
+   * least recently used counted again from N.
+   */
+  private laneFor(anchor: number, to: number): Lane {
+    let lane: Lane | undefined
+    for (const l of this.lanes) if (l.takenTo <= to && (!lane || l.takenTo > lane.takenTo)) lane = l
+    if (!lane) {
+      if (this.lanes.length < LANES) {
+        lane = { taken: new Float64Array(this.window.length), takenTo: 0, cursor: null, usedAt: 0 }
+        this.lanes.push(lane)
+      } else {
+        lane = this.lanes.reduce((a, b) => (a.usedAt <= b.usedAt ? a : b))
+        lane.taken.fill(0)
+      }
+      lane.takenTo = anchor - CLIENT_WINDOW_S
+      lane.cursor = null
+    }
+    lane.usedAt = ++this.calls
+    return lane
   }
 
   /** Adds each row's seconds of `minute` with indexes from `first` up to (not including) `until`. */
-  private secondsOf(minute: number, first: number, until: number): void {
-    let cursor = this.cursor
+  private secondsOf(lane: Lane, minute: number, first: number, until: number): void {
+    let cursor = lane.cursor
     if (!cursor || cursor.minute !== minute || first < cursor.next) {
       const rows = this.partsStmt.all(minute)
       const what = `usage parts of minute ${minute}`
@@ -151,7 +184,7 @@ export class LiveHeavyCache {
         readers: rows.map(([, parts]) => new VarintReader(parts, what)),
         next: 0,
       }
-      this.cursor = cursor
+      lane.cursor = cursor
     }
     for (let r = 0; r < cursor.readers.length; r++) {
       const reader = cursor.readers[r]!
@@ -161,7 +194,7 @@ export class LiveHeavyCache {
         if (second >= first) sum += v
       }
       const client = cursor.clients[r]!
-      if (client >= 0) this.taken[client]! += sum
+      if (client >= 0) lane.taken[client]! += sum
     }
     cursor.next = Math.max(cursor.next, until)
   }

@@ -1,0 +1,15 @@
+// What a read connection sees, as a string that changes whenever what it reads may have: another
+// connection's commit moves data_version, this connection's own writes move total_changes(), and gold's
+// newest second is part of it so that two snapshots never share a key by chance of both counters. Readers
+// that keep rows between calls (the heavy-share cache, the windows of per-second rows) check it first.
+import type { Db } from '../db/open'
+
+export function snapshotKeyQuery(db: Db): () => string {
+  const stmt = db
+    .prepare<[], string>(
+      `SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() || ':' ||
+         coalesce((SELECT newest_sec FROM gold_live WHERE id = 1), '')`,
+    )
+    .pluck()
+  return () => stmt.get()!
+}
