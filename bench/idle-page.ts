@@ -58,7 +58,11 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
   const profile = process.env.VIGIA_IDLE_PROFILE
   const server = startVigia(
     ['--db', db, 'serve', '--port', '0', '--ingest-port', '0', '--demo', 'off'],
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
+    // VIGIA_IDLE_NODE_OPTIONS: more of node's options for the server (e.g. --trace-gc, with VIGIA_IDLE_OUTPUT=1).
+    [
+      ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      ...(process.env.VIGIA_IDLE_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+    ],
   )
   const browser = await chromium.launch(CHROMIUM_LAUNCH)
   try {
@@ -123,6 +127,7 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
     const seconds = (performance.now() - t0) / 1000
     counting = false
     if (process.env.VIGIA_IDLE_ASKED) console.error(JSON.stringify([...asked]))
+    if (process.env.VIGIA_IDLE_OUTPUT) console.error(server.output().slice(outputAt))
     const share = cpu / seconds
     const series = await page.evaluate(() => document.querySelectorAll('canvas').length)
     return {
