@@ -102,9 +102,13 @@ const WINDOW_ROWS = `
   UNION ALL
   SELECT client, server, :s2 * bytes FROM (${partsInSecondsSql('gold_client_usage_parts', 'client, server', ':a2', ':b2')})`
 
-// An edge's bytes of client c.value (and server u.server), as SQL: a key seek into its minute's parts.
+// An edge's bytes of client c.value (and server u.server), as SQL: a key seek into its minute's parts. An
+// edge lies in one minute: named by an equality, (minute, client) is a seek, where a range of minutes (even
+// of one) made SQLite read every row of the minute for each client (324 ms for 14 clients of 90,000).
+const edgeMinute = (a: string, b: string) =>
+  `${minutesOfSecondsSql(a, b, 'u.minute')} AND u.minute = CAST((${a} + 60) / 60 AS INTEGER)`
 const edgeOf = (a: string, b: string) => `FROM gold_client_usage_parts u
-  WHERE ${a} < ${b} AND ${minutesOfSecondsSql(a, b, 'u.minute')} AND u.client = c.value`
+  WHERE ${a} < ${b} AND ${edgeMinute(a, b)} AND u.client = c.value`
 const edgeBytes = (a: string, b: string) => `usage_parts_sum(u.parts, u.minute, ${a}, ${b})`
 
 // The same sums for a few clients (a JSON array in :clients), by key seeks: one per minute of the window
@@ -129,10 +133,10 @@ const FEW_CLIENTS_PER_SERVER = `
       CROSS JOIN gold_client_usage_parts u ON u.minute = minutes.minute AND u.client = c.value
     UNION ALL
     SELECT u.client, u.server, :s1 * ${edgeBytes(':a1', ':b1')} FROM json_each(:clients) c CROSS JOIN gold_client_usage_parts u
-      ON :a1 < :b1 AND ${minutesOfSecondsSql(':a1', ':b1', 'u.minute')} AND u.client = c.value
+      ON :a1 < :b1 AND ${edgeMinute(':a1', ':b1')} AND u.client = c.value
     UNION ALL
     SELECT u.client, u.server, :s2 * ${edgeBytes(':a2', ':b2')} FROM json_each(:clients) c CROSS JOIN gold_client_usage_parts u
-      ON :a2 < :b2 AND ${minutesOfSecondsSql(':a2', ':b2', 'u.minute')} AND u.client = c.value)
+      ON :a2 < :b2 AND ${edgeMinute(':a2', ':b2')} AND u.client = c.value)
   GROUP BY client, server HAVING sum(bytes) > 0 ORDER BY client, server`
 
 /** The newest second in gold: every event is counted in one of these three tables, each a key seek. */
