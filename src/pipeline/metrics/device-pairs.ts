@@ -3,7 +3,7 @@ import type { DevicePair } from '../../shared/metrics'
 import { PAIR_WINDOW_S } from '../gold/live-state'
 import { compareBinary } from '../db/binary-order'
 import { liveAnchorQuery, takenSql } from './live'
-import { SecondsWindow, eachRow, type SecondRows } from './seconds-window'
+import { SecondsWindow, type WindowListener } from './seconds-window'
 import { snapshotKeyQuery } from './snapshot-key'
 
 export const DEFINITION =
@@ -36,11 +36,15 @@ export function devicePairsMetric(db: Db) {
   const flowRows = db.prepare<[number, number], [number, string, string, number]>(
     'SELECT sec, device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?',
   )
-  const window = new SecondsWindow(snapshotKeyQuery(db), (from, to) =>
-    flowRows
-      .raw()
-      .all(from, to)
-      .map(([sec, device, peer, bytes]) => [sec, { device, peer, bytes }] as const),
+  const sums = new PairSums()
+  const window = new SecondsWindow(
+    snapshotKeyQuery(db),
+    (from, to) =>
+      flowRows
+        .raw()
+        .all(from, to)
+        .map(([sec, device, peer, bytes]) => [sec, { device, peer, bytes }] as const),
+    sums,
   )
   const fromSql = (sec: number, limit: number): PairBytes[] => {
     const anchor = liveAnchor(sec)
@@ -48,22 +52,62 @@ export function devicePairsMetric(db: Db) {
   }
   return (sec: number, limit: number): DevicePair[] => {
     const held = window.rows(sec - PAIR_WINDOW_S, sec)
-    const rows = held ? topPairs(held, sec - PAIR_WINDOW_S, sec, limit) : fromSql(sec, limit)
+    const rows = held ? sums.top(limit) : fromSql(sec, limit)
     return rows.map((r) => ({ device: r.device, peer: r.peer, bps: (r.bytes * 8) / PAIR_WINDOW_S }))
   }
 }
 
-/** The statement's answer from the rows of the seconds (from, to]: the largest sums, then device and peer. */
-function topPairs(held: SecondRows<PairBytes>, from: number, to: number, limit: number): PairBytes[] {
-  const pairs = new Map<string, PairBytes>()
-  eachRow(held, from, to, (r) => {
+/**
+ * Each pair's bytes over the rows a window holds, kept as rows enter and leave it, and the statement's answer
+ * from them: the largest sums above 0, then by device and peer in binary order. The answer is kept until a
+ * row moves: a page asks the same window again for each panel that shows it.
+ */
+class PairSums implements WindowListener<PairBytes> {
+  private readonly pairs = new Map<string, PairBytes & { rows: number }>()
+  private answer: { limit: number; rows: PairBytes[] } | null = null
+
+  added(r: PairBytes): void {
     const key = `${r.device}\u0000${r.peer}`
-    const pair = pairs.get(key)
-    if (pair) pair.bytes += r.bytes
-    else pairs.set(key, { ...r })
-  })
-  return [...pairs.values()]
-    .filter((p) => p.bytes > 0)
-    .sort((a, b) => b.bytes - a.bytes || compareBinary(a.device, b.device) || compareBinary(a.peer, b.peer))
-    .slice(0, limit)
+    const pair = this.pairs.get(key)
+    if (pair) {
+      pair.bytes += r.bytes
+      pair.rows++
+    } else this.pairs.set(key, { ...r, rows: 1 })
+    this.answer = null
+  }
+
+  removed(r: PairBytes): void {
+    const key = `${r.device}\u0000${r.peer}`
+    const pair = this.pairs.get(key)!
+    pair.bytes -= r.bytes
+    if (--pair.rows === 0) this.pairs.delete(key)
+    this.answer = null
+  }
+
+  cleared(): void {
+    this.pairs.clear()
+    this.answer = null
+  }
+
+  top(limit: number): PairBytes[] {
+    if (this.answer?.limit !== limit) {
+      // The best `limit` so far, in order: a pass over the pairs, not a sort of all of them.
+      const best: PairBytes[] = []
+      for (const { device, peer, bytes } of this.pairs.values()) {
+        if (bytes <= 0 || limit <= 0) continue
+        const pair = { device, peer, bytes }
+        if (best.length === limit && before(best.at(-1)!, pair)) continue
+        let i = best.length
+        while (i > 0 && before(pair, best[i - 1]!)) i--
+        best.splice(i, 0, pair)
+        if (best.length > limit) best.pop()
+      }
+      this.answer = { limit, rows: best }
+    }
+    return this.answer.rows
+  }
 }
+
+/** Whether `a` comes before `b` in the statement's order. */
+const before = (a: PairBytes, b: PairBytes): boolean =>
+  (b.bytes - a.bytes || compareBinary(a.device, b.device) || compareBinary(a.peer, b.peer)) < 0
