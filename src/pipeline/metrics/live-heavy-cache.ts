@@ -1,13 +1,16 @@
 // The heavy-client counts at a T after gold's newest second N, kept from one second to the next. A page
-// left open asks the overview every second; after the traffic stops (or while the newest event lags the
-// clock) each answer differs from the last only by the seconds that left each client's window. Counted
-// afresh in SQL that took 110 ms at 20,000 clients and 520 ms at 100,000 (every client's parts of the
-// seconds (N - 300 s, T - 300 s] decoded again each second): 20 % of a core with nothing coming in.
-// Here the clients' rows are read once per snapshot, and each second reads only the seconds newly gone:
-// whole minutes as their totals, a partial minute through a cursor into each of its rows' parts that
-// moves forward with T. The counts are the SQL's exactly: the same integers, the same float comparisons.
+// left open asks the overview every second (and the same figures a minute back every ten, for its trends);
+// after the traffic stops, or while the newest event lags the clock, each answer differs from the last only
+// by the seconds that left each client's window. Counted afresh in SQL that took 110 ms at 20,000 clients and
+// 520 ms at 100,000 (every client's parts of the seconds (N - 300 s, T - 300 s] decoded again each second).
+//
+// After N a client's window only loses seconds, so its bytes only fall: a client heavy at some T > N was
+// heavy at N, and stops being heavy at one second and for good. So per snapshot the clients' rows are read
+// once, and for the few clients heavy at N (hundreds of 100,000) the second each stops being heavy, from
+// their own parts; then every T after N is a pass over typed arrays, with no read at all. The counts are the
+// SQL's exactly: the same integers, the same float comparisons.
 import type { Db } from '../db/open'
-import { SECONDS_PER_MINUTE } from '../db/usage-parts'
+import { SECONDS_PER_MINUTE, minuteOfSecond } from '../db/usage-parts'
 import { VarintReader } from '../db/varint'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { planClass, type PlanClass } from './plan-class'
@@ -25,45 +28,24 @@ export interface LiveCounts {
 
 const CLASSES = ['low', 'medium', 'high', 'unknown'] as const satisfies readonly PlanClass[]
 
-/**
- * What has left the window up to a time. A page asks the figures now every second and the same figures a
- * minute back every ten seconds (its trends): each of the two times moves forward on its own, so each keeps
- * its lane, and neither makes the other count from N again.
- */
-interface Lane {
-  /** Per client, the bytes of the seconds (N - 300 s, takenTo] that have left its window. */
-  taken: Float64Array
-  takenTo: number
-  cursor: MinuteCursor | null
-  usedAt: number
-}
-
-const LANES = 2
-
-/** The rows of one minute of gold_client_usage_parts, each read second by second as T moves on. */
-interface MinuteCursor {
-  minute: number
-  clients: Int32Array
-  /** Per row, its parts: every reader stands at the second `next` (an index in the minute). */
-  readers: VarintReader[]
-  next: number
-}
+/** Whether a window of `bytes` is heavy at `bps`, as the SQL of heavy-clients.ts says it. */
+const isHeavy = (bytes: number, bps: number) => bytes > 0 && (bytes * 8.0) / CLIENT_WINDOW_S >= bps
 
 export class LiveHeavyCache {
   private readonly snapshotKey
   private readonly clientsStmt
-  private readonly totalsStmt
   private readonly partsStmt
   /** The snapshot the rows below are of, N included. */
   private key = ''
-  private index = new Map<string, number>()
+  private clients: string[] = []
   private window = new Float64Array(0)
   /** Per client, its plan's class as an index in CLASSES. */
   private classOf = new Uint8Array(0)
   private liveUntil = new Float64Array(0)
-  /** The seconds gone, counted up to two times that move on independently (see Lane). */
-  private lanes: Lane[] = []
-  private calls = 0
+  /** The threshold `heavyUntil` is of. */
+  private bps = NaN
+  /** Per client, the first second T > N at which it is not heavy (N for one not heavy at N). */
+  private heavyUntil = new Float64Array(0)
 
   constructor(db: Db) {
     this.snapshotKey = snapshotKeyQuery(db)
@@ -72,16 +54,12 @@ export class LiveHeavyCache {
         'SELECT client, window_bytes, plan_mbps, live_until FROM gold_clients WHERE live_until IS NOT NULL',
       )
       .raw()
-    this.totalsStmt = db
-      .prepare<[number], [string, number]>(
-        'SELECT client, bytes FROM gold_client_usage_parts WHERE minute = ?',
-      )
-      .raw()
+    // A client's rows of one minute (one per server it used), by its primary key.
     this.partsStmt = db
-      .prepare<[number], [string, Buffer]>(
-        'SELECT client, parts FROM gold_client_usage_parts WHERE minute = ?',
+      .prepare<[number, string], Buffer>(
+        'SELECT parts FROM gold_client_usage_parts WHERE minute = ? AND client = ?',
       )
-      .raw()
+      .pluck()
   }
 
   /**
@@ -91,25 +69,24 @@ export class LiveHeavyCache {
    */
   counts(anchor: number, sec: number, from: number | null, bps: number): LiveCounts {
     const key = this.snapshotKey()
-    const stale = key !== this.key
-    if (stale) {
+    if (key !== this.key) {
       this.readClients()
       this.key = key
-      this.lanes = []
+      this.bps = NaN
     }
-    const lane = this.laneFor(anchor, sec - CLIENT_WINDOW_S)
-    this.takeUntil(lane, sec - CLIENT_WINDOW_S)
+    if (bps !== this.bps) {
+      this.findHeavyUntil(anchor, bps)
+      this.bps = bps
+    }
     // Typed arrays and local counters: this loop runs over every client each second a page is open.
-    const { window, liveUntil, classOf } = this
-    const { taken } = lane
+    const { liveUntil, classOf, heavyUntil } = this
     const byClass = [0, 0, 0, 0]
     let connected = 0
     let heavy = 0
-    for (let i = 0; i < window.length; i++) {
+    for (let i = 0; i < liveUntil.length; i++) {
       if (from !== null && !(liveUntil[i]! > from)) continue
       connected++
-      const bytes = window[i]! - taken[i]!
-      if (bytes > 0 && (bytes * 8.0) / CLIENT_WINDOW_S >= bps) heavy++
+      if (heavyUntil[i]! > sec) heavy++
       byClass[classOf[i]!]!++
     }
     const counts: LiveCounts = { connected, heavy, unknown: 0, low: 0, medium: 0, high: 0 }
@@ -120,82 +97,48 @@ export class LiveHeavyCache {
   /** The clients with a live_until (the others are connected at no T after N). */
   private readClients(): void {
     const rows = this.clientsStmt.all()
-    this.index = new Map()
+    this.clients = new Array<string>(rows.length)
     this.window = new Float64Array(rows.length)
     this.classOf = new Uint8Array(rows.length)
     this.liveUntil = new Float64Array(rows.length)
     rows.forEach(([client, window, plan, liveUntil], i) => {
-      this.index.set(client, i)
+      this.clients[i] = client
       this.window[i] = window
       this.classOf[i] = CLASSES.indexOf(planClass(plan))
       this.liveUntil[i] = liveUntil ?? NaN
     })
   }
 
-  /** Adds the seconds (takenTo, to] to `taken`: whole minutes as their totals, others second by second. */
-  private takeUntil(lane: Lane, to: number): void {
-    while (lane.takenTo < to) {
-      const minute = Math.floor(lane.takenTo / SECONDS_PER_MINUTE) + 1
-      const start = (minute - 1) * SECONDS_PER_MINUTE
-      const end = Math.min(to, minute * SECONDS_PER_MINUTE)
-      if (lane.takenTo === start && end === minute * SECONDS_PER_MINUTE) {
-        for (const [client, bytes] of this.totalsStmt.all(minute)) {
-          const i = this.index.get(client)
-          if (i !== undefined) lane.taken[i]! += bytes
-        }
-      } else {
-        this.secondsOf(lane, minute, lane.takenTo - start, end - start)
-      }
-      lane.takenTo = end
-    }
-  }
-
   /**
-   * The lane that can move on to `to` (the one furthest along that is not past it), else a new one, or the
-   * least recently used counted again from N.
+   * For each client heavy at N, the first T > N whose window (T - 300 s, N] is not heavy: the seconds of its
+   * window are taken out one by one, oldest first, from its parts (all its servers'), until it is not.
    */
-  private laneFor(anchor: number, to: number): Lane {
-    let lane: Lane | undefined
-    for (const l of this.lanes) if (l.takenTo <= to && (!lane || l.takenTo > lane.takenTo)) lane = l
-    if (!lane) {
-      if (this.lanes.length < LANES) {
-        lane = { taken: new Float64Array(this.window.length), takenTo: 0, cursor: null, usedAt: 0 }
-        this.lanes.push(lane)
-      } else {
-        lane = this.lanes.reduce((a, b) => (a.usedAt <= b.usedAt ? a : b))
-        lane.taken.fill(0)
+  private findHeavyUntil(anchor: number, bps: number): void {
+    const { window } = this
+    this.heavyUntil = new Float64Array(window.length).fill(anchor)
+    const first = anchor - CLIENT_WINDOW_S + 1
+    for (let i = 0; i < window.length; i++) {
+      if (!isHeavy(window[i]!, bps)) continue
+      let left = window[i]!
+      let until = anchor + CLIENT_WINDOW_S
+      // The client's bytes per second over the window, all servers summed, minute by minute.
+      seconds: for (let minute = minuteOfSecond(first); minute <= minuteOfSecond(anchor); minute++) {
+        const perSecond = new Float64Array(SECONDS_PER_MINUTE)
+        for (const parts of this.partsStmt.all(minute, this.clients[i]!)) {
+          const reader = new VarintReader(parts, `usage parts of minute ${minute}`)
+          for (let s = 0; s < SECONDS_PER_MINUTE; s++) perSecond[s]! += reader.next()
+        }
+        const start = (minute - 1) * SECONDS_PER_MINUTE + 1
+        for (let s = Math.max(start, first); s <= Math.min(anchor, start + SECONDS_PER_MINUTE - 1); s++) {
+          left -= perSecond[s - start]!
+          // Second s leaves the window at T = s + 300.
+          if (!isHeavy(left, bps)) {
+            until = s + CLIENT_WINDOW_S
+            break seconds
+          }
+        }
       }
-      lane.takenTo = anchor - CLIENT_WINDOW_S
-      lane.cursor = null
+      this.heavyUntil[i] = until
     }
-    lane.usedAt = ++this.calls
-    return lane
-  }
-
-  /** Adds each row's seconds of `minute` with indexes from `first` up to (not including) `until`. */
-  private secondsOf(lane: Lane, minute: number, first: number, until: number): void {
-    let cursor = lane.cursor
-    if (!cursor || cursor.minute !== minute || first < cursor.next) {
-      const rows = this.partsStmt.all(minute)
-      const what = `usage parts of minute ${minute}`
-      cursor = {
-        minute,
-        clients: Int32Array.from(rows, ([client]) => this.index.get(client) ?? -1),
-        readers: rows.map(([, parts]) => new VarintReader(parts, what)),
-        next: 0,
-      }
-      lane.cursor = cursor
-    }
-    for (let r = 0; r < cursor.readers.length; r++) {
-      const reader = cursor.readers[r]!
-      let sum = 0
-      for (let second = cursor.next; second < until; second++) {
-        const v = reader.next()
-        if (second >= first) sum += v
-      }
-      const client = cursor.clients[r]!
-      if (client >= 0) lane.taken[client]! += sum
-    }
-    cursor.next = Math.max(cursor.next, until)
   }
 }
