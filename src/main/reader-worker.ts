@@ -8,7 +8,7 @@ import { ImportHistory } from '../pipeline/importers/import-history'
 import { hasDemoDataQuery } from '../pipeline/landing/demo-data'
 import { listInventory } from '../pipeline/inventory'
 import { liveClientPageQuery } from '../pipeline/metrics/client-page-live'
-import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
+import { clientRowsQuery, heavyClientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
 import { statesSecondQuery } from '../pipeline/metrics/live'
 import { connectedHistoryQuery } from '../pipeline/metrics/connected-history'
 import { overviewQuery } from '../pipeline/metrics/overview'
@@ -31,6 +31,7 @@ const overviewAt = overviewQuery(db)
 const connectedAt = connectedHistoryQuery(db)
 const seriesOf = seriesQuery(db)
 const clientRowsAt = clientRowsQuery(db)
+const heavyRowsAt = heavyClientRowsQuery(db)
 const liveClientPage = liveClientPageQuery(db)
 const statesSecond = statesSecondQuery(db)
 const retentionStatus = retentionStatusQuery(db)
@@ -41,22 +42,31 @@ const silverEmpty = db.prepare<[], { empty: number }>(
   'SELECT NOT EXISTS (SELECT 1 FROM silver_events) AS empty',
 )
 
-let clientCache: { sec: number; rows: ClientRow[]; thresholdMbps: number } | null = null
+type ClientRowsAt = { sec: number; rows: ClientRow[]; thresholdMbps: number }
+let clientCache: ClientRowsAt | null = null
+/** The heavy clients' rows alone, for views of the heavy ones until every row of that T is computed. */
+let heavyCache: ClientRowsAt | null = null
 let layerCache: { at: number; layers: StatusDto['layers'] } | null = null
 
 /**
  * Paging and re-sorting reuse the rows: 100,000 clients are computed once per second and heavy threshold
  * asked for, and in live mode (T close to now) at most every few seconds; the page says which T it shows.
+ * A view of the heavy clients alone takes their rows alone (heavyClientRowsQuery), a few hundred where the
+ * whole table is 100,000.
  */
-function clientRows(at: number | undefined, thresholdMbps: number) {
+function clientRows(at: number | undefined, thresholdMbps: number, heavyOnly = false): ClientRowsAt {
   const sec = (at ?? currentSecond()) / 1000
-  const cached = clientCache
   const live = sec * 1000 > Date.now() - LIVE_SLACK_MS
-  const fresh =
-    cached &&
+  const fresh = (cached: ClientRowsAt | null): cached is ClientRowsAt =>
+    cached !== null &&
     cached.thresholdMbps === thresholdMbps &&
     (cached.sec === sec || (live && sec >= cached.sec && sec - cached.sec < LIVE_REUSE_S))
-  if (fresh) return cached
+  if (fresh(clientCache)) return clientCache
+  if (heavyOnly) {
+    if (fresh(heavyCache)) return heavyCache
+    const rows = heavyRowsAt(sec * 1000, thresholdMbps)
+    if (rows) return (heavyCache = { sec, rows, thresholdMbps })
+  }
   clientCache = { sec, rows: clientRowsAt(sec * 1000, thresholdMbps), thresholdMbps }
   return clientCache
 }
@@ -78,8 +88,9 @@ serveRequests<ReaderRequests>({
     const sec = statesSecond((args.at ?? currentSecond()) / 1000)
     const live = liveClientPage(sec, thresholdMbps, viewOf(args), args.offset, args.limit)
     if (live) return { at: sec * 1000, thresholdMbps, ...live }
-    const rows = clientRows(args.at, thresholdMbps)
-    const page = pageOf(rows.rows, viewOf(args), args.offset, args.limit)
+    const view = viewOf(args)
+    const rows = clientRows(args.at, thresholdMbps, view.heavyOnly)
+    const page = pageOf(rows.rows, view, args.offset, args.limit)
     return { at: rows.sec * 1000, thresholdMbps: rows.thresholdMbps, ...page }
   },
   clientRowsFor: (view, thresholdMbps) => {

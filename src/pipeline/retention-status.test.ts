@@ -54,7 +54,8 @@ describe('retention status', () => {
     // a and b in gold_conn_second; the client minute table holds no connect.
     expect(by('Per-second gold (and per client per minute)')).toMatchObject({
       setting: 'goldSeconds',
-      cutoff: newest - 7 * DAY,
+      // Just after the whole minute before newest - 7 days: a minute's row and its seconds go together.
+      cutoff: Math.floor((newest - 7 * DAY - 1) / 60_000) * 60_000 + 1,
       oldestKept: newest - 2 * DAY,
       removable: 2,
     })

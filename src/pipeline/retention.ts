@@ -23,6 +23,12 @@ export interface RetentionGroup {
    * its index has columns before the time column, a condition on them that every row meets (`leading`).
    */
   tables: { table: string; column: string; unitMs: number; leading?: string }[]
+  /**
+   * Its tables keep the same seconds in per-second and per-minute rows (per-second usage and each client's
+   * usage per minute): its cutoff falls just after a whole minute, so a minute's row and its seconds go
+   * together, and readers may take a window's bytes from either.
+   */
+  wholeMinutes?: true
 }
 
 const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 })
@@ -71,6 +77,7 @@ export const RETENTION_GROUPS: readonly RetentionGroup[] = [
     setting: 'goldSeconds',
     countedFrom: 'newest-event',
     tables: goldKeptBy('goldSeconds'),
+    wholeMinutes: true,
   },
   {
     label: 'Device minutes',
@@ -112,8 +119,14 @@ export function cutoffOf(
   newestEvent: number | null,
 ): number | null {
   const from = group.countedFrom === 'arrival' ? now : eventReference(newestEvent, now)
-  return from === null ? null : from - days[group.setting] * DAY
+  if (from === null) return null
+  const cutoff = from - days[group.setting] * DAY
+  // Rows are deleted when their bucket ends before the cutoff: 1 ms after the end of a minute M takes minute
+  // M's row and each of its seconds, and keeps the next minute whole.
+  return group.wholeMinutes ? Math.floor((cutoff - 1) / MINUTE) * MINUTE + 1 : cutoff
 }
+
+const MINUTE = 60_000
 
 /** The bound on the column itself (so the query uses its index): column × unit < cutoff. */
 export const columnBound = (cutoff: number, unitMs: number): number => Math.ceil(cutoff / unitMs)
