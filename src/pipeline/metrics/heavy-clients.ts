@@ -108,10 +108,8 @@ export function heavyClientsMetric(db: Db, { liveCache = true } = {}) {
     const from = idleMs === null ? null : t - idleMs
     const excluded = [...changed, ...connectedThen]
     const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
-    const r =
-      cache && sec > anchor && excluded.length === 0
-        ? cache.counts(anchor, sec, from, bps)
-        : stmt.get({ ...window, from, bps, excluded: JSON.stringify(excluded) })!
+    const kept = cache && sec > anchor && excluded.length === 0 ? cache.counts(anchor, sec, from, bps) : null
+    const r = kept ?? stmt.get({ ...window, from, bps, excluded: JSON.stringify(excluded) })!
     const counts: HeavyCounts = {
       connected: r.connected,
       heavy: r.heavy,
