@@ -4,6 +4,7 @@
 // next start because the wall clock is a month ahead of it. Bronze rows go with their landing payload.
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
+import { minuteOf } from './gold/buckets'
 import { refillWindows } from './gold/live-state'
 import { GOLD_TABLES } from './gold/tables'
 import { NEWEST_EVENT_SQL, everyType } from './silver/event-time'
@@ -121,12 +122,10 @@ export function cutoffOf(
   const from = group.countedFrom === 'arrival' ? now : eventReference(newestEvent, now)
   if (from === null) return null
   const cutoff = from - days[group.setting] * DAY
-  // Rows are deleted when their bucket ends before the cutoff: 1 ms after the end of a minute M takes minute
-  // M's row and each of its seconds, and keeps the next minute whole.
-  return group.wholeMinutes ? Math.floor((cutoff - 1) / MINUTE) * MINUTE + 1 : cutoff
+  // Rows are deleted when their bucket ends before the cutoff: moved to 1 ms into the minute bucket holding
+  // it, the cutoff takes the minute before with each of its seconds, and keeps its own minute whole.
+  return group.wholeMinutes ? (minuteOf(cutoff) - 1) * 60_000 + 1 : cutoff
 }
-
-const MINUTE = 60_000
 
 /** The bound on the column itself (so the query uses its index): column × unit < cutoff. */
 export const columnBound = (cutoff: number, unitMs: number): number => Math.ceil(cutoff / unitMs)

@@ -9,6 +9,8 @@ import { engineOnRandomNetwork, ingestFrame } from './testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
+const byClient = (a: { client: string }, b: { client: string }) => (a.client < b.client ? -1 : 1)
+
 describe.each([
   ['', false],
   [', with names SQLite and JavaScript order apart', true],
@@ -44,7 +46,6 @@ describe.each([
         const heavy = heavyAt(tMs, threshold)
         expect(heavy, `N - ${back} s, ${threshold} Mb/s`).not.toBeNull()
         const rows = rowsAt(tMs, threshold)
-        const byClient = (a: { client: string }, b: { client: string }) => (a.client < b.client ? -1 : 1)
         expect([...heavy!].sort(byClient), `N - ${back} s, ${threshold} Mb/s`).toEqual(
           rows.filter((r) => r.heavy).sort(byClient),
         )
@@ -120,7 +121,6 @@ describe.each([
       for (const threshold of [0.001, 0.5]) {
         const rows = rowsAt(tMs, threshold).filter((r) => r.heavy)
         expect(rows.length, `oldest + ${after} s`).toBeGreaterThan(0)
-        const byClient = (a: { client: string }, b: { client: string }) => (a.client < b.client ? -1 : 1)
         expect([...heavyAt(tMs, threshold)!].sort(byClient), `oldest + ${after} s`).toEqual(
           rows.sort(byClient),
         )

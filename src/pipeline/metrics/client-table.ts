@@ -126,8 +126,8 @@ export function heavyClientRowsQuery(db: Db) {
     )
     .raw()
   const clientsStmt = db.prepare<{ clients: string; t: number }, ClientState>(
-    `SELECT g.client, g.plan_mbps, g.last_seen,
-       g.devices - (SELECT count(*) FROM gold_devices d WHERE d.client = g.client AND d.first_seen > :t) AS devices
+    `SELECT g.client, g.plan_mbps, g.last_seen, g.devices - (
+         SELECT count(*) FROM gold_devices d WHERE d.client = g.client AND d.first_seen > :t) AS devices
      FROM json_each(:clients) c JOIN gold_clients g ON g.client = c.value WHERE g.first_seen <= :t`,
   )
   // One read transaction: the statements see the same snapshot.

@@ -12,12 +12,11 @@
 // within NEAR_S of N is left to the SQL (counts returns null), as the windows leave theirs
 // (seconds-window.ts): in a live feed each snapshot is asked once or twice a few seconds after N, where the
 // statement reads only those seconds, and reading every client into arrays for it cost more time and
-// memory (the latency benchmark's peak RSS 670-784 -> 608-623 MB). Further after N the statement reads
+// memory (the latency benchmark's peak RSS 670-784 -> 597-604 MB). Further after N the statement reads
 // every second since N for every client (500 ms at 100,000 clients, 90 s after N): the cache is cheaper
 // even for one call.
 import type { Db } from '../db/open'
-import { SECONDS_PER_MINUTE, minuteOfSecond } from '../db/usage-parts'
-import { VarintReader } from '../db/varint'
+import { SECONDS_PER_MINUTE, decodeParts, minuteOfSecond } from '../db/usage-parts'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { planClass, type PlanClass } from './plan-class'
 import { QUIET_MS } from './seconds-window'
@@ -78,8 +77,8 @@ export class LiveHeavyCache {
   /**
    * The counts at second `sec` after the anchor N (`sec > anchor`, and no event after T: nothing changed a
    * client since T), for connected clients whose live_until is after `from` (any live_until when null),
-   * heavy at `bps` and above; null while the snapshot is younger than QUIET_MS and T near N. Call it inside the read
-   * transaction that found N.
+   * heavy at `bps` and above; null while the snapshot is younger than QUIET_MS and T near N. Call it inside
+   * the read transaction that found N.
    */
   counts(anchor: number, sec: number, from: number | null, bps: number): LiveCounts | null {
     const key = this.snapshotKey()
@@ -148,8 +147,8 @@ export class LiveHeavyCache {
       seconds: for (let minute = minuteOfSecond(first); minute <= minuteOfSecond(anchor); minute++) {
         const perSecond = new Float64Array(SECONDS_PER_MINUTE)
         for (const parts of this.partsStmt.all(minute, this.clients[i]!)) {
-          const reader = new VarintReader(parts, `usage parts of minute ${minute}`)
-          for (let s = 0; s < SECONDS_PER_MINUTE; s++) perSecond[s]! += reader.next()
+          const ofServer = decodeParts(parts)
+          for (let s = 0; s < SECONDS_PER_MINUTE; s++) perSecond[s]! += ofServer[s]!
         }
         const start = (minute - 1) * SECONDS_PER_MINUTE + 1
         for (let s = Math.max(start, first); s <= Math.min(anchor, start + SECONDS_PER_MINUTE - 1); s++) {
