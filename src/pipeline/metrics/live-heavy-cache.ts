@@ -19,7 +19,7 @@ import type { Db } from '../db/open'
 import { SECONDS_PER_MINUTE, decodeParts, minuteOfSecond } from '../db/usage-parts'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { planClass, type PlanClass } from './plan-class'
-import { QUIET_MS } from './seconds-window'
+import { SnapshotAge } from './seconds-window'
 import { snapshotKeyQuery } from './snapshot-key'
 
 /** What the overview shows of the connected clients at T. */
@@ -41,12 +41,10 @@ const NEAR_S = 10
 const isHeavy = (bytes: number, bps: number) => bytes > 0 && (bytes * 8.0) / CLIENT_WINDOW_S >= bps
 
 export class LiveHeavyCache {
-  private readonly snapshotKey
+  /** The snapshot last seen, N included. */
+  private readonly snapshot
   private readonly clientsStmt
   private readonly partsStmt
-  /** The snapshot last seen, N included, and since when (epoch ms). */
-  private key = ''
-  private since = 0
   /** Whether the rows below are of that snapshot. */
   private read = false
   private clients: string[] = []
@@ -60,7 +58,7 @@ export class LiveHeavyCache {
   private heavyUntil = new Float64Array(0)
 
   constructor(db: Db) {
-    this.snapshotKey = snapshotKeyQuery(db)
+    this.snapshot = new SnapshotAge(snapshotKeyQuery(db))
     this.clientsStmt = db
       .prepare<[], [string, number, number | null, number | null]>(
         'SELECT client, window_bytes, plan_mbps, live_until FROM gold_clients WHERE live_until IS NOT NULL',
@@ -81,16 +79,13 @@ export class LiveHeavyCache {
    * the read transaction that found N.
    */
   counts(anchor: number, sec: number, from: number | null, bps: number): LiveCounts | null {
-    const key = this.snapshotKey()
-    if (key !== this.key) {
-      this.key = key
-      this.since = Date.now()
+    if (this.snapshot.changed()) {
       this.read = false
       this.clients = []
       this.window = this.liveUntil = this.heavyUntil = new Float64Array(0)
       this.classOf = new Uint8Array(0)
     }
-    if (Date.now() - this.since < QUIET_MS && sec - anchor <= NEAR_S) return null
+    if (!this.snapshot.quiet() && sec - anchor <= NEAR_S) return null
     if (!this.read) {
       this.readClients()
       this.read = true

@@ -19,34 +19,57 @@ export interface WindowListener<R> {
   cleared(): void
 }
 
-export class SecondsWindow<R> {
+/**
+ * The snapshot a reader that keeps rows between calls last saw, and whether it has gone QUIET_MS without a
+ * commit since the reader first saw it.
+ */
+export class SnapshotAge {
   private key: string | null = null
   /** When this snapshot was first seen (epoch ms). */
   private since = 0
+
+  constructor(private readonly snapshotKey: () => string) {}
+
+  /** Reads the snapshot: true when it is another than the one the last call saw. */
+  changed(): boolean {
+    const key = this.snapshotKey()
+    if (key === this.key) return false
+    this.key = key
+    this.since = Date.now()
+    return true
+  }
+
+  /** Whether the snapshot has stayed the same for QUIET_MS. */
+  quiet(): boolean {
+    return Date.now() - this.since >= QUIET_MS
+  }
+}
+
+export class SecondsWindow<R> {
+  private readonly snapshot: SnapshotAge
   private held: { from: number; to: number } | null = null
   private bySecond = new Map<number, R[]>()
 
   /** `read(from, to)`: the table's rows with `from < sec <= to`, each as its second and the row. */
   constructor(
-    private readonly snapshotKey: () => string,
+    snapshotKey: () => string,
     private readonly read: (from: number, to: number) => Iterable<readonly [number, R]>,
     private readonly listener?: WindowListener<R>,
-  ) {}
+  ) {
+    this.snapshot = new SnapshotAge(snapshotKey)
+  }
 
   /**
    * The rows with `from < sec <= to`, by second (seconds without rows are absent), or null while the
    * snapshot is younger than QUIET_MS. Call it inside the read transaction of the caller's other statements.
    */
   rows(from: number, to: number): SecondRows<R> | null {
-    const key = this.snapshotKey()
-    if (key !== this.key) {
-      this.key = key
-      this.since = Date.now()
+    if (this.snapshot.changed()) {
       this.held = null
       this.clear()
       return null
     }
-    if (Date.now() - this.since < QUIET_MS) return null
+    if (!this.snapshot.quiet()) return null
     const held = this.held
     if (!held || to <= held.from || from >= held.to) {
       this.clear()
