@@ -18,6 +18,12 @@ export const DATA_DIR = join(BENCH_DIR, 'data')
  */
 export const NETWORK = { seed: 7, servers: 24, devices: 255_000, rate: 20_000 } as const
 
+/**
+ * The environment `npm start` gives the app (scripts/start.js): two malloc arenas instead of glibc's one per
+ * allocating thread. Every process a benchmark starts gets it, so that their memory is the app's.
+ */
+export const APP_ENV = { MALLOC_ARENA_MAX: '2' } as const
+
 export interface Sizes {
   /** Size of the NDJSON and CSV datasets; the limit reads the whole file. */
   fileBytes: number

@@ -6,20 +6,13 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Engine } from '../src/pipeline/engine'
-import { createSimulation, recordToLine } from '../src/pipeline/simulator'
 import { NETWORK, SIZES, type Mode } from './config'
+import { lines, nextLinesFile } from './datasets'
 import { measureIngest } from './pipeline'
 import { fmt, median, shareRow, type BenchResult } from './report'
 import { silverDb, silverEventsAfter } from './silver-db'
 
 const MINUTE = 60_000
-
-/** The simulation's lines after its first `skip` records: what the grown database would receive next. */
-function* nextLines(skip: number, count: number): Generator<string> {
-  const sim = createSimulation(NETWORK)
-  for (let i = 0; i < skip; i++) sim.next()
-  for (let i = 0; i < count; i++) yield recordToLine(sim.next())
-}
 
 /** Sets the last minute the alert rules have judged. */
 const judgedUpTo = (engine: Engine, minute: number) =>
@@ -53,6 +46,7 @@ export async function grownPipelineBench(mode: Mode): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-grown-'))
   try {
     const dbPath = join(dir, 'vigia.db')
+    const next = await nextLinesFile(silverEvents, events)
     copyFileSync(silverDb(silverEvents).path, dbPath)
     const engine = Engine.open(dbPath)
     const { first, last } = engine.db
@@ -71,7 +65,7 @@ export async function grownPipelineBench(mode: Mode): Promise<BenchResult> {
     // As a live engine leaves it: every minute up to the newest event's judged.
     judgedUpTo(engine, last)
     engine.close()
-    const { rate, limit, details } = await measureIngest(dir, dbPath, nextLines(silverEvents, events), events)
+    const { rate, limit, details } = await measureIngest(dir, dbPath, lines(next), events)
     const perEvent = (live * 1000) / (NETWORK.rate * 60)
     return {
       rows: [

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ROOT_DIR } from './config'
+import { APP_ENV, ROOT_DIR } from './config'
 
 export const VIGIA_BIN = join(ROOT_DIR, 'bin', 'vigia.js')
 
@@ -21,7 +21,7 @@ export function startVigia(
   const child = spawn(process.execPath, [...nodeOptions, VIGIA_BIN, ...args], {
     cwd: ROOT_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    env: { ...APP_ENV, ...process.env, ...env },
   })
   let out = ''
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
