@@ -11,6 +11,7 @@ import { migrate, type Db } from '../src/pipeline/db/open'
 import { Engine } from '../src/pipeline/engine'
 import { goldTableNames } from '../src/pipeline/gold/tables'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
+import { LATEST_MINUTES_INTO_DEVICES_SQL } from '../src/pipeline/gold/device-minutes'
 import { minuteOf, secondOf } from '../src/pipeline/gold/buckets'
 import { encodeIds } from '../src/pipeline/gold/id-list'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
@@ -24,7 +25,7 @@ import type { EventRow } from './datasets'
 import { tableDump } from './table-dump'
 
 /** Bump when the fast path changes: the cache name depends on it, the schema and the network. */
-const BUILDER_VERSION = 7
+const BUILDER_VERSION = 8
 const SELF_CHECK_EVENTS = 30_000
 const TRANSACTION_ROWS = 100_000
 
@@ -143,6 +144,8 @@ class GoldFold {
       this.write.connMinute.run(...key, ...values)
     this.closeMinute()
     this.devices.flush()
+    // Every minute went to gold_device_minutes as it closed; each device's latest one belongs in its row.
+    this.db.exec(LATEST_MINUTES_INTO_DEVICES_SQL)
     for (const [client, c] of this.clients) this.write.clients.run(client, c.plan, c.planTs, c.first, c.last)
     for (const [server, [first, last]] of this.servers) this.write.servers.run(server, first, last)
     // The live state is counted from the finished gold, as a migration does; the self-check holds it to the

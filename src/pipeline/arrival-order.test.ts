@@ -97,6 +97,8 @@ function dump(engine: Engine) {
   const select: Record<string, string> = {
     gold_device_minutes:
       'SELECT minute, device, first_ts, last_ts, event_ids(usage_ids) FROM gold_device_minutes',
+    gold_devices: `SELECT device, server, client, device_type, plan_mbps, ip, connect_ts, status, status_ts,
+      first_seen, last_seen, minute_first_ts, event_ids(minute_usage_ids) FROM gold_devices`,
   }
   return {
     silver_events: rows(

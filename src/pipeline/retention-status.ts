@@ -1,5 +1,6 @@
 // What retention keeps and what its next pass would delete, per group of tables: read-only, from the same
-// rules the pass applies (retention.ts). Every figure is an index seek or a range count on the time column.
+// rules the pass applies (retention.ts). Every figure is an index seek or a range count on the time column,
+// but for the device minutes kept in gold_devices (a scan of the devices).
 import type { Db } from './db/open'
 import type { RetentionGroupStatus, RetentionStatus } from '../shared/api'
 import type { PipelineSettings } from '../shared/settings'
@@ -12,10 +13,10 @@ export function retentionStatusQuery(db: Db) {
     tables: group.tables.map((t) => ({
       unitMs: t.unitMs,
       removable: db.prepare<[number], { n: number }>(
-        `SELECT count(*) AS n FROM ${t.table} WHERE ${timeRangeSql(t, '<')}`,
+        `SELECT count(*) AS n FROM ${t.rows ?? t.table} WHERE ${timeRangeSql(t, '<')}`,
       ),
       oldestKept: db.prepare<[number], { t: number | null }>(
-        `SELECT min(${t.column}) AS t FROM ${t.table} WHERE ${timeRangeSql(t, '>=')}`,
+        `SELECT min(${t.column}) AS t FROM ${t.rows ?? t.table} WHERE ${timeRangeSql(t, '>=')}`,
       ),
     })),
   }))

@@ -5,6 +5,7 @@
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
 import { minuteOf } from './gold/buckets'
+import { EVERY_DEVICE_MINUTE_SQL } from './gold/device-minutes'
 import { refillWindows } from './gold/live-state'
 import { GOLD_TABLES } from './gold/tables'
 import { NEWEST_EVENT_SQL, everyType } from './silver/event-time'
@@ -23,7 +24,14 @@ export interface RetentionGroup {
    * Each table with its time column and the column's unit in ms (a row's time is column × unit), and when
    * its index has columns before the time column, a condition on them that every row meets (`leading`).
    */
-  tables: { table: string; column: string; unitMs: number; leading?: string }[]
+  tables: {
+    table: string
+    column: string
+    unitMs: number
+    leading?: string
+    /** The table's rows as readers see them, when some are kept elsewhere: what the status counts. */
+    rows?: string
+  }[]
   /**
    * Its tables keep the same seconds in per-second and per-minute rows (per-second usage and each client's
    * usage per minute): its cutoff falls just after a whole minute, so a minute's row and its seconds go
@@ -32,13 +40,16 @@ export interface RetentionGroup {
   wholeMinutes?: true
 }
 
+// Each device's latest minute is kept in its gold_devices row (gold/device-minutes.ts).
+const KEPT_ELSEWHERE: Record<string, string> = { gold_device_minutes: `(${EVERY_DEVICE_MINUTE_SQL})` }
+
 const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 })
 
 /** The gold tables kept for `setting`'s days (gold/tables.ts), by their time bucket. */
 const goldKeptBy = (setting: RetentionSetting): RetentionGroup['tables'] =>
   GOLD_TABLES.flatMap((t) =>
     t.kind === 'buckets' && t.time.retention === setting
-      ? [{ table: t.name, column: t.time.column, unitMs: t.time.unitMs }]
+      ? [{ table: t.name, column: t.time.column, unitMs: t.time.unitMs, rows: KEPT_ELSEWHERE[t.name] }]
       : [],
   )
 
@@ -138,6 +149,9 @@ export const timeRangeSql = ({ column, leading }: RetentionGroup['tables'][numbe
 export const retentionDeleteSql = (t: RetentionGroup['tables'][number]): string =>
   `DELETE FROM ${t.table} WHERE ${timeRangeSql(t, '<')}`
 
+const CLEAR_LATEST_MINUTES_SQL = `UPDATE gold_devices SET minute_first_ts = NULL, minute_usage_ids = NULL
+  WHERE minute_first_ts IS NOT NULL AND (last_seen + 59999) / 60000 < ?`
+
 export function applyRetention(
   db: Db,
   days: PipelineSettings['retentionDays'],
@@ -151,6 +165,10 @@ export function applyRetention(
       for (const t of group.tables) {
         deleted[t.table] =
           cutoff === null ? 0 : db.prepare(retentionDeleteSql(t)).run(columnBound(cutoff, t.unitMs)).changes
+        // A device's latest minute is kept in its gold_devices row (gold/device-minutes.ts): it goes as its
+        // gold_device_minutes row would (a scan of the devices, once a pass).
+        if (t.table === 'gold_device_minutes' && cutoff !== null)
+          deleted[t.table]! += db.prepare(CLEAR_LATEST_MINUTES_SQL).run(columnBound(cutoff, t.unitMs)).changes
       }
     }
     // The windows of the live state count seconds: they may have been among those just taken.

@@ -1,11 +1,14 @@
-// Each device's usage samples per minute, kept as silver ids in gold_device_minutes.usage_ids: as the gold
-// stage writes them for events in any order, and as migration 13 reads them from the silver index it drops.
+// Each device's activity per minute, kept in gold_device_minutes (its latest minute in its gold_devices row):
+// as the gold stage writes it for events in any order, and the usage ids as migration 13 reads them from the
+// silver index it drops.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
+import { EVERY_DEVICE_MINUTE_SQL } from '../gold/device-minutes'
 import { decodeIds } from '../gold/id-list'
 import { ingestShuffled, randomEvents } from '../metrics/testing/random-network'
 import { tempDir } from '../testing/temp-db'
 import { UNDO_DEVICE_USAGE_IDS_SQL } from '../testing/undo-device-usage-ids'
+import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute-in-devices'
 import { MIGRATIONS } from './migrations'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
@@ -17,22 +20,29 @@ afterEach(() => temp.remove())
 const network = (seed: number) =>
   randomEvents({ seed, start: START, minutes: 12, events: 3000, devices: 40, clients: 12, servers: 3 })
 
-type Row = { minute: number; device: string; ids: number[] }
+type Row = { minute: number; device: string; first: number; last: number; ids: number[] }
 
-/** Every row of gold_device_minutes with its ids decoded, in key order. */
+/** Every device minute (its own row, or the device's for its latest) with its ids decoded, in key order. */
 const kept = (engine: Engine): Row[] =>
   engine.db
-    .prepare<[], { minute: number; device: string; usage_ids: Buffer | null }>(
-      'SELECT minute, device, usage_ids FROM gold_device_minutes ORDER BY minute, device',
-    )
+    .prepare<
+      [],
+      { minute: number; device: string; first_ts: number; last_ts: number; usage_ids: Buffer | null }
+    >(`SELECT * FROM (${EVERY_DEVICE_MINUTE_SQL}) ORDER BY minute, device`)
     .all()
-    .map((r) => ({ minute: r.minute, device: r.device, ids: r.usage_ids ? decodeIds(r.usage_ids) : [] }))
+    .map((r) => ({
+      minute: r.minute,
+      device: r.device,
+      first: r.first_ts,
+      last: r.last_ts,
+      ids: r.usage_ids ? decodeIds(r.usage_ids) : [],
+    }))
 
-/** The same from silver: each device's usage samples by the minute of their time, ids ascending. */
+/** The same from silver: each device's events by the minute of their time, usage ids ascending. */
 function fromSilver(engine: Engine): Row[] {
   const rows = engine.db
-    .prepare<[], { minute: number; device: string; id: number; type: string }>(
-      'SELECT (ts + 59999) / 60000 AS minute, device, id, type FROM silver_events ORDER BY minute, device, id',
+    .prepare<[], { minute: number; device: string; id: number; ts: number; type: string }>(
+      'SELECT (ts + 59999) / 60000 AS minute, device, id, ts, type FROM silver_events ORDER BY minute, device, id',
     )
     .all()
   const out: Row[] = []
@@ -41,20 +51,33 @@ function fromSilver(engine: Engine): Row[] {
     const row =
       last && last.minute === r.minute && last.device === r.device
         ? last
-        : out[out.push({ minute: r.minute, device: r.device, ids: [] }) - 1]!
+        : out[out.push({ minute: r.minute, device: r.device, first: r.ts, last: r.ts, ids: [] }) - 1]!
+    row.first = Math.min(row.first, r.ts)
+    row.last = Math.max(row.last, r.ts)
     if (r.type === 'usage') row.ids.push(r.id)
   }
   return out
 }
 
+/** Rows of gold_device_minutes for their device's latest minute, which its gold_devices row holds instead. */
+const latestInBoth = (engine: Engine): number =>
+  engine.db
+    .prepare<[], number>(
+      `SELECT count(*) FROM gold_device_minutes m JOIN gold_devices d
+       ON d.device = m.device AND m.minute = (d.last_seen + 59999) / 60000`,
+    )
+    .pluck()
+    .get()!
+
 describe("a device's usage samples per minute", () => {
-  it('are the silver ids of its samples in that minute, ascending, for events that arrived in any order', () => {
+  it('are its first and last event and the silver ids of its samples in that minute, ascending, for events that arrived in any order, its latest minute in its own row', () => {
     const engine = Engine.open(temp.path('a.db'))
     try {
       ingestShuffled(engine, network(41), 7)
       const rows = kept(engine)
       expect(rows.filter((r) => r.ids.length > 1).length).toBeGreaterThan(50)
       expect(rows).toEqual(fromSilver(engine))
+      expect(latestInBoth(engine)).toBe(0)
     } finally {
       engine.close()
     }
@@ -65,6 +88,7 @@ describe("a device's usage samples per minute", () => {
     const engine = Engine.open(path)
     ingestShuffled(engine, network(42), 3)
     const written = kept(engine)
+    engine.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
     engine.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)
     engine.db.pragma('user_version = 12')
     engine.close()

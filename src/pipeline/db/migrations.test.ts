@@ -28,6 +28,7 @@ const FROZEN: Record<string, string> = {
   '011-parts-total.ts': 'b026c4c434fe576957e03b52f59fa26182d55c27bfa337d084ea95057f8bd3a5',
   '012-demo-payloads.ts': '6b8ee7ebd5309621fe82e41f1ff147a6f838bc650e6820e32531d80b475d7d71',
   '013-device-usage-ids.ts': '1daf9fa0f010afc543810c80c24837ca8cc47e62432d684305d0c5c6262b8dba',
+  '014-latest-minute-in-devices.ts': 'aa5232b8139e424411b8a33237405c3cc5f80a55c02c16d9a8f086f661dd7b07',
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'))

@@ -1,5 +1,7 @@
 // Each device's activity per minute (gold_device_minutes): its first and last event, and the silver ids of its
-// usage samples. The metrics ask the first and last event whether a device sent anything in an idle window;
+// usage samples. Its latest minute (the minute of its last_seen) is kept in its gold_devices row instead
+// (device-states.ts), which nearly every event rewrites anyway: a minute row is written when the device moves
+// on to a later minute, or for an event of an older one. The metrics ask the first and last event whether a device sent anything in an idle window;
 // gold asks the ids for a device's samples when a late connect re-attributes them to its device type (a
 // lookup by id, where an index of silver by minute and device cost every sample a random page: 19 µs per
 // event in a flush of one-event frames, docs/benchmarks.md).
@@ -14,6 +16,24 @@ interface Activity {
   /** The silver ids of its usage samples in this fold, ascending. */
   usage: number[] | null
 }
+
+/** Every minute of every device, wherever it is kept: gold_device_minutes' columns. */
+export const EVERY_DEVICE_MINUTE_SQL = `
+  SELECT minute, device, first_ts, last_ts, usage_ids FROM gold_device_minutes
+  UNION ALL
+  SELECT (last_seen + 59999) / 60000, device, minute_first_ts, last_seen, minute_usage_ids FROM gold_devices
+  WHERE minute_first_ts IS NOT NULL`
+
+/**
+ * Moves each device's latest minute from gold_device_minutes into its gold_devices row: for a gold written
+ * with every minute in gold_device_minutes (the benchmarks' fast path).
+ */
+export const LATEST_MINUTES_INTO_DEVICES_SQL = `
+  UPDATE gold_devices SET (minute_first_ts, minute_usage_ids) = (
+    SELECT m.first_ts, m.usage_ids FROM gold_device_minutes m
+    WHERE m.minute = (gold_devices.last_seen + 59999) / 60000 AND m.device = gold_devices.device);
+  DELETE FROM gold_device_minutes WHERE (minute, device) IN (
+    SELECT (last_seen + 59999) / 60000, device FROM gold_devices WHERE minute_first_ts IS NOT NULL);`
 
 /** What the activity of an event needs of it. */
 interface ActiveEvent {
@@ -36,9 +56,13 @@ export class DeviceMinutes {
        ON CONFLICT (minute, device) DO UPDATE SET first_ts = min(first_ts, excluded.first_ts),
          last_ts = max(last_ts, excluded.last_ts), usage_ids = ${appendIdsSql('usage_ids', 'excluded.usage_ids')}`,
     )
+    // The minute's ids from its row, or from the device's row when it is the device's latest minute.
     this.idsOf = db
-      .prepare<[number, string], Buffer | null>(
-        'SELECT usage_ids FROM gold_device_minutes WHERE minute = ? AND device = ?',
+      .prepare<{ minute: number; device: string }, Buffer | null>(
+        `SELECT usage_ids FROM gold_device_minutes WHERE minute = :minute AND device = :device
+         UNION ALL
+         SELECT minute_usage_ids FROM gold_devices
+         WHERE device = :device AND (last_seen + 59999) / 60000 = :minute AND minute_first_ts IS NOT NULL`,
       )
       .pluck()
     this.sample = db.prepare<[number], UsageSampleBytes>(
@@ -74,13 +98,27 @@ export class DeviceMinutes {
       samples.push(this.sample.get(id)!)
       return true
     }
-    const written = this.idsOf.get(minute, device)
-    if (written) eachId(written, take)
+    for (const written of this.idsOf.all({ minute, device })) if (written) eachId(written, take)
     for (const id of this.fold.get(minute)?.get(device)?.usage ?? []) if (!take(id)) break
     return samples
   }
 
-  /** Writes the fold's activity into gold_device_minutes. */
+  /**
+   * Takes out of the fold each device's activity in its latest minute (`latestOf`, after the fold), which
+   * goes into its gold_devices row: the silver ids of its usage samples there, by device.
+   */
+  takeLatest(latestOf: (device: string) => number): Map<string, number[] | null> {
+    const taken = new Map<string, number[] | null>()
+    for (const [minute, ofMinute] of this.fold)
+      for (const [device, { usage }] of ofMinute) {
+        if (latestOf(device) !== minute) continue
+        taken.set(device, usage)
+        ofMinute.delete(device)
+      }
+    return taken
+  }
+
+  /** Writes the fold's activity into gold_device_minutes: after the devices' rows (`takeLatest`). */
   write(): void {
     for (const [minute, ofMinute] of this.fold)
       for (const [device, { first, last, usage }] of ofMinute)

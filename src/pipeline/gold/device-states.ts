@@ -1,6 +1,8 @@
 // The current state of each device, kept in event time: a late event never overwrites a newer one, and a
 // disconnect wins a tie with a connect at the same ts.
 import type { Db } from '../db/open'
+import { minuteOf } from './buckets'
+import { appendIdsSql, encodeIds } from './id-list'
 import { BYTES_PER_DEVICE, ResidentStates } from './resident-states'
 
 export interface DeviceState {
@@ -15,6 +17,11 @@ export interface DeviceState {
   status_ts: number | null
   first_seen: number
   last_seen: number
+  /**
+   * The first event's ts in the minute of last_seen (its latest minute): that minute's activity lives in
+   * this row, not in gold_device_minutes (device-minutes.ts). Null when retention removed it.
+   */
+  minute_first_ts: number | null
 }
 
 /** A gold_devices row in the columns' order. */
@@ -30,6 +37,7 @@ type StateRow = [
   status_ts: number | null,
   first_seen: number,
   last_seen: number,
+  minute_first_ts: number | null,
 ]
 
 interface StateEvent {
@@ -58,6 +66,15 @@ const snapshot = (s: DeviceState): DeviceSnapshot => ({
   status: s.status,
   last_seen: s.last_seen,
 })
+
+/** The parameters of a write of first_seen, last_seen and the latest minute. */
+interface SeenRow {
+  first: number
+  last: number
+  minuteFirst: number | null
+  ids: Buffer | null
+  device: string
+}
 
 /** A device's state before and after the events of one flush (before is null for a new device). */
 export interface DeviceChange {
@@ -98,6 +115,7 @@ export const firstSeen = (device: string, ts: number): DeviceState => ({
   status_ts: null,
   first_seen: ts,
   last_seen: ts,
+  minute_first_ts: ts,
 })
 
 const stateOf = (r: StateRow): DeviceState => ({
@@ -112,6 +130,7 @@ const stateOf = (r: StateRow): DeviceState => ({
   status_ts: r[8],
   first_seen: r[9],
   last_seen: r[10],
+  minute_first_ts: r[11],
 })
 
 /**
@@ -136,12 +155,13 @@ export class DeviceStates {
   private readonly loadStmt
   private readonly putStmt
   private readonly seenStmt
+  private readonly moveStmt
 
   constructor(db: Db, limits: DeviceStatesLimits = {}) {
     this.maxCached = limits.maxCached ?? MAX_CACHED
     this.maxResident = limits.maxResident ?? MAX_RESIDENT
     const columns = `device, server, client, device_type, plan_mbps, ip, connect_ts, status, status_ts, first_seen,
-      last_seen`
+      last_seen, minute_first_ts`
     this.countStmt = db.prepare<[], number>('SELECT count(*) FROM gold_devices').pluck()
     // Rows as arrays: better-sqlite3 builds a row object property by property, several µs for eleven
     // columns, while an object literal of one shape costs next to nothing (docs/benchmarks.md, change 22).
@@ -151,16 +171,34 @@ export class DeviceStates {
         `SELECT ${columns} FROM gold_devices WHERE device IN (SELECT value FROM json_each(?))`,
       )
       .raw()
-    this.putStmt = db.prepare(
-      `INSERT INTO gold_devices (device, server, client, device_type, plan_mbps, ip, connect_ts, status,
-         status_ts, first_seen, last_seen)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (device) DO UPDATE SET server = excluded.server, client = excluded.client,
-         device_type = excluded.device_type, plan_mbps = excluded.plan_mbps, ip = excluded.ip,
-         connect_ts = excluded.connect_ts, status = excluded.status, status_ts = excluded.status_ts,
-         first_seen = excluded.first_seen, last_seen = excluded.last_seen`,
+    // Each write in two forms: the latest minute's usage ids appended to the row's (the batch stayed in its
+    // minute), or in their place (the batch moved the device to a later minute, `moveStmt` took the old one).
+    const ids = (same: boolean, value: string) => (same ? appendIdsSql('minute_usage_ids', value) : value)
+    const put = (same: boolean) =>
+      db.prepare(
+        `INSERT INTO gold_devices (device, server, client, device_type, plan_mbps, ip, connect_ts, status,
+           status_ts, first_seen, last_seen, minute_first_ts, minute_usage_ids)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (device) DO UPDATE SET server = excluded.server, client = excluded.client,
+           device_type = excluded.device_type, plan_mbps = excluded.plan_mbps, ip = excluded.ip,
+           connect_ts = excluded.connect_ts, status = excluded.status, status_ts = excluded.status_ts,
+           first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+           minute_first_ts = excluded.minute_first_ts,
+           minute_usage_ids = ${ids(same, 'excluded.minute_usage_ids')}`,
+      )
+    this.putStmt = { same: put(true), moved: put(false) }
+    const seen = (same: boolean) =>
+      db.prepare<SeenRow>(
+        `UPDATE gold_devices SET first_seen = :first, last_seen = :last, minute_first_ts = :minuteFirst,
+           minute_usage_ids = ${ids(same, ':ids')} WHERE device = :device`,
+      )
+    this.seenStmt = { same: seen(true), moved: seen(false) }
+    // The row's latest minute, before its write, into gold_device_minutes (it has no row for that minute).
+    this.moveStmt = db.prepare(
+      `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts, usage_ids)
+       SELECT (last_seen + 59999) / 60000, device, minute_first_ts, last_seen, minute_usage_ids
+       FROM gold_devices WHERE device = ? AND minute_first_ts IS NOT NULL`,
     )
-    this.seenStmt = db.prepare('UPDATE gold_devices SET first_seen = ?, last_seen = ? WHERE device = ?')
   }
 
   /**
@@ -207,6 +245,12 @@ export class DeviceStates {
       full = true
     }
     s.first_seen = Math.min(s.first_seen, e.ts)
+    // The latest minute's first event; an event of an older minute goes to gold_device_minutes. A latest
+    // minute whose activity retention removed starts again from its next event.
+    const minute = minuteOf(e.ts)
+    const latest = minuteOf(s.last_seen)
+    if (minute > latest || (minute === latest && s.minute_first_ts === null)) s.minute_first_ts = e.ts
+    else if (minute === latest) s.minute_first_ts = Math.min(s.minute_first_ts!, e.ts)
     s.last_seen = Math.max(s.last_seen, e.ts)
     if (e.type === 'connect' && (s.connect_ts === null || e.ts >= s.connect_ts)) {
       s.connect_ts = e.ts
@@ -231,18 +275,33 @@ export class DeviceStates {
 
   /**
    * Writes changed states back, in the caller's transaction, and returns each changed device's state before
-   * and after (the states are the cache's own: read them before the next batch).
+   * and after (the states are the cache's own: read them before the next batch). `latestIds` holds the
+   * silver ids of the batch's usage samples in each device's latest minute (device-minutes.ts
+   * `takeLatest`); a device whose latest minute moved on has its old one written to gold_device_minutes
+   * first.
    */
-  flush(): DeviceChange[] {
+  flush(latestIds: ReadonlyMap<string, readonly number[] | null> = new Map()): DeviceChange[] {
     const changes: DeviceChange[] = []
     for (const [device, full] of this.dirty) {
       const s = this.cache.get(device)!
-      changes.push({ before: this.before.get(device) ?? null, after: s })
+      const before = this.before.get(device) ?? null
+      changes.push({ before, after: s })
+      const same = before !== null && minuteOf(before.last_seen) === minuteOf(s.last_seen)
+      if (before !== null && !same) this.moveStmt.run(device)
+      const found = latestIds.get(device)
+      const ids = found ? encodeIds(found) : null
+      const form = same ? 'same' : 'moved'
       if (!full) {
-        this.seenStmt.run(s.first_seen, s.last_seen, device)
+        this.seenStmt[form].run({
+          first: s.first_seen,
+          last: s.last_seen,
+          minuteFirst: s.minute_first_ts,
+          ids,
+          device,
+        })
         continue
       }
-      this.putStmt.run(
+      this.putStmt[form].run(
         s.device,
         s.server,
         s.client,
@@ -254,6 +313,8 @@ export class DeviceStates {
         s.status_ts,
         s.first_seen,
         s.last_seen,
+        s.minute_first_ts,
+        ids,
       )
     }
     if (this.resident) {

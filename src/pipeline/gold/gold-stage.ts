@@ -158,8 +158,11 @@ export class GoldStage {
       for (const { key, values } of sum.entries) stmt.run(...key, ...values)
     }
     this.usage.write(usage)
+    // Each device's latest minute goes into its row; the older minutes' rows after it, as the row may hand
+    // its previous latest minute to gold_device_minutes.
+    const latest = this.deviceMinutes.takeLatest((device) => minuteOf(this.devices.get(device)!.last_seen))
+    this.live.moveDevices(live, this.devices.flush(latest))
     this.deviceMinutes.write()
-    this.live.moveDevices(live, this.devices.flush())
     this.live.moveClientWindows(live)
     for (const [client, [first, last]] of clients)
       this.live.writeClient(live, client, { first, last, plan: plans.get(client) })

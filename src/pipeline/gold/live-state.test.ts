@@ -7,6 +7,7 @@ import { undoClientUsageParts } from '../testing/undo-client-usage-parts'
 import { UNDO_DROP_TS_INDEX_SQL } from '../testing/undo-drop-ts-index'
 import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
 import { UNDO_DEVICE_USAGE_IDS_SQL } from '../testing/undo-device-usage-ids'
+import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute-in-devices'
 import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
@@ -256,6 +257,7 @@ describe('migrations 4 to 6', () => {
     const keptMinutes = minutes()
     expect(keptMinutes.length).toBeGreaterThan(40)
     // Back to schema 3, as a database written by the previous version.
+    engine.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
     engine.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)
     engine.db.exec(UNDO_PARTS_TOTAL_SQL)
     engine.db.exec(UNDO_DROP_TS_INDEX_SQL)

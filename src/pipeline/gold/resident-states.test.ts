@@ -16,6 +16,7 @@ const connected = (i: number): DeviceState => ({
   status_ts: T + i,
   first_seen: T,
   last_seen: T + 2 * i,
+  minute_first_ts: i % 5 ? T + i : null,
 })
 
 const neverConnected = (device: string): DeviceState => firstSeen(device, T)

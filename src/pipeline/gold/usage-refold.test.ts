@@ -7,6 +7,7 @@ import { undoClientUsageParts } from '../testing/undo-client-usage-parts'
 import { UNDO_DROP_TS_INDEX_SQL } from '../testing/undo-drop-ts-index'
 import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
 import { UNDO_DEVICE_USAGE_IDS_SQL } from '../testing/undo-device-usage-ids'
+import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute-in-devices'
 import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { ingestFrame, ingestShuffled, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
@@ -72,6 +73,7 @@ describe('usage counted again from silver', () => {
       for (let i = 0; i < points.length; i += 200) ingestFrame(old, points.slice(i, i + 200))
       const setDuration = old.db.prepare('UPDATE silver_events SET duration_ms = ? WHERE event_id = ?')
       for (const e of events) if (e.duration_ms !== undefined) setDuration.run(e.duration_ms, e.id)
+      old.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
       old.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)
       old.db.exec(UNDO_PARTS_TOTAL_SQL)
       old.db.exec(UNDO_DROP_TS_INDEX_SQL)

@@ -19,7 +19,7 @@ const IDLE = 5 * MIN
 // :idle NULL is no idle timeout (the setting "never").
 const FROM_SILVER = `
   SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM gold_devices d
-  JOIN silver_events s ON s.id = (
+  CROSS JOIN silver_events s ON s.id = (
     SELECT x.id FROM silver_events x
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)

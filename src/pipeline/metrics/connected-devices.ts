@@ -39,21 +39,26 @@ const LOW_MINUTE = 'CAST((:t - :idle) / 60000 AS INTEGER) + 1'
 const HIGH_MINUTE = '(CAST(:t / 60000 AS INTEGER) + (CAST(:t / 60000 AS INTEGER) * 60000 < :t))'
 
 /**
- * Whether the device `device` (an SQL expression) sent an event in (T - idle, T], from its first and last
- * event per minute in gold_device_minutes, newest minute first: a device that reports every few seconds is
- * found in the first or second minute. In a window of several minutes a row in it answers exactly (its
- * first event is in the window, or its last is); only a window inside one minute, whose row has events on
- * both sides of it, needs silver's events of that window: their devices, read once per statement (an
- * uncorrelated IN), not once per device.
+ * Whether the device of gold_devices row `d` (an alias) sent an event in (T - idle, T], from its first and
+ * last event per minute: its latest minute's in its row (the minute of last_seen, from minute_first_ts to
+ * last_seen), the others' in gold_device_minutes, newest minute first: a device that reports every few
+ * seconds is found in the first or second minute. In a window of several minutes a minute in it answers
+ * exactly (its first event is in the window, or its last is); only a window inside one minute, whose events
+ * fall on both sides of it, needs silver's events of that window: their devices, read once per statement
+ * (an uncorrelated IN), not once per device.
  */
-export const activeInIdleWindow = (device: string) => `EXISTS (
-    WITH RECURSIVE m(minute) AS (
-      SELECT ${HIGH_MINUTE} UNION ALL SELECT minute - 1 FROM m WHERE minute > ${LOW_MINUTE})
-    SELECT 1 FROM m CROSS JOIN gold_device_minutes a ON a.minute = m.minute AND a.device = ${device}
-    WHERE a.first_ts <= :t AND a.last_ts > :t - :idle
-      AND (a.first_ts > :t - :idle OR a.last_ts <= :t OR ${device} IN (
+export const activeInIdleWindow = (d: string) => {
+  const inWindow = (first: string, last: string) => `${first} <= :t AND ${last} > :t - :idle
+      AND (${first} > :t - :idle OR ${last} <= :t OR ${d}.device IN (
         SELECT x.device FROM silver_events x INDEXED BY silver_events_type_ts
-        WHERE ${everyType('x.type')} AND x.ts > :t - :idle AND x.ts <= :t)))`
+        WHERE ${everyType('x.type')} AND x.ts > :t - :idle AND x.ts <= :t))`
+  return `(${d}.minute_first_ts IS NOT NULL AND ${inWindow(`${d}.minute_first_ts`, `${d}.last_seen`)}
+    OR EXISTS (
+      WITH RECURSIVE m(minute) AS (
+        SELECT ${HIGH_MINUTE} UNION ALL SELECT minute - 1 FROM m WHERE minute > ${LOW_MINUTE})
+      SELECT 1 FROM m CROSS JOIN gold_device_minutes a ON a.minute = m.minute AND a.device = ${d}.device
+      WHERE ${inWindow('a.first_ts', 'a.last_ts')}))`
+}
 
 /**
  * The connected devices at :t with an idle timeout of :idle ms (NULL: none, every event at or before T is
@@ -76,16 +81,18 @@ export const connectedAtT = (devices = 'gold_devices') => `
       WHEN :idle IS NULL THEN 1
       WHEN d.last_seen <= :t THEN d.last_seen > :t - :idle
       WHEN d.status_ts > :t - :idle THEN 1
-      ELSE ${activeInIdleWindow('d.device')}
+      ELSE ${activeInIdleWindow('d')}
     END
   UNION ALL
+  -- CROSS JOIN keeps the devices as the outer loop: without statistics SQLite once took silver's connects
+  -- first (a scan of the devices per connect) when gold_devices' rows grew by two columns.
   SELECT s.device, s.server, s.client, s.device_type, s.plan_mbps FROM ${devices} d
-  JOIN silver_events s ON s.id = (
+  CROSS JOIN silver_events s ON s.id = (
     SELECT x.id FROM silver_events x
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
   WHERE d.status_ts > :t AND d.first_seen <= :t AND s.type = 'connect'
-    AND (:idle IS NULL OR ${activeInIdleWindow('d.device')})`
+    AND (:idle IS NULL OR ${activeInIdleWindow('d')})`
 
 export const CONNECTED_AT_T = connectedAtT()
 

@@ -17,6 +17,7 @@ import m010 from './010-drop-ts-index'
 import m011 from './011-parts-total'
 import m012 from './012-demo-payloads'
 import m013 from './013-device-usage-ids'
+import m014 from './014-latest-minute-in-devices'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m011,
   m012,
   m013,
+  m014,
 ]
