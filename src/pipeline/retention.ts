@@ -166,7 +166,9 @@ export function applyRetention(
         deleted[t.table] =
           cutoff === null ? 0 : db.prepare(retentionDeleteSql(t)).run(columnBound(cutoff, t.unitMs)).changes
         // A device's latest minute is kept in its gold_devices row (gold/device-minutes.ts): it goes as its
-        // gold_device_minutes row would (a scan of the devices, once a pass).
+        // gold_device_minutes row would (a scan of the devices, once a pass). The engine's memory keeps the
+        // minute's first event until the device's next event moves it to a later minute; only an event dated
+        // in that expired minute, older than the cutoff, would count it, and the next pass clears it again.
         if (t.table === 'gold_device_minutes' && cutoff !== null)
           deleted[t.table]! += db.prepare(CLEAR_LATEST_MINUTES_SQL).run(columnBound(cutoff, t.unitMs)).changes
       }
