@@ -102,26 +102,36 @@ export async function csvFile(bytes: number): Promise<string> {
 const headPath = (path: string, lineCount: number) =>
   path.replace(/(\.\w+)$/, `.first-${lineCount / 1000}k$1`)
 
-/** The first `events` records of a dataset (and the CSV header) as a file of their own; written once. */
-export async function headFile(path: string, events: number): Promise<string> {
-  const head = headPath(path, events)
-  if (existsSync(head)) return head
-  const partial = `${head}.partial`
+/** `source`'s lines as the file at `path`, written once (through a partial file), then reused. */
+async function linesFile(
+  path: string,
+  source: () => AsyncIterable<string> | Iterable<string>,
+): Promise<string> {
+  if (existsSync(path)) return path
+  const partial = `${path}.partial`
   const out = createWriteStream(partial)
-  const header = path.endsWith('.csv') ? 1 : 0
-  for await (const line of lines(path, events + header)) {
-    if (!out.write(line + '\n')) await once(out, 'drain')
-  }
+  for await (const line of source()) if (!out.write(line + '\n')) await once(out, 'drain')
   out.end()
   await once(out, 'finish')
-  renameSync(partial, head)
-  return head
+  renameSync(partial, path)
+  return path
 }
+
+/** The first `events` records of a dataset (and the CSV header) as a file of their own; written once. */
+export const headFile = (path: string, events: number): Promise<string> =>
+  linesFile(headPath(path, events), () => lines(path, events + (path.endsWith('.csv') ? 1 : 0)))
 
 const nextLinesPath = (skip: number, count: number) =>
   dataPath(
     `events-s${NETWORK.seed}-${NETWORK.devices / 1000}kd-after-${skip / 1000}k-${count / 1000}k.ndjson`,
   )
+
+/** The simulation's records after its first `skip`, `count` of them, as NDJSON lines. */
+function* simulatedLines(skip: number, count: number): Generator<string> {
+  const sim = createSimulation(NETWORK)
+  for (let i = 0; i < skip; i++) sim.next()
+  for (let i = 0; i < count; i++) yield recordToLine(sim.next())
+}
 
 /**
  * The `count` records the simulation makes after its first `skip` (what the grown database of `skip` events
@@ -129,19 +139,8 @@ const nextLinesPath = (skip: number, count: number) =>
  * million records leaves the generating process about 130 MB larger (garbage V8 does not hand back), which
  * the grown pipeline's peak memory would count as the engine's.
  */
-export async function nextLinesFile(skip: number, count: number): Promise<string> {
-  const path = nextLinesPath(skip, count)
-  if (existsSync(path)) return path
-  const partial = `${path}.partial`
-  const out = createWriteStream(partial)
-  const sim = createSimulation(NETWORK)
-  for (let i = 0; i < skip; i++) sim.next()
-  for (let i = 0; i < count; i++) if (!out.write(recordToLine(sim.next()) + '\n')) await once(out, 'drain')
-  out.end()
-  await once(out, 'finish')
-  renameSync(partial, path)
-  return path
-}
+export const nextLinesFile = (skip: number, count: number): Promise<string> =>
+  linesFile(nextLinesPath(skip, count), () => simulatedLines(skip, count))
 
 function csvCell(value: string | number | undefined): string {
   if (value === undefined) return ''

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Mode } from './config'
 import { ceilingRow, fmt, type BenchResult } from './report'
-import { ensureRendererBuilt, importTraffic, startVigia, until } from './vigia-process'
+import { connectedChartFilled, ensureRendererBuilt, importTraffic, startVigia, until } from './vigia-process'
 
 const CPU_BUDGET = 0.05
 // Simulated traffic ending `quietS` before the clock: `rate` events per second of simulated time.
@@ -90,12 +90,7 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
     const opened = performance.now()
     await page.goto(ui)
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
-    // The connected-devices chart asks about 30 past times: filled once its panel says what T it answers
-    // (data-at), which it does only when every time is in. (Waiting for its progress bar to show, then to
-    // go, counted a 10 s timeout whenever the chart filled before the bar was seen.)
-    await page
-      .locator('[data-panel="connected-devices"][data-at]:not([data-state="loading"])')
-      .waitFor({ timeout: 120_000 })
+    await connectedChartFilled(page)
     const filledMs = performance.now() - opened
     await sleep(2000)
 

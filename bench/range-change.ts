@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Mode } from './config'
 import { ceilingRow, fmt, median, type BenchResult } from './report'
-import { ensureRendererBuilt, importTraffic, startVigia, until } from './vigia-process'
+import { connectedChartFilled, ensureRendererBuilt, importTraffic, startVigia, until } from './vigia-process'
 
 const TARGET_MS = 1000
 const HISTORY = {
@@ -73,16 +73,6 @@ function watchPanels(page: Page): Promise<void> {
   })
 }
 
-/**
- * Until the live connected-devices chart has every time it asks (about 30): its panel sets data-at once all
- * are in. (Waiting for its progress bar to show, then to go, waited 10 s more whenever the chart filled
- * before the bar was seen, as in bench/idle-page.ts.)
- */
-const liveChartFilled = (page: Page): Promise<void> =>
-  page
-    .locator('[data-panel="connected-devices"][data-at]:not([data-state="loading"])')
-    .waitFor({ timeout: 120_000 })
-
 /** `ms` as the browser's datetime-local input wants it, in the browser's zone. */
 const localInput = (page: Page, ms: number): Promise<string> =>
   page.evaluate((t) => new Date(t - new Date(t).getTimezoneOffset() * 60_000).toISOString().slice(0, 16), ms)
@@ -130,7 +120,7 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
     await page.addInitScript('globalThis.__name = (f) => f')
     await page.goto(ui)
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
-    await liveChartFilled(page)
+    await connectedChartFilled(page)
     // The live feed is in: the page refreshes with it before the range changes.
     await sleep(5000)
 
@@ -146,7 +136,7 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
     for (let run = 0; run < RUNS[mode]; run++) {
       await page.getByRole('button', { name: '● Live' }).click()
       // Back to live asks the chart's times again: the range changes once all are in.
-      await liveChartFilled(page)
+      await connectedChartFilled(page)
       await sleep(2000)
       // Each run another hour (a minute apart), so no answer of a run before is reused.
       const end = to - run * 60_000

@@ -1,6 +1,7 @@
 // A `vigia` command started as a child process by a benchmark, its output kept to wait on and to report; and
 // what the benchmarks that drive the UI in Chromium share: the built renderer, a database of imported
 // traffic, waiting on a condition.
+import type { Page } from '@playwright/test'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -81,3 +82,13 @@ export async function until(check: () => boolean, what: string, ms = 60_000): Pr
     await sleep(100)
   }
 }
+
+/**
+ * Until the Overview's connected-devices chart has every time it asks (about 30 past times): its panel says
+ * what T it answers (data-at) only once all are in. (Waiting for its progress bar to show, then to go,
+ * counted a 10 s timeout whenever the chart filled before the bar was seen.)
+ */
+export const connectedChartFilled = (page: Page): Promise<void> =>
+  page
+    .locator('[data-panel="connected-devices"][data-at]:not([data-state="loading"])')
+    .waitFor({ timeout: 120_000 })
