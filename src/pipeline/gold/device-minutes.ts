@@ -1,10 +1,10 @@
 // Each device's activity per minute (gold_device_minutes): its first and last event, and the silver ids of its
 // usage samples. Its latest minute (the minute of its last_seen) is kept in its gold_devices row instead
 // (device-states.ts), which nearly every event rewrites anyway: a minute row is written when the device moves
-// on to a later minute, or for an event of an older one. The metrics ask the first and last event whether a device sent anything in an idle window;
-// gold asks the ids for a device's samples when a late connect re-attributes them to its device type (a
-// lookup by id, where an index of silver by minute and device cost every sample a random page: 19 µs per
-// event in a flush of one-event frames, docs/benchmarks.md).
+// on to a later minute, or for an event of an older one. The metrics ask the first and last event whether a
+// device sent anything in an idle window; gold asks the ids for a device's samples when a late connect
+// re-attributes them to its device type (a lookup by id, where an index of silver by minute and device cost
+// every sample a random page: 19 µs per event in a flush of one-event frames, docs/benchmarks.md).
 import type { Db } from '../db/open'
 import { minuteOf } from './buckets'
 import { appendIdsSql, eachId, encodeIds } from './id-list'
@@ -17,12 +17,16 @@ interface Activity {
   usage: number[] | null
 }
 
+/** Each device's latest minute, kept in its gold_devices row, as a row of gold_device_minutes. */
+export const LATEST_MINUTE_ROWS_SQL = `
+  SELECT (last_seen + 59999) / 60000 AS minute, device, minute_first_ts AS first_ts, last_seen AS last_ts,
+    minute_usage_ids AS usage_ids
+  FROM gold_devices WHERE minute_first_ts IS NOT NULL`
+
 /** Every minute of every device, wherever it is kept: gold_device_minutes' columns. */
 export const EVERY_DEVICE_MINUTE_SQL = `
   SELECT minute, device, first_ts, last_ts, usage_ids FROM gold_device_minutes
-  UNION ALL
-  SELECT (last_seen + 59999) / 60000, device, minute_first_ts, last_seen, minute_usage_ids FROM gold_devices
-  WHERE minute_first_ts IS NOT NULL`
+  UNION ALL ${LATEST_MINUTE_ROWS_SQL}`
 
 /**
  * Moves each device's latest minute from gold_device_minutes into its gold_devices row: for a gold written
@@ -59,10 +63,7 @@ export class DeviceMinutes {
     // The minute's ids from its row, or from the device's row when it is the device's latest minute.
     this.idsOf = db
       .prepare<{ minute: number; device: string }, Buffer | null>(
-        `SELECT usage_ids FROM gold_device_minutes WHERE minute = :minute AND device = :device
-         UNION ALL
-         SELECT minute_usage_ids FROM gold_devices
-         WHERE device = :device AND (last_seen + 59999) / 60000 = :minute AND minute_first_ts IS NOT NULL`,
+        `SELECT usage_ids FROM (${EVERY_DEVICE_MINUTE_SQL}) WHERE minute = :minute AND device = :device`,
       )
       .pluck()
     this.sample = db.prepare<[number], UsageSampleBytes>(

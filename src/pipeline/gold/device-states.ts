@@ -2,6 +2,7 @@
 // disconnect wins a tie with a connect at the same ts.
 import type { Db } from '../db/open'
 import { minuteOf } from './buckets'
+import { LATEST_MINUTE_ROWS_SQL } from './device-minutes'
 import { appendIdsSql, encodeIds } from './id-list'
 import { BYTES_PER_DEVICE, ResidentStates } from './resident-states'
 
@@ -196,8 +197,7 @@ export class DeviceStates {
     // The row's latest minute, before its write, into gold_device_minutes (it has no row for that minute).
     this.moveStmt = db.prepare(
       `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts, usage_ids)
-       SELECT (last_seen + 59999) / 60000, device, minute_first_ts, last_seen, minute_usage_ids
-       FROM gold_devices WHERE device = ? AND minute_first_ts IS NOT NULL`,
+       SELECT minute, device, first_ts, last_ts, usage_ids FROM (${LATEST_MINUTE_ROWS_SQL}) WHERE device = ?`,
     )
   }
 
