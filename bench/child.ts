@@ -7,27 +7,26 @@ import type { Mode } from './config'
 
 type Bench = (mode: Mode) => Promise<BenchResult>
 
+/** A benchmark of a module that runs several, `kind` naming which. */
+const kindOf =
+  <K>(load: () => Promise<(mode: Mode, kind: K) => Promise<BenchResult>>, kind: K) =>
+  async (): Promise<Bench> => {
+    const run = await load()
+    return (mode) => run(mode, kind)
+  }
+
+const ws = async () => (await import('./ws')).wsBench
+const fileImport = async () => (await import('./import')).importBench
+
 const BENCHES: Record<string, () => Promise<Bench>> = {
   prepare: async () => (await import('./datasets')).prepareDatasets,
   pipeline: async () => (await import('./pipeline')).pipelineBench,
   'pipeline-grown': async () => (await import('./pipeline-grown')).grownPipelineBench,
-  'ws-batch': async () => {
-    const { wsBench } = await import('./ws')
-    return (mode) => wsBench(mode, 'batch')
-  },
-  'ws-single': async () => {
-    const { wsBench } = await import('./ws')
-    return (mode) => wsBench(mode, 'single')
-  },
+  'ws-batch': kindOf(ws, 'batch'),
+  'ws-single': kindOf(ws, 'single'),
   latency: async () => (await import('./latency')).latencyBench,
-  'import-ndjson': async () => {
-    const { importBench } = await import('./import')
-    return (mode) => importBench(mode, 'ndjson')
-  },
-  'import-csv': async () => {
-    const { importBench } = await import('./import')
-    return (mode) => importBench(mode, 'csv')
-  },
+  'import-ndjson': kindOf(fileImport, 'ndjson'),
+  'import-csv': kindOf(fileImport, 'csv'),
   overview: async () => (await import('./overview')).overviewBench,
   'client-table': async () => (await import('./client-table')).clientTableBench,
   'idle-page': async () => (await import('./idle-page')).idlePageBench,
