@@ -2,6 +2,14 @@ import type { Db } from './db/open'
 import { pipelineSettings, type PipelineSettings, type SettingsPatch } from '../shared/settings'
 import type { NormalizeContext } from './silver/normalize'
 
+/**
+ * The system's time zone, read once: `Intl.DateTimeFormat()` builds a formatter (50 µs or more here), and
+ * every flush asks, so a flush of a few one-event frames paid it again and again. A zone changed while
+ * Vigia runs applies from its next start, or at once through the seedTimeZone setting.
+ */
+let systemTimeZone: string | undefined
+const systemZone = () => (systemTimeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone)
+
 /** Pipeline settings, stored as one JSON document under the key 'pipeline'. */
 export class SettingsStore {
   private cached: PipelineSettings | undefined
@@ -40,7 +48,7 @@ export class SettingsStore {
   normalizeContext(): Omit<NormalizeContext, 'receivedAt'> {
     const s = this.get()
     return {
-      seedTimeZone: s.seedTimeZone || Intl.DateTimeFormat().resolvedOptions().timeZone,
+      seedTimeZone: s.seedTimeZone || systemZone(),
       seedServer: s.seedServer,
     }
   }
