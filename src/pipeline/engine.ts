@@ -9,7 +9,6 @@ import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
 import { frameRecords, type SourceRecord } from './bronze/source-records'
 import { openDb, type Db } from './db/open'
-import { foldLagMs } from './gold/fold-pacing'
 import { GoldStage, type GoldInput } from './gold/gold-stage'
 import { goldTableNames } from './gold/tables'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
@@ -55,8 +54,6 @@ export interface EngineOptions {
   goldLagMs?: number
   /** Events gold folds per transaction, and the most a flush leaves waiting for gold. */
   goldBatch?: number
-  /** The clock that times pending events and folds (tests pass their own). */
-  clock?: () => number
 }
 
 export class Engine {
@@ -81,9 +78,6 @@ export class Engine {
   private pendingSince = 0
   /** Gold may trail silver by rows not in `pending`: the next fold reads them from silver. */
   private goldBehind: boolean
-  private readonly clock: () => number
-  /** How long the last fold took (ms): under load, the next waits longer (gold/fold-pacing.ts). */
-  private lastFoldMs = 0
 
   constructor(
     readonly db: Db,
@@ -91,7 +85,6 @@ export class Engine {
   ) {
     this.goldLagMs = options.goldLagMs ?? 0
     this.goldBatch = options.goldBatch ?? STAGE_BATCH
-    this.clock = options.clock ?? Date.now
     if (!(this.goldLagMs >= 0)) throw new Error(`goldLagMs must be 0 or more, not ${this.goldLagMs}`)
     if (!(this.goldBatch >= 1)) throw new Error(`goldBatch must be 1 or more, not ${this.goldBatch}`)
     // Unknown until the first fold looks (a crash may have left gold behind); never with gold in each flush.
@@ -205,7 +198,7 @@ export class Engine {
     // Kept only once committed: a row of a transaction that rolled back is not in silver.
     this.goldBehind = !refined.inHand
     if (refined.inHand && refined.accepted.length > 0) {
-      if (this.pending.length === 0) this.pendingSince = this.clock()
+      if (this.pending.length === 0) this.pendingSince = Date.now()
       for (const row of refined.accepted) this.pending.push(row)
     }
     // A bounded backlog: a feed faster than the lag lets through is folded here, so memory stays flat. The
@@ -222,15 +215,15 @@ export class Engine {
   }
 
   /**
-   * Folds gold if it is due: events have waited the lag since the oldest pending one was accepted (`goldLagMs`,
-   * longer while folds are slow: gold/fold-pacing.ts), or `goldBatch` of them are waiting, or gold trails
-   * silver by rows not in memory. The engine's worker calls it on a timer. Returns the events folded.
+   * Folds gold if it is due: events have waited `goldLagMs` since the oldest pending one was accepted, or
+   * `goldBatch` of them are waiting, or gold trails silver by rows not in memory. The engine's worker calls
+   * it on a timer. Returns the events folded.
    */
-  foldDueGold(now = this.clock()): number {
-    const lag = foldLagMs(this.goldLagMs, this.lastFoldMs)
+  foldDueGold(now = Date.now()): number {
     const due =
       this.goldBehind ||
-      (this.pending.length > 0 && (this.pending.length >= this.goldBatch || now - this.pendingSince >= lag))
+      (this.pending.length > 0 &&
+        (this.pending.length >= this.goldBatch || now - this.pendingSince >= this.goldLagMs))
     return due ? this.settleGold() : 0
   }
 
@@ -245,18 +238,8 @@ export class Engine {
     return folded
   }
 
-  /** Gold up to silver's last row (`foldAll`), timed for the pacing of the next fold. */
-  private foldGold(): number {
-    const started = this.clock()
-    try {
-      return this.foldAll()
-    } finally {
-      this.lastFoldMs = this.clock() - started
-    }
-  }
-
   /** Gold up to silver's last row, in transactions of `goldBatch` events: the pending rows, then silver's. */
-  private foldAll(): number {
+  private foldGold(): number {
     let folded = 0
     for (;;) {
       const { count, fromSilver } = this.write(() => {

@@ -112,30 +112,6 @@ describe('gold behind the acknowledgement', () => {
     engine.close()
   })
 
-  it('waits longer while folds are slow, up to half a second, and the lag again once they are quick', () => {
-    // A clock that moves only when told: each read during a fold moves it by `tick` ms.
-    let now = 0
-    let tick = 0
-    const engine = open({ goldLagMs: 200, clock: () => (now += tick) })
-    ingestAll(engine, 0, 2)
-    tick = 300
-    expect(engine.foldDueGold(200)).toBeGreaterThan(0)
-    // That fold took 300 ms: the next waits four times as long, capped at half a second.
-    tick = 0
-    ingestAll(engine, 2, 4)
-    const accepted = now
-    expect(engine.foldDueGold(accepted + 200)).toBe(0)
-    expect(engine.foldDueGold(accepted + 499)).toBe(0)
-    expect(engine.foldDueGold(accepted + 500)).toBeGreaterThan(0)
-    // A quick fold brings the configured lag back.
-    ingestAll(engine, 4, 6)
-    expect(engine.foldDueGold(now + 200)).toBeGreaterThan(0)
-    ingestAll(engine, 6)
-    engine.settleGold()
-    expect(dump(engine)).toEqual(expected)
-    engine.close()
-  })
-
   it('never leaves more than a batch waiting: a flush that reaches it folds before it returns', () => {
     const goldBatch = 1_200
     const engine = open({ goldLagMs: LONG_LAG, goldBatch })
