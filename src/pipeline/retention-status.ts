@@ -13,10 +13,10 @@ export function retentionStatusQuery(db: Db) {
     tables: group.tables.map((t) => ({
       unitMs: t.unitMs,
       removable: db.prepare<[number], { n: number }>(
-        `SELECT count(*) AS n FROM ${t.rows ?? t.table} WHERE ${timeRangeSql(t, '<')}`,
+        `SELECT count(*) AS n FROM ${t.elsewhere?.rows ?? t.table} WHERE ${timeRangeSql(t, '<')}`,
       ),
       oldestKept: db.prepare<[number], { t: number | null }>(
-        `SELECT min(${t.column}) AS t FROM ${t.rows ?? t.table} WHERE ${timeRangeSql(t, '>=')}`,
+        `SELECT min(${t.column}) AS t FROM ${t.elsewhere?.rows ?? t.table} WHERE ${timeRangeSql(t, '>=')}`,
       ),
     })),
   }))

@@ -5,7 +5,7 @@
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
 import { minuteOf } from './gold/buckets'
-import { EVERY_DEVICE_MINUTE_SQL } from './gold/device-minutes'
+import { CLEAR_LATEST_MINUTES_BEFORE_SQL, EVERY_DEVICE_MINUTE_SQL } from './gold/device-minutes'
 import { refillWindows } from './gold/live-state'
 import { GOLD_TABLES } from './gold/tables'
 import { NEWEST_EVENT_SQL, everyType } from './silver/event-time'
@@ -29,8 +29,7 @@ export interface RetentionGroup {
     column: string
     unitMs: number
     leading?: string
-    /** The table's rows as readers see them, when some are kept elsewhere: what the status counts. */
-    rows?: string
+    elsewhere?: KeptElsewhere
   }[]
   /**
    * Its tables keep the same seconds in per-second and per-minute rows (per-second usage and each client's
@@ -40,8 +39,20 @@ export interface RetentionGroup {
   wholeMinutes?: true
 }
 
-// Each device's latest minute is kept in its gold_devices row (gold/device-minutes.ts).
-const KEPT_ELSEWHERE: Record<string, string> = { gold_device_minutes: `(${EVERY_DEVICE_MINUTE_SQL})` }
+/** A table whose rows are partly kept in another table: where, for the status and for a pass. */
+interface KeptElsewhere {
+  /** The table's rows as readers see them: what the status counts. */
+  rows: string
+  /** Deletes those kept elsewhere whose time column is before `?`, as a pass deletes the table's own. */
+  clearSql: string
+}
+
+// Each device's latest minute is kept in its gold_devices row (gold/device-minutes.ts). The engine's memory
+// keeps the minute's first event until the device's next event moves it to a later minute; only an event
+// dated in that expired minute, older than the cutoff, would count it, and the next pass clears it again.
+const KEPT_ELSEWHERE: Record<string, KeptElsewhere> = {
+  gold_device_minutes: { rows: `(${EVERY_DEVICE_MINUTE_SQL})`, clearSql: CLEAR_LATEST_MINUTES_BEFORE_SQL },
+}
 
 const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 })
 
@@ -49,7 +60,7 @@ const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 }
 const goldKeptBy = (setting: RetentionSetting): RetentionGroup['tables'] =>
   GOLD_TABLES.flatMap((t) =>
     t.kind === 'buckets' && t.time.retention === setting
-      ? [{ table: t.name, column: t.time.column, unitMs: t.time.unitMs, rows: KEPT_ELSEWHERE[t.name] }]
+      ? [{ table: t.name, column: t.time.column, unitMs: t.time.unitMs, elsewhere: KEPT_ELSEWHERE[t.name] }]
       : [],
   )
 
@@ -149,9 +160,6 @@ export const timeRangeSql = ({ column, leading }: RetentionGroup['tables'][numbe
 export const retentionDeleteSql = (t: RetentionGroup['tables'][number]): string =>
   `DELETE FROM ${t.table} WHERE ${timeRangeSql(t, '<')}`
 
-const CLEAR_LATEST_MINUTES_SQL = `UPDATE gold_devices SET minute_first_ts = NULL, minute_usage_ids = NULL
-  WHERE minute_first_ts IS NOT NULL AND (last_seen + 59999) / 60000 < ?`
-
 export function applyRetention(
   db: Db,
   days: PipelineSettings['retentionDays'],
@@ -163,14 +171,15 @@ export function applyRetention(
     for (const group of RETENTION_GROUPS) {
       const cutoff = cutoffOf(group, days, now, newest)
       for (const t of group.tables) {
+        if (cutoff === null) {
+          deleted[t.table] = 0
+          continue
+        }
+        const bound = columnBound(cutoff, t.unitMs)
+        // Rows kept elsewhere go as the table's own would (for the devices' latest minutes, a scan of them).
         deleted[t.table] =
-          cutoff === null ? 0 : db.prepare(retentionDeleteSql(t)).run(columnBound(cutoff, t.unitMs)).changes
-        // A device's latest minute is kept in its gold_devices row (gold/device-minutes.ts): it goes as its
-        // gold_device_minutes row would (a scan of the devices, once a pass). The engine's memory keeps the
-        // minute's first event until the device's next event moves it to a later minute; only an event dated
-        // in that expired minute, older than the cutoff, would count it, and the next pass clears it again.
-        if (t.table === 'gold_device_minutes' && cutoff !== null)
-          deleted[t.table]! += db.prepare(CLEAR_LATEST_MINUTES_SQL).run(columnBound(cutoff, t.unitMs)).changes
+          db.prepare(retentionDeleteSql(t)).run(bound).changes +
+          (t.elsewhere ? db.prepare(t.elsewhere.clearSql).run(bound).changes : 0)
       }
     }
     // The windows of the live state count seconds: they may have been among those just taken.

@@ -23,6 +23,13 @@ export const LATEST_MINUTE_ROWS_SQL = `
     minute_usage_ids AS usage_ids
   FROM gold_devices WHERE minute_first_ts IS NOT NULL`
 
+/**
+ * Clears the latest minutes before minute `?` from the devices' rows: what retention's delete of
+ * gold_device_minutes' rows before that minute does to them.
+ */
+export const CLEAR_LATEST_MINUTES_BEFORE_SQL = `UPDATE gold_devices SET minute_first_ts = NULL,
+  minute_usage_ids = NULL WHERE minute_first_ts IS NOT NULL AND (last_seen + 59999) / 60000 < ?`
+
 /** Every minute of every device, wherever it is kept: gold_device_minutes' columns. */
 export const EVERY_DEVICE_MINUTE_SQL = `
   SELECT minute, device, first_ts, last_ts, usage_ids FROM gold_device_minutes

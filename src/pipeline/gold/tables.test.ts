@@ -35,9 +35,9 @@ describe('the registry of gold tables', () => {
   })
 
   it('puts every bucketed table, and no other, in the retention group of its setting', () => {
-    // `rows` says where readers find rows kept elsewhere (a device's latest minute): not the table's own.
+    // `elsewhere` says where some of a table's rows are kept (a device's latest minute): not the table's own.
     const gold = RETENTION_GROUPS.filter((g) => g.layer === 'gold').flatMap((g) =>
-      g.tables.map(({ rows: _rows, ...t }) => ({ ...t, setting: g.setting })),
+      g.tables.map(({ elsewhere: _elsewhere, ...t }) => ({ ...t, setting: g.setting })),
     )
     const bucketed = GOLD_TABLES.flatMap((t) =>
       t.kind === 'buckets'
