@@ -158,6 +158,7 @@ export class GoldStage {
       for (const { key, values } of sum.entries) stmt.run(...key, ...values)
     }
     this.usage.write(usage)
+    this.live.noteWrittenParts(usage.clientParts)
     // Each device's latest minute goes into its row; the older minutes' rows after it, as the row may hand
     // its previous latest minute to gold_device_minutes.
     const latest = this.deviceMinutes.takeLatest((device) => minuteOf(this.devices.get(device)!.last_seen))

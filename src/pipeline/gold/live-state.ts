@@ -28,6 +28,8 @@ import {
 import { ClientServers } from './client-servers'
 import type { DeviceChange, DeviceSnapshot } from './device-states'
 import { SlidingSum, type KeyedSecond, type Moves } from './sliding-sum'
+import type { ClientParts } from './usage-sums'
+import { ClientWindowTail } from './window-tail'
 
 /** The window of window_bytes: the heavy-client window. */
 export const CLIENT_WINDOW_S = 300
@@ -139,6 +141,8 @@ export class LiveState {
   private readonly anchorStmt
   private readonly setAnchor
   private readonly clientWindows: SlidingSum
+  /** The client window's oldest minute, read once rather than each time the window moves. */
+  private readonly windowTail: ClientWindowTail
   private readonly pairWindows: SlidingSum
   private readonly moveDeviceCounts
   private readonly dropEmptyDevices
@@ -176,12 +180,12 @@ export class LiveState {
     )
     this.dropEmptyConnects = db.prepare('DELETE FROM gold_live_connects WHERE sec = ? AND devices = 0')
     this.clientRows = new ClientRows(db)
+    this.windowTail = new ClientWindowTail(
+      db.prepare('SELECT client, server, parts FROM gold_client_usage_parts WHERE minute = ?'),
+    )
     this.clientWindows = new SlidingSum({
       seconds: CLIENT_WINDOW_S,
-      stored: db.prepare(
-        `WITH r(a, b) AS (SELECT ?, ?)
-         ${partsInSecondsSql('r, gold_client_usage_parts', 'client, server', 'r.a', 'r.b')}`,
-      ),
+      stored: (from, to) => this.windowTail.rows(from, to),
     })
     this.movePair = db.prepare<[string, string, number], { bytes: number }>(
       `INSERT INTO gold_live_pairs (device, peer, bytes) VALUES (?, ?, ?)
@@ -199,9 +203,12 @@ export class LiveState {
        ON CONFLICT (client, server) DO UPDATE SET bytes = excluded.bytes`,
     )
     this.dropClientServer = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ? AND server = ?')
+    const pairSeconds = db.prepare<[number, number]>(
+      'SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?',
+    )
     this.pairWindows = new SlidingSum({
       seconds: PAIR_WINDOW_S,
-      stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
+      stored: (from, to) => pairSeconds.raw().iterate(from, to) as Iterable<unknown[]>,
     })
   }
 
@@ -216,6 +223,12 @@ export class LiveState {
    */
   forget(): void {
     this.clientServers = null
+    this.windowTail.forget()
+  }
+
+  /** Notes the clients' usage parts a batch wrote: after they are written. */
+  noteWrittenParts(parts: ClientParts): void {
+    this.windowTail.noteWritten(parts)
   }
 
   /** The newest second folded into gold, or null when gold is empty. */

@@ -1,7 +1,5 @@
 // A sum per key over the seconds (N - W, N], N the newest second in gold, moved batch by batch: the seconds
 // that leave the window are taken away (as the window counted them), the batch's seconds inside it added.
-import type { Statement } from 'better-sqlite3'
-
 /** Bytes of one key in one second, as a batch sums them; a key is one or two ids. */
 export interface KeyedSecond {
   sec: number
@@ -15,8 +13,11 @@ export type Moves = Map<string, { key: readonly string[]; bytes: number }>
 export interface SlidingSumSpec {
   /** The window's length W, in seconds. */
   seconds: number
-  /** The stored bytes per key of the seconds `from < sec <= to`, as rows of [...key, bytes]. */
-  stored: Statement<[number, number], unknown[]>
+  /**
+   * The stored bytes per key of the seconds `from < sec <= to`, as rows of [...key, bytes] (a key may come
+   * more than once: its rows are summed).
+   */
+  stored: (from: number, to: number) => Iterable<readonly unknown[]>
 }
 
 export class SlidingSum {
@@ -38,10 +39,8 @@ export class SlidingSum {
       else moves.set(k, { key, bytes })
     }
     if (newest > anchor)
-      for (const row of stored.raw().iterate(anchor - seconds, newest - seconds)) {
-        const values = row as unknown[]
+      for (const values of stored(anchor - seconds, newest - seconds))
         add(values.slice(0, -1) as string[], -(values.at(-1) as number))
-      }
     for (const r of added) if (r.sec > newest - seconds) add(r.key, r.bytes)
     return moves
   }
