@@ -188,7 +188,7 @@ export class AlertEvaluator {
     if (clients.length === 0) return new Map()
     const usage = new Map(clients.map((c) => [c, { bytes: 0, server: '', serverBytes: -1 }]))
     // Rows come in SQLite's (client, server) order: the first server with the most bytes wins a tie, as in
-    // REFILL_MAIN_SERVERS_SQL (JavaScript's < orders names apart from SQLite beyond the BMP).
+    // REFILL_CLIENT_WINDOWS_SQL (JavaScript's < orders names apart from SQLite beyond the BMP).
     for (const row of this.clientUsage.perServerOf(sec, HEAVY_WINDOW_S, clients)) {
       const u = usage.get(row.client)!
       u.bytes += row.bytes

@@ -1,6 +1,6 @@
-// Every client's usage bytes per server in the client window, as gold_live_client_servers holds them, kept
-// in memory by the live state: a batch then writes the pairs it moves without reading them back (an upsert
-// with RETURNING), and takes each moved client's main server from here rather than from a read of the table.
+// Every client's usage bytes per server in the client window, kept in memory by the live state: a batch
+// writes the pairs of the clients on more than one server (gold_live_client_servers) without reading them
+// back, and takes each moved client's main server from here rather than from a read of the table.
 // A client costs about 135 bytes of heap with one server and 8 more per other server (measured with 100,000
 // clients of the benchmark network's names: 12.7 MiB at one server each, as in its 10 million events, 14.2
 // MiB at two): its name as the Map's key, and its pairs in one small array of numbers.
@@ -44,7 +44,7 @@ export class ClientServers {
   }
 
   /**
-   * The client's main server, as REFILL_MAIN_SERVERS_SQL takes it: the most bytes, the first server in
+   * The client's main server, as REFILL_CLIENT_WINDOWS_SQL takes it: the most bytes, the first server in
    * SQLite's order of names at a tie.
    */
   main(client: string): MainServer {
@@ -65,7 +65,18 @@ export class ClientServers {
     return main
   }
 
-  /** Every pair, in no particular order (for tests to hold the mirror to the table). */
+  /** How many servers carry some of the client's usage in the window. */
+  count(client: string): number {
+    return (this.clients.get(client)?.length ?? 0) / 2
+  }
+
+  /** The client's servers with their bytes, in no particular order. */
+  *pairsOf(client: string): IterableIterator<[server: string, bytes: number]> {
+    const pairs = this.clients.get(client) ?? []
+    for (let i = 0; i < pairs.length; i += 2) yield [this.servers.value(pairs[i]!)!, pairs[i + 1]!]
+  }
+
+  /** Every pair, in no particular order (for tests to hold the mirror to the tables). */
   *pairs(): IterableIterator<[client: string, server: string, bytes: number]> {
     for (const [client, pairs] of this.clients)
       for (let i = 0; i < pairs.length; i += 2) yield [client, this.servers.value(pairs[i]!)!, pairs[i + 1]!]

@@ -11,7 +11,7 @@ import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute
 import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
-import { refillLiveState } from './live-state'
+import { EVERY_CLIENT_SERVER_SQL, refillLiveState } from './live-state'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
@@ -62,17 +62,25 @@ function keptAndCounted(): { kept: string[][]; counted: string[][] } {
 }
 
 /**
- * gold_live_client_servers as the engine keeps it in memory, rows as `dump` gives them; null when it was
- * not read since it was last forgotten.
+ * Every client's bytes per server as the engine keeps them in memory, rows as `dump` gives them; null when
+ * they were not read since last forgotten.
  */
 function resident(): string[] | null {
   const kept = engine['gold']['live']['clientServers']
   return kept ? [...kept.pairs()].map((r) => JSON.stringify(r)).sort() : null
 }
 
-/** Whether what the engine keeps in memory of gold_live_client_servers is the table, row for row. */
+/**
+ * Whether what the engine keeps in memory of the clients' bytes per server is what the tables hold, row for
+ * row: gold_live_client_servers for the clients on more than one server, gold_clients for the others.
+ */
 function expectResidentIsTable(when: string): void {
-  expect(resident(), when).toEqual(dump()[5])
+  const stored = engine.db.prepare(EVERY_CLIENT_SERVER_SQL).raw().all()
+  expect(resident(), when).toEqual(stored.map((r) => JSON.stringify(r)).sort())
+  const servers = new Map<string, number>()
+  for (const [client] of stored as [string][]) servers.set(client, (servers.get(client) ?? 0) + 1)
+  const multi = dump()[5]!.map((r) => JSON.parse(r)[0] as string)
+  expect(new Set(multi), when).toEqual(new Set([...servers].filter(([, n]) => n > 1).map(([c]) => c)))
 }
 
 const ingest = (events: Record<string, unknown>[]) => ingestFrame(engine, events)
@@ -105,7 +113,26 @@ describe('live state', () => {
     expect(devices!.length).toBeGreaterThan(10)
     expect(connects!.length).toBeGreaterThan(10)
     expect(clients!.some((c) => JSON.parse(c)[2] > 0)).toBe(true)
+    expect(dump()[5]!.length, 'clients on more than one server').toBeGreaterThan(0)
     expect(compared).toBeGreaterThan(50)
+  })
+
+  it('is the state counted again when most clients use one server, and some move to another', () => {
+    const shape = { seed: 12, start: START, minutes: 20, events: 5000, devices: 90, clients: 60, servers: 4 }
+    const events = nearlyInOrder(randomEvents({ ...shape, homeServers: true }), 5, 300)
+    const singles = new Set<number>()
+    for (let i = 0; i < events.length; i += 97) {
+      ingest(events.slice(i, i + 97))
+      const { kept, counted } = keptAndCounted()
+      expect(kept, `after ${i + 97} events`).toEqual(counted)
+      expectResidentIsTable(`after ${i + 97} events`)
+      const clients = kept[3]!.map((r) => JSON.parse(r) as [string, number, number])
+      const multi = new Set(kept[5]!.map((r) => JSON.parse(r)[0] as string))
+      singles.add(clients.filter(([c, , bytes]) => bytes > 0 && !multi.has(c)).length)
+    }
+    // Both kinds of client were there, batch after batch.
+    expect(Math.max(...singles)).toBeGreaterThan(10)
+    expect(dump()[5]!.length).toBeGreaterThan(0)
   })
 
   it('is counted again when the newest event jumps past the window, and after a rebuild', () => {
@@ -275,5 +302,23 @@ describe('migrations 4 to 6', () => {
     expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(dump()).toEqual(kept)
     expect(minutes()).toEqual(keptMinutes)
+  })
+})
+
+describe('migration 15', () => {
+  it('keeps the pairs of the clients on more than one server only, as the engine now keeps them', () => {
+    const shape = { seed: 5, start: START, minutes: 8, events: 2000, devices: 40, clients: 30, servers: 3 }
+    ingest(nearlyInOrder(randomEvents({ ...shape, homeServers: true }), 2, 80))
+    const kept = dump()
+    // Back to schema 14, whose table held every pair with bytes.
+    engine.db.exec(`
+      INSERT INTO gold_live_client_servers (client, server, bytes)
+        SELECT client, main_server, main_bytes FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes;
+      PRAGMA user_version = 14;`)
+    expect(dump()[5]!.length).toBeGreaterThan(kept[5]!.length)
+    engine.close()
+    engine = Engine.open(temp.path('vigia.db'))
+    expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    expect(dump()).toEqual(kept)
   })
 })

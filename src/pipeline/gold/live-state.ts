@@ -7,8 +7,11 @@
 //   gold_clients         live_until, the last event of the client's devices whose latest status is a
 //                        connect (connected at T = live_until > T - idle), and window_bytes, its usage
 //                        bytes in (N - 300 s, N], and devices, how many devices name it as their client;
-//   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the pairs with some,
-//                        also kept in memory (ClientServers) so that a batch reads none of it back;
+//   gold_live_client_servers  usage bytes per client and server in (N - 300 s, N], for the clients with
+//                        some on more than one server (a client on one has its bytes there as main_bytes,
+//                        equal to its window_bytes: nearly every client, whose row each second moved by the
+//                        window would otherwise be written twice); every pair is also kept in memory
+//                        (ClientServers) so that a batch reads none of it back;
 //   gold_clients         main_server and main_bytes: the server carrying most of the client's usage in
 //                        that window (the first by name at a tie) and its bytes there, and latest_server,
 //                        the server of its devices' latest connect, for the heavy-user table;
@@ -80,21 +83,41 @@ export function refillLiveState(db: Db): void {
   refillWindows(db)
 }
 
-/** Counts the client windows again from the seconds there are (retention may have taken some they counted). */
+/**
+ * Every client's bytes per server in the window, as the live state keeps them: the rows of the clients on
+ * more than one server, and the main server of the others (main_bytes equal to window_bytes).
+ */
+export const EVERY_CLIENT_SERVER_SQL = `
+  SELECT client, server, bytes FROM gold_live_client_servers
+  UNION ALL SELECT client, main_server, main_bytes FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes`
+
+/**
+ * Counts the client windows again from the seconds there are (retention may have taken some they counted):
+ * the pairs of the clients on more than one server, each client's window bytes, and its main server (the most
+ * bytes, the first in SQLite's order of names at a tie, as ClientServers.main takes it).
+ */
 export const REFILL_CLIENT_WINDOWS_SQL = `
-  DELETE FROM gold_live_client_servers;
-  INSERT INTO gold_live_client_servers (client, server, bytes)
-    SELECT client, server, sum(bytes) FROM (${partsInSecondsSql(
+  DROP TABLE IF EXISTS temp.window_pairs;
+  CREATE TEMP TABLE window_pairs AS
+    SELECT client, server, sum(bytes) AS bytes FROM (${partsInSecondsSql(
       'gold_client_usage_parts',
       'client, server',
       `(SELECT newest_sec FROM gold_live) - ${CLIENT_WINDOW_S}`,
       '(SELECT newest_sec FROM gold_live)',
     )})
     GROUP BY client, server HAVING sum(bytes) > 0;
-  UPDATE gold_clients SET window_bytes = 0 WHERE window_bytes <> 0;
-  UPDATE gold_clients SET window_bytes = w.bytes
-    FROM (SELECT client, sum(bytes) AS bytes FROM gold_live_client_servers GROUP BY client) w
-    WHERE gold_clients.client = w.client;`
+  DELETE FROM gold_live_client_servers;
+  INSERT INTO gold_live_client_servers (client, server, bytes)
+    SELECT client, server, bytes FROM window_pairs
+    WHERE client IN (SELECT client FROM window_pairs GROUP BY client HAVING count(*) > 1);
+  UPDATE gold_clients SET window_bytes = 0, main_server = NULL, main_bytes = 0
+    WHERE window_bytes <> 0 OR main_server IS NOT NULL OR main_bytes <> 0;
+  UPDATE gold_clients SET window_bytes = w.bytes, main_server = w.server, main_bytes = w.main
+    FROM (SELECT client, sum(bytes) OVER (PARTITION BY client) AS bytes, server, bytes AS main,
+            row_number() OVER (PARTITION BY client ORDER BY bytes DESC, server) AS rank
+          FROM window_pairs) w
+    WHERE w.rank = 1 AND gold_clients.client = w.client;
+  DROP TABLE temp.window_pairs;`
 
 /** Counts the pair windows again from the seconds there are. */
 export const REFILL_PAIR_WINDOWS_SQL = `
@@ -103,18 +126,8 @@ export const REFILL_PAIR_WINDOWS_SQL = `
     SELECT device, peer, sum(bytes) FROM gold_flow_second
     WHERE sec > (SELECT newest_sec FROM gold_live) - ${PAIR_WINDOW_S} GROUP BY device, peer HAVING sum(bytes) > 0;`
 
-/**
- * Each client's main server from gold_live_client_servers. With max(), SQLite takes the bare `server` from
- * the first row with the most bytes, in the table's (client, server) order: the first server by name.
- */
-export const REFILL_MAIN_SERVERS_SQL = `
-  UPDATE gold_clients SET main_server = NULL, main_bytes = 0 WHERE main_server IS NOT NULL OR main_bytes <> 0;
-  UPDATE gold_clients SET main_server = m.server, main_bytes = m.bytes
-    FROM (SELECT client, server, max(bytes) AS bytes FROM gold_live_client_servers GROUP BY client) m
-    WHERE gold_clients.client = m.client;`
-
 export function refillWindows(db: Db): void {
-  db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL + REFILL_PAIR_WINDOWS_SQL)
+  db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_PAIR_WINDOWS_SQL)
 }
 
 const connected = <S extends DeviceSnapshot>(s: S | null): S | null => (s?.status === 'connect' ? s : null)
@@ -153,10 +166,10 @@ export class LiveState {
   private readonly dropPair
   private readonly allClientServers
   private readonly putClientServer
-  private readonly dropClientServer
+  private readonly dropClientServers
   /**
-   * gold_live_client_servers as of the last batch, read again when the windows are counted again; null until
-   * read, and after `forget`.
+   * Every client's bytes per server as of the last batch (EVERY_CLIENT_SERVER_SQL), read again when the
+   * windows are counted again; null until read, and after `forget`.
    */
   private clientServers: ClientServers | null = null
 
@@ -193,16 +206,13 @@ export class LiveState {
     )
     this.dropPair = db.prepare('DELETE FROM gold_live_pairs WHERE device = ? AND peer = ?')
     this.allClientServers = db
-      .prepare<[], [client: string, server: string, bytes: number]>(
-        'SELECT client, server, bytes FROM gold_live_client_servers',
-      )
+      .prepare<[], [client: string, server: string, bytes: number]>(EVERY_CLIENT_SERVER_SQL)
       .raw()
-    // The pair's new bytes come from the mirror (ClientServers), not from the row.
+    // The pairs' bytes come from the mirror (ClientServers), not from the rows.
     this.putClientServer = db.prepare<[string, string, number]>(
-      `INSERT INTO gold_live_client_servers (client, server, bytes) VALUES (?, ?, ?)
-       ON CONFLICT (client, server) DO UPDATE SET bytes = excluded.bytes`,
+      'INSERT INTO gold_live_client_servers (client, server, bytes) VALUES (?, ?, ?)',
     )
-    this.dropClientServer = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ? AND server = ?')
+    this.dropClientServers = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ?')
     const pairSeconds = db.prepare<[number, number]>(
       'SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?',
     )
@@ -212,14 +222,14 @@ export class LiveState {
     })
   }
 
-  /** Reads gold_live_client_servers into memory, so that the first batch does not wait for it. */
+  /** Reads the clients' bytes per server into memory, so that the first batch does not wait for them. */
   preload(): void {
     this.residentClientServers()
   }
 
   /**
-   * Forgets what is kept of gold_live_client_servers (after a rollback, a rebuild, another writer's commit,
-   * or the windows counted again by retention): the next batch reads it again.
+   * Forgets what is kept of the client windows (after a rollback, a rebuild, another writer's commit, or the
+   * windows counted again by retention): the next batch reads them again.
    */
   forget(): void {
     this.clientServers = null
@@ -336,16 +346,20 @@ export class LiveState {
   moveClientWindows(batch: LiveBatch): void {
     if (batch.clientWindows === null) return
     const clientServers = this.residentClientServers()
-    const moved = new Set<string>()
+    // Per client moved, its number of servers before the batch: its rows are written again when it was or
+    // is on more than one.
+    const moved = new Map<string, number>()
     for (const { key, bytes } of batch.clientWindows.values()) {
       const [client, server] = key as [string, string]
       if (bytes === 0) continue
-      moved.add(client)
-      const sum = clientServers.add(client, server, bytes)
-      if (sum === 0) this.dropClientServer.run(client, server)
-      else this.putClientServer.run(client, server, sum)
+      if (!moved.has(client)) moved.set(client, clientServers.count(client))
+      clientServers.add(client, server, bytes)
     }
-    for (const client of moved) {
+    for (const [client, servers] of moved) {
+      if (servers > 1) this.dropClientServers.run(client)
+      if (clientServers.count(client) > 1)
+        for (const [server, bytes] of clientServers.pairsOf(client))
+          this.putClientServer.run(client, server, bytes)
       const move = batch.clients.get(client) ?? { until: null, bytes: 0, devices: 0 }
       move.main = clientServers.main(client)
       batch.clients.set(client, move)
@@ -368,7 +382,7 @@ export class LiveState {
     const clients = new Set([...batch.clients.keys(), ...batch.recompute, ...batch.latestServers])
     for (const client of clients) this.clientRows.update(client, this.takeClient(batch, client))
     if (batch.clientWindows === null) {
-      this.db.exec(REFILL_CLIENT_WINDOWS_SQL + REFILL_MAIN_SERVERS_SQL)
+      this.db.exec(REFILL_CLIENT_WINDOWS_SQL)
       this.clientServers = this.readClientServers()
     }
     if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)

@@ -10,16 +10,18 @@ import { engineOnRandomNetwork } from './testing/random-network'
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
 describe.each([
-  ['', false],
-  [', with names SQLite and JavaScript order apart', true],
-])('the heavy-user table from the live state%s', (_, unicodeNames) => {
+  ['', {}],
+  [', with names SQLite and JavaScript order apart', { unicodeNames: true }],
+  // Three devices per client, all on one server unless they roam: most clients use one server.
+  [', with most clients on one server', { homeServers: true, clients: 30 }],
+])('the heavy-user table from the live state%s', (_, names) => {
   let network: ReturnType<typeof engineOnRandomNetwork>
   let engine: Engine
   let anchor: number
 
   beforeAll(() => {
     const shape = { seed: 21, start: START, minutes: 20, events: 6000, devices: 90, clients: 40, servers: 3 }
-    network = engineOnRandomNetwork({ ...shape, unicodeNames }, 22)
+    network = engineOnRandomNetwork({ ...shape, ...names }, 22)
     engine = network.engine
     anchor = (engine.db.prepare('SELECT newest_sec AS n FROM gold_live').get() as { n: number }).n
   })
@@ -67,6 +69,16 @@ describe.each([
     }
     expect(compared).toBeGreaterThan(500)
     expect(heavySeen).toBeGreaterThan(0)
+  })
+
+  it('has clients on one server and on more than one, as the network says', () => {
+    const count = (sql: string) => engine.db.prepare(sql).pluck().get() as number
+    const single = count(
+      'SELECT count(*) FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes',
+    )
+    const multi = count('SELECT count(DISTINCT client) FROM gold_live_client_servers')
+    if ('homeServers' in names) expect(single).toBeGreaterThan(multi)
+    else expect(multi).toBeGreaterThan(single)
   })
 
   it('leaves a search, and a T before the newest second, to the table computed for any T', () => {

@@ -1,6 +1,7 @@
 // The heavy-user table at or after gold's newest second N, paged in SQL from the live state: each client's
-// devices, window bytes, main and latest-connect servers at N in gold_clients, its bytes per server in
-// gold_live_client_servers (for a T in the few seconds before N). One statement
+// devices, window bytes, main and latest-connect servers at N in gold_clients, its bytes per server (for a T
+// in the few seconds before N) in gold_live_client_servers for a client on more than one server, as its main
+// server's bytes for the others. One statement
 // filters, sorts and pages 100,000 clients; only the page's rows reach JavaScript. The rows and their order
 // are those of clientRowsQuery + pageOf (a test holds the two to each other); a search is left to pageOf,
 // whose case-insensitive match is JavaScript's.
@@ -49,8 +50,13 @@ const rowsSql = (only: boolean) => {
     SELECT u.client, u.server, u.bytes - coalesce(t.bytes, 0) AS bytes
     FROM gold_live_client_servers u LEFT JOIN taken t ON t.client = u.client AND t.server = u.server
     ${ofPage('u.client')}),
+  single AS (
+    SELECT c.client, c.main_server AS server, c.main_bytes - coalesce(t.bytes, 0) AS bytes
+    FROM gold_clients c LEFT JOIN taken t ON t.client = c.client AND t.server = c.main_server
+    WHERE c.main_bytes > 0 AND c.main_bytes = c.window_bytes ${only ? `AND c.client IN (SELECT value FROM json_each(:clients))` : ''}),
   main AS (
-    SELECT client, server, max(bytes) AS bytes, sum(bytes) AS total FROM usage WHERE bytes > 0 GROUP BY client),
+    SELECT client, server, max(bytes) AS bytes, sum(bytes) AS total FROM usage WHERE bytes > 0 GROUP BY client
+    UNION ALL SELECT client, server, bytes, bytes FROM single WHERE bytes > 0),
   servers AS (${SERVER_BYTES_SQL}),
   rows AS (
     SELECT c.client, ${serverSql('m.client IS NOT NULL', 'm.server')} AS server,

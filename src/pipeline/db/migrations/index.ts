@@ -18,6 +18,7 @@ import m011 from './011-parts-total'
 import m012 from './012-demo-payloads'
 import m013 from './013-device-usage-ids'
 import m014 from './014-latest-minute-in-devices'
+import m015 from './015-multi-server-client-windows'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m012,
   m013,
   m014,
+  m015,
 ]

@@ -31,6 +31,12 @@ export interface NetworkShape {
    * UTF-8 bytes) and JavaScript's < (by UTF-16 units) order apart.
    */
   unicodeNames?: boolean
+  /**
+   * Each device reports to a server of its own, except one in ten that roams (any server, event by event),
+   * and names another client once in a hundred events: many clients then use a single server in a window,
+   * as in a real network. By default every event picks any server, and another client once in ten.
+   */
+  homeServers?: boolean
 }
 
 /** Plans exactly representable in binary, so sums do not depend on their order. */
@@ -42,19 +48,22 @@ export function randomEvents(shape: NetworkShape): Record<string, unknown>[] {
   const int = (n: number) => Math.floor(next() * n)
   const name = (prefix: string, n: number) =>
     shape.unicodeNames ? `${prefix}${n >> 1}${n & 1 ? '\uff01' : '\u{1F600}'}` : `${prefix}${n}`
-  const server = () => name('s', 1 + int(shape.servers))
+  const anyServer = () => name('s', 1 + int(shape.servers))
+  const server = (d: number) =>
+    shape.homeServers && d % 10 !== 9 ? name('s', 1 + (d % shape.servers)) : anyServer()
+  const ownClient = shape.homeServers ? 0.99 : 0.9
   const events: Record<string, unknown>[] = []
   for (let i = 0; i < shape.events; i++) {
     const d = int(shape.devices)
     const device = `d${d}`
     // Mostly the device's own client; sometimes another, so a device can change client.
-    const client = name('c', next() < 0.9 ? d % shape.clients : int(shape.clients))
+    const client = name('c', next() < ownClient ? d % shape.clients : int(shape.clients))
     // One device in four changes status ten times less often, and is silent 7 minutes in every 14: it stays
     // connected long after its connect, then goes idle and comes back without a new connect.
     const steady = d % 4 === 0
     let offset = 250 * int((shape.minutes * 60_000) / 250)
     if (steady) offset -= offset % (14 * 60_000) >= 7 * 60_000 ? 7 * 60_000 : 0
-    const base = { id: `e${i}`, ts: shape.start + offset, device, server: server() }
+    const base = { id: `e${i}`, ts: shape.start + offset, device, server: server(d) }
     const kind = steady && next() < 0.9 ? 0.25 + 0.75 * next() : next()
     if (kind < 0.15) {
       events.push({
