@@ -147,12 +147,12 @@ export class GoldStage {
       this.devices.apply(e)
     }
 
-    // Per second, the key after the second (client and server, or device and peer), and the bytes.
-    function* keyedSeconds(sum: Sums) {
-      for (const { key, values } of sum.entries)
-        yield { sec: key[0] as number, key: key.slice(1) as string[], bytes: values[0]! }
+    // The flows' bytes per device and peer in the seconds after `after`.
+    function* pairsAfter(after: number) {
+      for (const { key, values } of sums.flowSecond.entries)
+        if ((key[0] as number) > after) yield { key: key.slice(1) as string[], bytes: values[0]! }
     }
-    const live = this.live.begin(anchor, newest, usage.clientParts.seconds(), keyedSeconds(sums.flowSecond))
+    const live = this.live.begin(anchor, newest, (after) => usage.clientParts.after(after), pairsAfter)
     for (const [name, sum] of Object.entries(sums) as [keyof typeof sums, Sums][]) {
       const stmt = this.upserts[name]
       for (const { key, values } of sum.entries) stmt.run(...key, ...values)

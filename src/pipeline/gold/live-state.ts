@@ -30,7 +30,7 @@ import {
 } from './client-rows'
 import { ClientServers } from './client-servers'
 import type { DeviceChange, DeviceSnapshot } from './device-states'
-import { SlidingSum, type KeyedSecond, type Moves } from './sliding-sum'
+import { SlidingSum, type AddedAfter, type Moves } from './sliding-sum'
 import type { ClientParts } from './usage-sums'
 import { ClientWindowTail } from './window-tail'
 
@@ -254,8 +254,8 @@ export class LiveState {
   begin(
     anchor: number | null,
     newest: number,
-    clientSeconds: Iterable<KeyedSecond>,
-    pairSeconds: Iterable<KeyedSecond>,
+    clientSeconds: AddedAfter,
+    pairSeconds: AddedAfter,
   ): LiveBatch {
     const clientWindows = this.clientWindows.moves(anchor, newest, clientSeconds)
     const clients = new Map<string, ClientMove>()

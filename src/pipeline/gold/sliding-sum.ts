@@ -1,11 +1,13 @@
 // A sum per key over the seconds (N - W, N], N the newest second in gold, moved batch by batch: the seconds
 // that leave the window are taken away (as the window counted them), the batch's seconds inside it added.
-/** Bytes of one key in one second, as a batch sums them; a key is one or two ids. */
-export interface KeyedSecond {
-  sec: number
+/** Bytes of one key, as a batch sums them; a key is one or two ids. */
+export interface KeyedBytes {
   key: readonly string[]
   bytes: number
 }
+
+/** A batch's bytes per key in the seconds after `after` (a key may come more than once: summed). */
+export type AddedAfter = (after: number) => Iterable<KeyedBytes>
 
 /** How much each key's sum moves, by the key's parts joined with NUL. */
 export type Moves = Map<string, { key: readonly string[]; bytes: number }>
@@ -24,11 +26,11 @@ export class SlidingSum {
   constructor(private readonly spec: SlidingSumSpec) {}
 
   /**
-   * How the window moves from `anchor` (null when gold was empty) to `newest` for a batch that adds `added`:
-   * read before the batch's seconds are stored. Null when the window moved by its whole length or more: it
+   * How the window moves from `anchor` (null when gold was empty) to `newest` for a batch that adds, inside
+   * the new window, what `added` gives after its start: read before the batch's seconds are stored. Null when the window moved by its whole length or more: it
    * is counted again instead.
    */
-  moves(anchor: number | null, newest: number, added: Iterable<KeyedSecond>): Moves | null {
+  moves(anchor: number | null, newest: number, added: AddedAfter): Moves | null {
     const { seconds, stored } = this.spec
     if (anchor === null || newest - anchor >= seconds) return null
     const moves: Moves = new Map()
@@ -41,7 +43,7 @@ export class SlidingSum {
     if (newest > anchor)
       for (const values of stored(anchor - seconds, newest - seconds))
         add(values.slice(0, -1) as string[], -(values.at(-1) as number))
-    for (const r of added) if (r.sec > newest - seconds) add(r.key, r.bytes)
+    for (const r of added(newest - seconds)) add(r.key, r.bytes)
     return moves
   }
 }

@@ -4,6 +4,7 @@
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/open'
 import {
+  SECONDS_PER_MINUTE,
   encodeParts,
   indexInMinute,
   minuteOfSecond,
@@ -53,11 +54,17 @@ export class ClientParts {
         for (const [server, parts] of servers) yield { minute, client, server, parts }
   }
 
-  /** Every second with bytes, keyed by client and server. */
-  *seconds(): Generator<{ sec: number; key: [string, string]; bytes: number }> {
-    for (const { minute, client, server, parts } of this.rows())
-      for (let i = 0; i < parts.length; i++)
-        if (parts[i] !== 0) yield { sec: (minute - 1) * 60 + i + 1, key: [client, server], bytes: parts[i]! }
+  /**
+   * The bytes per client and server of the seconds after `after`, a row per minute: a sample spreads over
+   * tens to hundreds of seconds, summed here rather than taken second by second.
+   */
+  *after(after: number): Generator<{ key: [string, string]; bytes: number }> {
+    for (const { minute, client, server, parts } of this.rows()) {
+      const first = (minute - 1) * SECONDS_PER_MINUTE + 1
+      let bytes = 0
+      for (let i = Math.max(0, after + 1 - first); i < SECONDS_PER_MINUTE; i++) bytes += parts[i]!
+      if (bytes !== 0) yield { key: [client, server], bytes }
+    }
   }
 }
 
