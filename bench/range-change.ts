@@ -20,6 +20,15 @@ const HISTORY = {
   full: { rate: 1000, seconds: 600, devices: 100_000, servers: 24, quietS: 90 },
 }
 const LIVE = { quick: { rate: 1000 }, full: { rate: 3000 } }
+/**
+ * Waits, in ms: for the live feed to reach the page before the first change, for the page to settle back to
+ * live between changes, and for the server's log lines of a change's last calls. The quick mode's are
+ * shorter, to keep it near a minute; the page is already filled when they begin.
+ */
+const WAITS = {
+  quick: { feedIn: 2000, settle: 1000, log: 500 },
+  full: { feedIn: 5000, settle: 2000, log: 1000 },
+}
 const RANGE_MS = 3_600_000
 /**
  * Range changes timed, each from live to the custom hour and back to live in between. The quick mode checks a
@@ -122,7 +131,7 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
     await connectedChartFilled(page)
     // The live feed is in: the page refreshes with it before the range changes.
-    await sleep(5000)
+    await sleep(WAITS[mode].feedIn)
 
     await page.getByRole('button', { name: 'Custom…' }).click()
     const inputs = page.locator('.custom-range input[type="datetime-local"]')
@@ -137,7 +146,7 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
       await page.getByRole('button', { name: '● Live' }).click()
       // Back to live asks the chart's times again: the range changes once all are in.
       await connectedChartFilled(page)
-      await sleep(2000)
+      await sleep(WAITS[mode].settle)
       // Each run another hour (a minute apart), so no answer of a run before is reused.
       const end = to - run * 60_000
       await inputs.nth(0).fill(await localInput(page, end - RANGE_MS))
@@ -156,7 +165,7 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
       counting = false
       const asked = [...calls.values()].filter((c) => c.sentMs >= clicked)
       // Handlers that ended after the click (their lines may come late: wait for those of the last calls).
-      await sleep(1000)
+      await sleep(WAITS[mode].log)
       const handlers = [
         ...server
           .output()
