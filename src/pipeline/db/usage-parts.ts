@@ -7,7 +7,7 @@
 //   usage_parts_sum(parts, minute, from, to)  the bytes of the seconds `from < sec <= to` in that minute;
 //   usage_parts_add(a, b)                     the parts of both, second by second.
 import type { Database } from 'better-sqlite3'
-import { VarintReader, writeVarint } from './varint'
+import { writeVarint } from './varint'
 
 export const SECONDS_PER_MINUTE = 60
 
@@ -27,28 +27,61 @@ export function totalOfParts(parts: Parts): number {
   return sum
 }
 
+// A varint of a whole number below 2^53 takes at most 8 bytes.
 const scratch = Buffer.alloc(SECONDS_PER_MINUTE * 8)
+
+// The codec below runs for every row of every parts upsert and read (tens of thousands a second), so it reads
+// and writes varints in plain loops over the bytes: through a reader object and a callback per second, a merge
+// of two rows took 4 µs.
+
+/** The varint at `at` of `blob`, and the offset after it (in `next.at`); throws when cut short. */
+const next = { at: 0 }
+function readAt(blob: Uint8Array, at: number): number {
+  let v = 0
+  let scale = 1
+  for (;;) {
+    const b = blob[at++]
+    if (b === undefined) throw new Error('usage parts cut short')
+    v += (b & 127) * scale
+    if (b < 128) {
+      next.at = at
+      return v
+    }
+    scale *= 128
+  }
+}
+
+/** Checks that a blob held exactly 60 seconds, after reading them up to `at`. */
+function checkEnd(blob: Uint8Array, at: number): void {
+  if (at !== blob.length) throw new Error(`usage parts of ${blob.length} bytes hold more than 60 seconds`)
+}
+
+/** The first `length` bytes of the scratch buffer, copied out. */
+function copyScratch(length: number): Buffer {
+  const out = Buffer.allocUnsafe(length)
+  scratch.copy(out, 0, 0, length)
+  return out
+}
+
+function checkedBytes(v: number): number {
+  if (!(v >= 0 && Number.isSafeInteger(v))) throw new RangeError(`usage parts hold whole bytes, got ${v}`)
+  return v
+}
 
 export function encodeParts(parts: Parts): Buffer {
   let at = 0
-  for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
-    const v = parts[i]!
-    if (!(v >= 0 && Number.isSafeInteger(v))) throw new RangeError(`usage parts hold whole bytes, got ${v}`)
-    at = writeVarint(scratch, at, v)
-  }
-  return Buffer.from(scratch.subarray(0, at))
-}
-
-/** Calls `visit(index, bytes)` for each of the 60 seconds of an encoded minute, in order. */
-function eachPart(blob: Uint8Array, visit: (index: number, bytes: number) => void): void {
-  const reader = new VarintReader(blob, 'usage parts')
-  for (let i = 0; i < SECONDS_PER_MINUTE; i++) visit(i, reader.next())
-  if (!reader.done) throw new Error(`usage parts of ${blob.length} bytes hold more than 60 seconds`)
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) at = writeVarint(scratch, at, checkedBytes(parts[i]!))
+  return copyScratch(at)
 }
 
 export function decodeParts(blob: Uint8Array): Parts {
   const parts = newParts()
-  eachPart(blob, (i, v) => (parts[i] = v))
+  let at = 0
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
+    parts[i] = readAt(blob, at)
+    at = next.at
+  }
+  checkEnd(blob, at)
   return parts
 }
 
@@ -59,16 +92,31 @@ export function sumParts(blob: Uint8Array, minute: number, from: number, to: num
   const hi = Math.min(SECONDS_PER_MINUTE - 1, to - first)
   if (lo > hi) return 0
   let sum = 0
-  eachPart(blob, (i, v) => {
+  let at = 0
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
+    const v = readAt(blob, at)
+    at = next.at
     if (i >= lo && i <= hi) sum += v
-  })
+  }
+  checkEnd(blob, at)
   return sum
 }
 
+/** Both parts added second by second, read and written in one pass. */
 function addParts(a: Uint8Array, b: Uint8Array): Buffer {
-  const sum = decodeParts(a)
-  eachPart(b, (i, v) => (sum[i]! += v))
-  return encodeParts(sum)
+  let atA = 0
+  let atB = 0
+  let at = 0
+  for (let i = 0; i < SECONDS_PER_MINUTE; i++) {
+    const va = readAt(a, atA)
+    atA = next.at
+    const vb = readAt(b, atB)
+    atB = next.at
+    at = writeVarint(scratch, at, checkedBytes(va + vb))
+  }
+  checkEnd(a, atA)
+  checkEnd(b, atB)
+  return copyScratch(at)
 }
 
 /** Registers the usage-parts SQL functions on a connection (the writer's and every reader's). */
