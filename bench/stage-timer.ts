@@ -5,7 +5,6 @@ import { Engine } from '../src/pipeline/engine'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { GoldStage } from '../src/pipeline/gold/gold-stage'
 import { LiveState } from '../src/pipeline/gold/live-state'
-import { SlidingSum } from '../src/pipeline/gold/sliding-sum'
 import { SilverStage } from '../src/pipeline/silver/silver-stage'
 
 type Method = (...args: unknown[]) => unknown
@@ -18,9 +17,13 @@ const STAGES: [label: string, proto: object, method: string][] = [
   ['  gold: sum, upsert gold', GoldStage.prototype, 'fold'],
   ['    gold_devices: read states', DeviceStates.prototype, 'load'],
   ['    gold_devices: write states', DeviceStates.prototype, 'flush'],
-  ['    live state: read the seconds leaving the windows', SlidingSum.prototype, 'moves'],
+  [
+    "    live state: move the windows (the seconds leaving them read, the batch's added)",
+    LiveState.prototype,
+    'begin',
+  ],
   ['    live state: move device counts', LiveState.prototype, 'moveDevices'],
-  ["    live state: move the clients' bytes per server", LiveState.prototype, 'moveClientWindows'],
+  ["    live state: write the clients' pairs and main servers", LiveState.prototype, 'moveClientWindows'],
   ['    live state: write the rest', LiveState.prototype, 'finish'],
   ['  alerts: judge new minutes', AlertEvaluator.prototype, 'run'],
 ]

@@ -25,6 +25,11 @@ export interface ClientMove {
   devices: number
   /** The client's main server, when the batch moved its bytes on some server. */
   main?: MainServer
+  /**
+   * How many servers carried some of the client's usage in the window before the batch: set when the batch
+   * moved its bytes on some server (its rows of gold_live_client_servers are written again).
+   */
+  serversBefore?: number
 }
 
 /** What a client's row takes from the live state in one batch. */

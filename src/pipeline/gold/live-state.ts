@@ -145,15 +145,14 @@ export interface LiveBatch {
   recompute: Set<string>
   /** Clients a device joined, left, or connected to or on another server: latest_server is read again. */
   latestServers: Set<string>
-  /** Null when the window is counted again. */
-  clientWindows: Moves | null
+  /** False when the client window is counted again. */
+  clientWindows: boolean
   pairWindows: Moves | null
 }
 
 export class LiveState {
   private readonly anchorStmt
   private readonly setAnchor
-  private readonly clientWindows: SlidingSum
   /** The client window's oldest minute, read once rather than each time the window moves. */
   private readonly windowTail: ClientWindowTail
   private readonly pairWindows: SlidingSum
@@ -196,10 +195,6 @@ export class LiveState {
     this.windowTail = new ClientWindowTail(
       db.prepare('SELECT client, server, parts FROM gold_client_usage_parts WHERE minute = ?'),
     )
-    this.clientWindows = new SlidingSum({
-      seconds: CLIENT_WINDOW_S,
-      stored: (from, to) => this.windowTail.rows(from, to),
-    })
     this.movePair = db.prepare<[string, string, number], { bytes: number }>(
       `INSERT INTO gold_live_pairs (device, peer, bytes) VALUES (?, ?, ?)
        ON CONFLICT (device, peer) DO UPDATE SET bytes = bytes + excluded.bytes RETURNING bytes`,
@@ -251,19 +246,27 @@ export class LiveState {
    * second and flow bytes per pair and second: reads the seconds leaving the windows, before the batch's
    * seconds are written.
    */
-  begin(
-    anchor: number | null,
-    newest: number,
-    clientSeconds: AddedAfter,
-    pairSeconds: AddedAfter,
-  ): LiveBatch {
-    const clientWindows = this.clientWindows.moves(anchor, newest, clientSeconds)
+  begin(anchor: number | null, newest: number, clientBytes: AddedAfter, pairSeconds: AddedAfter): LiveBatch {
     const clients = new Map<string, ClientMove>()
-    for (const { key, bytes } of clientWindows?.values() ?? []) {
-      if (bytes === 0) continue
-      const move = clients.get(key[0]!) ?? { until: null, bytes: 0, devices: 0 }
-      move.bytes += bytes
-      clients.set(key[0]!, move)
+    // The client window moves straight into the mirror and each client's move, a row at a time: through a
+    // map of moves per client and server first, each second the window moved cost several µs a client.
+    const clientWindows = anchor !== null && newest - anchor < CLIENT_WINDOW_S
+    if (clientWindows) {
+      const mirror = this.residentClientServers()
+      const move = (client: string, server: string, bytes: number) => {
+        if (bytes === 0) return
+        let m = clients.get(client)
+        if (!m) clients.set(client, (m = { until: null, bytes: 0, devices: 0 }))
+        m.bytes += bytes
+        m.serversBefore ??= mirror.count(client)
+        mirror.add(client, server, bytes)
+      }
+      const from = newest - CLIENT_WINDOW_S
+      // The seconds leaving the window, as stored, then the batch's inside it.
+      if (newest > anchor)
+        for (const [client, server, bytes] of this.windowTail.rows(anchor - CLIENT_WINDOW_S, from))
+          move(client, server, -bytes)
+      for (const { key, bytes } of clientBytes(from)) move(key[0]!, key[1]!, bytes)
     }
     return {
       anchor,
@@ -339,30 +342,20 @@ export class LiveState {
   }
 
   /**
-   * Moves the clients' bytes per server in the window, and notes the main server of each client moved, to be
-   * written with its row: after the batch's seconds are stored, before its clients are written. A window
-   * counted again is counted in `finish`, once every client of the batch has a row.
+   * Writes the rows of gold_live_client_servers of the clients whose bytes the window moved (`begin` moved
+   * them in the mirror), and notes each one's main server, to be written with its row: after the batch's
+   * seconds are stored, before its clients are written. A window counted again is counted in `finish`, once
+   * every client of the batch has a row.
    */
   moveClientWindows(batch: LiveBatch): void {
-    if (batch.clientWindows === null) return
-    const clientServers = this.residentClientServers()
-    // Per client moved, its number of servers before the batch: its rows are written again when it was or
-    // is on more than one.
-    const moved = new Map<string, number>()
-    for (const { key, bytes } of batch.clientWindows.values()) {
-      const [client, server] = key as [string, string]
-      if (bytes === 0) continue
-      if (!moved.has(client)) moved.set(client, clientServers.count(client))
-      clientServers.add(client, server, bytes)
-    }
-    for (const [client, servers] of moved) {
-      if (servers > 1) this.dropClientServers.run(client)
-      if (clientServers.count(client) > 1)
-        for (const [server, bytes] of clientServers.pairsOf(client))
-          this.putClientServer.run(client, server, bytes)
-      const move = batch.clients.get(client) ?? { until: null, bytes: 0, devices: 0 }
-      move.main = clientServers.main(client)
-      batch.clients.set(client, move)
+    if (!batch.clientWindows) return
+    const mirror = this.residentClientServers()
+    for (const [client, move] of batch.clients) {
+      if (move.serversBefore === undefined) continue
+      if (move.serversBefore > 1) this.dropClientServers.run(client)
+      if (mirror.count(client) > 1)
+        for (const [server, bytes] of mirror.pairsOf(client)) this.putClientServer.run(client, server, bytes)
+      move.main = mirror.main(client)
     }
   }
 
@@ -378,10 +371,12 @@ export class LiveState {
   finish(batch: LiveBatch): void {
     // First: a window counted again reads the new anchor.
     if (batch.newest !== batch.anchor) this.setAnchor.run(batch.newest)
-    // The clients the batch's events do not name, each written once.
-    const clients = new Set([...batch.clients.keys(), ...batch.recompute, ...batch.latestServers])
-    for (const client of clients) this.clientRows.update(client, this.takeClient(batch, client))
-    if (batch.clientWindows === null) {
+    // The clients the batch's events do not name, each written once: taking a client out of the batch takes
+    // it out of all three, so each loop sees only those the loops before it did not write.
+    for (const client of batch.clients.keys()) this.clientRows.update(client, this.takeClient(batch, client))
+    for (const client of batch.recompute) this.clientRows.update(client, this.takeClient(batch, client))
+    for (const client of batch.latestServers) this.clientRows.update(client, this.takeClient(batch, client))
+    if (!batch.clientWindows) {
       this.db.exec(REFILL_CLIENT_WINDOWS_SQL)
       this.clientServers = this.readClientServers()
     }
