@@ -27,17 +27,11 @@ function rssMb(pid: number): number {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-soak-'))
-  const server = startVigia([
-    '--db',
-    join(dir, 'vigia.db'),
-    'serve',
-    '--port',
-    '0',
-    '--ingest-port',
-    '0',
-    '--demo',
-    'off',
-  ])
+  const server = startVigia(
+    ['--db', join(dir, 'vigia.db'), 'serve', '--port', '0', '--ingest-port', '0', '--demo', 'off'],
+    // VIGIA_SOAK_NODE_OPTIONS: more of node's options for the server (e.g. --trace-gc, with VIGIA_SOAK_OUTPUT=1).
+    process.env.VIGIA_SOAK_NODE_OPTIONS?.split(' ').filter(Boolean) ?? [],
+  )
   while (!/ingestion endpoint/.test(server.output())) await new Promise((r) => setTimeout(r, 100))
   const ui = /open (http:\/\/\S+)/.exec(server.output())![1]!
   const ingest = /ingestion endpoint (ws:\/\/\S+)/.exec(server.output())![1]!
@@ -75,6 +69,8 @@ async function main(): Promise<void> {
     )
   }
   const summary = /sent (\d+) events in (\d+) frames over ([\d.]+) s/.exec(sim.output())
+  // VIGIA_SOAK_OUTPUT=1: what the server printed (its workers' restarts, errors), to read a figure by.
+  if (process.env.VIGIA_SOAK_OUTPUT) console.error(server.output())
   await browser.close()
   server.child.kill('SIGTERM')
   await new Promise((r) => server.child.once('exit', r))
