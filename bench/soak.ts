@@ -20,10 +20,17 @@ const { values } = parseArgs({
 const rate = Number(values.rate)
 const minutes = Number(values.minutes)
 
-function rssMb(pid: number): number {
+/** A resident-memory field of /proc/<pid>/status, in MB. */
+function statusMb(pid: number, field: string): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024
 }
+
+const rssMb = (pid: number): number => statusMb(pid, 'VmRSS')
+
+/** RSS in anonymous memory (heaps, buffers), file pages and shared memory: what a swing of RSS is made of. */
+const rssParts = (pid: number): string =>
+  ['RssAnon', 'RssFile', 'RssShmem'].map((f) => `${f} ${statusMb(pid, f).toFixed(0)}`).join(', ')
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-soak-'))
@@ -65,7 +72,7 @@ async function main(): Promise<void> {
       uiMs: Date.now() - t0,
     })
     console.log(
-      `${samples.at(-1)!.s} s: server RSS ${samples.at(-1)!.rssMb.toFixed(0)} MB, UI ${samples.at(-1)!.uiMs} ms`,
+      `${samples.at(-1)!.s} s: server RSS ${samples.at(-1)!.rssMb.toFixed(0)} MB (${rssParts(server.child.pid!)}), UI ${samples.at(-1)!.uiMs} ms`,
     )
   }
   const summary = /sent (\d+) events in (\d+) frames over ([\d.]+) s/.exec(sim.output())
