@@ -3,6 +3,7 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import { DEFAULT_GOLD_LAG_MS } from '../main/engine-protocol'
 import { DEFAULT_INGEST, MAX_FRAME_LIMIT } from '../main/ingest-server'
+import { logMemoryIfAsked } from '../main/memory-log'
 import { UiServer } from '../main/ui-server'
 import { VigiaService } from '../main/vigia-service'
 import { existsSync } from 'node:fs'
@@ -46,6 +47,7 @@ export function registerServe(program: Command): Command {
       'auto' as const,
     )
     .action(async (options: ServeOptions) => {
+      logMemoryIfAsked('main')
       const dbPath = program.opts<{ db: string }>().db
       const service = await VigiaService.start({
         dbPath,

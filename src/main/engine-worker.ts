@@ -7,6 +7,7 @@ import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { importFile } from '../pipeline/importers/import-file'
 import { deleteInventory, upsertInventory } from '../pipeline/inventory'
 import { DEFAULT_GOLD_LAG_MS, type EngineEvent, type EngineRequests } from './engine-protocol'
+import { logMemoryIfAsked } from './memory-log'
 import { openOrExit, postEvent, serveRequests } from './worker-dispatcher'
 
 const post = (event: EngineEvent) => postEvent(event)
@@ -22,6 +23,7 @@ const { dbPath, goldLagMs = DEFAULT_GOLD_LAG_MS } = workerData as { dbPath: stri
 const engine = openOrExit(() => Engine.open(dbPath, { goldLagMs }))
 // The host runs a checkpointer thread beside this one, so a commit here returns as soon as it is logged.
 leaveCheckpointsToOthers(engine.db)
+logMemoryIfAsked('engine')
 
 /**
  * Background work must never take the engine down: a busy database (another writer, such as a CLI import)

@@ -19,6 +19,7 @@ import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
 import { currentSecond } from '../shared/instant'
 import type { ReaderRequests } from './reader-protocol'
+import { logMemoryIfAsked } from './memory-log'
 import { openOrExit, serveRequests } from './worker-dispatcher'
 
 const LAYERS_EVERY_MS = 60_000
@@ -26,6 +27,7 @@ const LIVE_SLACK_MS = 15_000
 const LIVE_REUSE_S = 5
 
 const db = openOrExit(() => openDb((workerData as { dbPath: string }).dbPath, { readonly: true }))
+logMemoryIfAsked('reader')
 
 const overviewAt = overviewQuery(db)
 const connectedAt = connectedHistoryQuery(db)
