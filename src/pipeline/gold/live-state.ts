@@ -30,7 +30,7 @@ import {
 } from './client-rows'
 import { ClientServers } from './client-servers'
 import type { DeviceChange, DeviceSnapshot } from './device-states'
-import { SlidingSum, type AddedAfter, type Moves } from './sliding-sum'
+import { SlidingSum, windowMoves, type AddedAfter, type Moves } from './sliding-sum'
 import type { ClientParts } from './usage-sums'
 import { ClientWindowTail } from './window-tail'
 
@@ -208,12 +208,9 @@ export class LiveState {
       'INSERT INTO gold_live_client_servers (client, server, bytes) VALUES (?, ?, ?)',
     )
     this.dropClientServers = db.prepare('DELETE FROM gold_live_client_servers WHERE client = ?')
-    const pairSeconds = db.prepare<[number, number]>(
-      'SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?',
-    )
     this.pairWindows = new SlidingSum({
       seconds: PAIR_WINDOW_S,
-      stored: (from, to) => pairSeconds.raw().iterate(from, to) as Iterable<unknown[]>,
+      stored: db.prepare('SELECT device, peer, bytes FROM gold_flow_second WHERE sec > ? AND sec <= ?'),
     })
   }
 
@@ -250,7 +247,7 @@ export class LiveState {
     const clients = new Map<string, ClientMove>()
     // The client window moves straight into the mirror and each client's move, a row at a time: through a
     // map of moves per client and server first, each second the window moved cost several µs a client.
-    const clientWindows = anchor !== null && newest - anchor < CLIENT_WINDOW_S
+    const clientWindows = windowMoves(anchor, newest, CLIENT_WINDOW_S)
     if (clientWindows) {
       const mirror = this.residentClientServers()
       const move = (client: string, server: string, bytes: number) => {
