@@ -17,9 +17,12 @@ interface Activity {
   usage: number[] | null
 }
 
+/** The minute of a device's last_seen (of its row in gold_devices, or the one named), as buckets.ts counts. */
+const latestMinuteSql = (row = '') => `(${row}last_seen + 59999) / 60000`
+
 /** Each device's latest minute, kept in its gold_devices row, as a row of gold_device_minutes. */
 export const LATEST_MINUTE_ROWS_SQL = `
-  SELECT (last_seen + 59999) / 60000 AS minute, device, minute_first_ts AS first_ts, last_seen AS last_ts,
+  SELECT ${latestMinuteSql()} AS minute, device, minute_first_ts AS first_ts, last_seen AS last_ts,
     minute_usage_ids AS usage_ids
   FROM gold_devices WHERE minute_first_ts IS NOT NULL`
 
@@ -28,7 +31,7 @@ export const LATEST_MINUTE_ROWS_SQL = `
  * gold_device_minutes' rows before that minute does to them.
  */
 export const CLEAR_LATEST_MINUTES_BEFORE_SQL = `UPDATE gold_devices SET minute_first_ts = NULL,
-  minute_usage_ids = NULL WHERE minute_first_ts IS NOT NULL AND (last_seen + 59999) / 60000 < ?`
+  minute_usage_ids = NULL WHERE minute_first_ts IS NOT NULL AND ${latestMinuteSql()} < ?`
 
 /** Every minute of every device, wherever it is kept: gold_device_minutes' columns. */
 export const EVERY_DEVICE_MINUTE_SQL = `
@@ -42,9 +45,9 @@ export const EVERY_DEVICE_MINUTE_SQL = `
 export const LATEST_MINUTES_INTO_DEVICES_SQL = `
   UPDATE gold_devices SET (minute_first_ts, minute_usage_ids) = (
     SELECT m.first_ts, m.usage_ids FROM gold_device_minutes m
-    WHERE m.minute = (gold_devices.last_seen + 59999) / 60000 AND m.device = gold_devices.device);
+    WHERE m.minute = ${latestMinuteSql('gold_devices.')} AND m.device = gold_devices.device);
   DELETE FROM gold_device_minutes WHERE (minute, device) IN (
-    SELECT (last_seen + 59999) / 60000, device FROM gold_devices WHERE minute_first_ts IS NOT NULL);`
+    SELECT ${latestMinuteSql()}, device FROM gold_devices WHERE minute_first_ts IS NOT NULL);`
 
 /** What the activity of an event needs of it. */
 interface ActiveEvent {
