@@ -84,12 +84,18 @@ export function refillLiveState(db: Db): void {
 }
 
 /**
+ * SQL: the gold_clients row (of alias `c`, or unqualified) is a client with usage on one server in the window,
+ * so it has no rows in gold_live_client_servers: its main server carries all its bytes.
+ */
+export const ON_ONE_SERVER_SQL = (c = '') => `${c}main_bytes > 0 AND ${c}main_bytes = ${c}window_bytes`
+
+/**
  * Every client's bytes per server in the window, as the live state keeps them: the rows of the clients on
- * more than one server, and the main server of the others (main_bytes equal to window_bytes).
+ * more than one server, and the main server of the others.
  */
 export const EVERY_CLIENT_SERVER_SQL = `
   SELECT client, server, bytes FROM gold_live_client_servers
-  UNION ALL SELECT client, main_server, main_bytes FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes`
+  UNION ALL SELECT client, main_server, main_bytes FROM gold_clients WHERE ${ON_ONE_SERVER_SQL()}`
 
 /**
  * Counts the client windows again from the seconds there are (retention may have taken some they counted):

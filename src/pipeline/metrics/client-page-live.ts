@@ -7,7 +7,7 @@
 // whose case-insensitive match is JavaScript's.
 import type { Db } from '../db/open'
 import type { ClientPage, ClientRow, ClientSortColumn, ClientView } from '../../shared/api'
-import { CLIENT_WINDOW_S } from '../gold/live-state'
+import { CLIENT_WINDOW_S, ON_ONE_SERVER_SQL } from '../gold/live-state'
 import { liveAnchorQuery, takenPartsSql } from './live'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 
@@ -53,7 +53,7 @@ const rowsSql = (only: boolean) => {
   single AS (
     SELECT c.client, c.main_server AS server, c.main_bytes - coalesce(t.bytes, 0) AS bytes
     FROM gold_clients c LEFT JOIN taken t ON t.client = c.client AND t.server = c.main_server
-    WHERE c.main_bytes > 0 AND c.main_bytes = c.window_bytes ${only ? `AND c.client IN (SELECT value FROM json_each(:clients))` : ''}),
+    WHERE ${ON_ONE_SERVER_SQL('c.')} ${only ? `AND c.client IN (SELECT value FROM json_each(:clients))` : ''}),
   main AS (
     SELECT client, server, max(bytes) AS bytes, sum(bytes) AS total FROM usage WHERE bytes > 0 GROUP BY client
     UNION ALL SELECT client, server, bytes, bytes FROM single WHERE bytes > 0),
