@@ -7,9 +7,9 @@
 // sample) is added beside the rows, so the cache always says what the table says.
 import type { Statement } from 'better-sqlite3'
 import { VarintReader } from '../db/varint'
-import { SECONDS_PER_MINUTE, indexInMinute, minuteOfSecond, newParts, type Parts } from '../db/usage-parts'
+import { SECONDS_PER_MINUTE, indexInMinute, minuteOfSecond } from '../db/usage-parts'
 import { Interner } from './interner'
-import type { ClientParts } from './usage-sums'
+import { ClientParts } from './usage-sums'
 
 /** A client's bytes on a server over some seconds: a row of the window's stored seconds. */
 export type TailRow = [client: string, server: string, bytes: number]
@@ -29,7 +29,7 @@ export class ClientWindowTail {
   /** The index in the minute of the first second not read yet (the same for every row). */
   private next = 0
   /** Parts written into the minute after it was read, by client and server. */
-  private added = new Map<string, { client: string; server: string; parts: Parts }>()
+  private added = new ClientParts()
 
   constructor(private readonly minuteRows: MinuteRowsStatement) {}
 
@@ -50,14 +50,11 @@ export class ClientWindowTail {
   /** Notes parts just written to the table: those of the minute read are added to it. */
   noteWritten(parts: ClientParts): void {
     if (this.minute === null) return
-    for (const [client, servers] of parts.byMinute.get(this.minute) ?? []) {
-      for (const [server, written] of servers) {
-        const key = `${client}\u0000${server}`
-        let entry = this.added.get(key)
-        if (!entry) this.added.set(key, (entry = { client, server, parts: newParts() }))
-        for (let i = 0; i < SECONDS_PER_MINUTE; i++) entry.parts[i]! += written[i]!
-      }
-    }
+    const first = (this.minute - 1) * SECONDS_PER_MINUTE + 1
+    for (const [client, servers] of parts.byMinute.get(this.minute) ?? [])
+      for (const [server, written] of servers)
+        for (let i = 0; i < SECONDS_PER_MINUTE; i++)
+          if (written[i] !== 0) this.added.add(first + i, client, server, written[i]!)
   }
 
   /** Forgets the minute read: the table may have changed behind it (a rollback, retention, a rebuild). */
@@ -67,7 +64,7 @@ export class ClientWindowTail {
     this.serverIds = new Uint32Array(0)
     this.blob = Buffer.alloc(0)
     this.cursors = new Uint32Array(0)
-    this.added.clear()
+    this.added = new ClientParts()
   }
 
   /** The rows' bytes in the seconds at indexes `lo..hi` of `minute`. */
@@ -85,7 +82,7 @@ export class ClientWindowTail {
       if (bytes !== 0) yield [this.clients[r]!, this.servers.value(this.serverIds[r]!)!, bytes]
     }
     this.next = hi + 1
-    for (const { client, server, parts } of this.added.values()) {
+    for (const { client, server, parts } of this.added.rows()) {
       let bytes = 0
       for (let i = lo; i <= hi; i++) bytes += parts[i]!
       if (bytes !== 0) yield [client, server, bytes]
