@@ -22,13 +22,13 @@ export class ClientServers {
   /** Client -> its pairs with bytes, flat: server id, bytes, server id, bytes... */
   private readonly clients = new Map<string, number[]>()
 
-  /** Adds `bytes` to a client's bytes on a server and returns the sum; at 0 the pair is dropped, as its row. */
-  add(client: string, server: string, bytes: number): number {
+  /** Adds `bytes` to a client's bytes on a server; at 0 the pair is dropped, as its row. */
+  add(client: string, server: string, bytes: number): void {
     const id = this.servers.id(server)
     const pairs = this.clients.get(client)
     if (!pairs) {
       if (bytes !== 0) this.clients.set(client, [id, bytes])
-      return bytes
+      return
     }
     for (let i = 0; i < pairs.length; i += 2) {
       if (pairs[i] !== id) continue
@@ -36,11 +36,10 @@ export class ClientServers {
       if (sum !== 0) pairs[i + 1] = sum
       else if (pairs.length > 2) pairs.splice(i, 2)
       else this.clients.delete(client)
-      return sum
+      return
     }
     // concat makes an array of the exact length (push or a spread leave room for 16 more numbers or so).
     if (bytes !== 0) this.clients.set(client, pairs.concat(id, bytes))
-    return bytes
   }
 
   /**
