@@ -2,6 +2,7 @@
 // the time spent in each, so a report can say which stage a missed target is lost in.
 import { AlertEvaluator } from '../src/pipeline/alerts/evaluator'
 import { Engine } from '../src/pipeline/engine'
+import { ClientMinutes } from '../src/pipeline/gold/client-minutes'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { GoldStage } from '../src/pipeline/gold/gold-stage'
 import { LiveState } from '../src/pipeline/gold/live-state'
@@ -25,6 +26,7 @@ const STAGES: [label: string, proto: object, method: string][] = [
   ['    live state: move device counts', LiveState.prototype, 'moveDevices'],
   ["    live state: write the clients' pairs and main servers", LiveState.prototype, 'moveClientWindows'],
   ['    live state: write the rest', LiveState.prototype, 'finish'],
+  ['    gold_client_minutes: keep the minutes the newest second left', ClientMinutes.prototype, 'write'],
   ['  alerts: judge new minutes', AlertEvaluator.prototype, 'run'],
 ]
 

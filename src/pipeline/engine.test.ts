@@ -541,6 +541,7 @@ describe('Engine: retention', () => {
       gold_conn_minute: 1, // a
       gold_usage_minute: 0,
       gold_client_usage_parts: 1, // b: kept as long as the per-second tables
+      gold_client_minutes: 1, // b: kept as long as its parts
     })
 
     expect(engine.db.prepare('SELECT received_at FROM landing_payloads ORDER BY id').pluck().all()).toEqual([

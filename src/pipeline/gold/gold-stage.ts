@@ -5,6 +5,7 @@ import { hull } from '../../shared/event-span'
 import type { Db } from '../db/open'
 import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
+import { ClientMinutes } from './client-minutes'
 import type { ClientPlan } from './client-rows'
 import { DeviceMinutes } from './device-minutes'
 import { DeviceStates } from './device-states'
@@ -44,6 +45,7 @@ export class GoldStage {
   private readonly latestConnect
   private readonly nextConnect
   private readonly usage: UsageWriter
+  private readonly clientMinutes: ClientMinutes
   /** The event time of what was folded since `takeFolded`, a usage sample from the start of its interval. */
   private folded: EventSpan | null = null
 
@@ -66,6 +68,7 @@ export class GoldStage {
       .prepare<[string, number, number], number | null>(`SELECT min(ts) ${connects} AND ts > ? AND id < ?`)
       .pluck()
     this.usage = new UsageWriter(db)
+    this.clientMinutes = new ClientMinutes(db)
     this.upserts = {
       connSecond: upsertStatement(db, 'gold_conn_second', ['sec', 'server'], ['connects', 'disconnects']),
       connMinute: upsertStatement(db, 'gold_conn_minute', ['minute', 'server'], ['connects', 'disconnects']),
@@ -158,6 +161,7 @@ export class GoldStage {
       for (const { key, values } of sum.entries) stmt.run(...key, ...values)
     }
     this.usage.write(usage)
+    this.clientMinutes.write(anchor, newest, usage.clientParts)
     this.live.noteWrittenParts(usage.clientParts)
     // Each device's latest minute goes into its row; the older minutes' rows after it, as the row may hand
     // its previous latest minute to gold_device_minutes.

@@ -12,6 +12,7 @@ import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
 import { EVERY_CLIENT_SERVER_SQL, refillLiveState } from './live-state'
+import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
@@ -295,7 +296,7 @@ describe('migrations 4 to 6', () => {
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
       ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes; ALTER TABLE gold_clients DROP COLUMN latest_server;
       DROP TABLE gold_device_minutes; CREATE INDEX silver_events_device_ts ON silver_events(device, ts);
-      DROP INDEX silver_events_usage_minute;
+      DROP INDEX silver_events_usage_minute; ${UNDO_CLIENT_MINUTES_SQL}
       PRAGMA user_version = 3;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))
@@ -314,6 +315,7 @@ describe('migration 15', () => {
     engine.db.exec(`
       INSERT INTO gold_live_client_servers (client, server, bytes)
         SELECT client, main_server, main_bytes FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes;
+      ${UNDO_CLIENT_MINUTES_SQL}
       PRAGMA user_version = 14;`)
     expect(dump()[5]!.length).toBeGreaterThan(kept[5]!.length)
     engine.close()

@@ -52,6 +52,7 @@ export const GOLD_TABLES: readonly GoldTable[] = [
   seconds('gold_device_type_usage_second', ['device_type'], 'goldSeconds'),
   seconds('gold_flow_second', ['device', 'peer'], 'goldSeconds'),
   minutes('gold_client_usage_parts', ['client', 'server'], 'goldSeconds'),
+  minutes('gold_client_minutes', ['client'], 'goldSeconds'),
   minutes('gold_conn_minute', ['server'], 'gold'),
   minutes('gold_usage_minute', ['server'], 'gold'),
   minutes('gold_device_minutes', ['device'], 'silver'),

@@ -12,12 +12,14 @@ import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { ingestFrame, ingestShuffled, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
 import { refoldUsage } from './usage-refold'
+import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const USAGE_TABLES = [
   'gold_usage_second',
   'gold_usage_minute',
   'gold_client_usage_parts',
+  'gold_client_minutes',
   'gold_device_type_usage_second',
   'gold_live_client_servers',
 ]
@@ -73,6 +75,7 @@ describe('usage counted again from silver', () => {
       for (let i = 0; i < points.length; i += 200) ingestFrame(old, points.slice(i, i + 200))
       const setDuration = old.db.prepare('UPDATE silver_events SET duration_ms = ? WHERE event_id = ?')
       for (const e of events) if (e.duration_ms !== undefined) setDuration.run(e.duration_ms, e.id)
+      old.db.exec(UNDO_CLIENT_MINUTES_SQL)
       old.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
       old.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)
       old.db.exec(UNDO_PARTS_TOTAL_SQL)
@@ -88,7 +91,7 @@ describe('usage counted again from silver', () => {
         expect(migrated.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
         const firstMinute = Math.ceil(START / 60_000)
         const after = (t: string) =>
-          t.endsWith('_minute') || t.endsWith('_parts')
+          t.endsWith('_minute') || t.endsWith('_minutes') || t.endsWith('_parts')
             ? `WHERE minute > ${firstMinute}`
             : t.startsWith('gold_live')
               ? ''

@@ -5,6 +5,7 @@
 // sample was processed).
 import type { Db } from '../db/open'
 import { UNKNOWN_DEVICE_TYPE, UNKNOWN_SERVER } from './gold-stage'
+import { refillClientMinutes } from './client-minutes'
 import { refillWindows } from './live-state'
 import { UsageWriter, addUsage, usageSums } from './usage-sums'
 
@@ -88,5 +89,6 @@ export function refoldUsage(db: Db, after: number): void {
   write()
   // The type table holds no row of 0 bytes (GoldStage.writeTypeSeconds).
   db.prepare('DELETE FROM gold_device_type_usage_second WHERE bytes = 0').run()
+  refillClientMinutes(db, afterMinute)
   refillWindows(db)
 }

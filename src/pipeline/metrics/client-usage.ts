@@ -6,6 +6,7 @@
 // still being filled is read whole. Sums of integers, so the answer is exactly the seconds' sum.
 import type { Db } from '../db/open'
 import { minutesOfSecondsSql, partsInSecondsSql } from '../db/usage-parts'
+import { unsealedFrom } from '../gold/client-minutes'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { RECENT_S, liveNewestSecondQuery, takenPartsSql } from './live'
 
@@ -160,22 +161,21 @@ export function clientUsageQuery(db: Db) {
     `SELECT client, server, sum(bytes) AS bytes FROM (${WINDOW_ROWS})
      GROUP BY client, server HAVING sum(bytes) > 0`,
   )
-  // Bounds from the minutes alone: the minutes the window touches hold all its bytes and maybe more, those
-  // wholly inside it part of them. Only the clients whose upper bound reaches the rate are returned.
-  const bounds = db.prepare<
-    {
-      touchedFrom: number
-      touchedTo: number
-      wholeFrom: number
-      wholeTo: number
-      seconds: number
-      bps: number
-    },
-    { client: string; lower: number }
+  // The clients with :least bytes or more in one of the minutes from < minute <= to: for the minutes
+  // before :unsealed, index seeks into each minute's largest totals (gold_client_minutes); the minute still
+  // being filled, if the window reaches it, grouped from its rows.
+  const busyInAMinute = db.prepare<
+    { from: number; to: number; unsealed: number; least: number },
+    { client: string }
   >(
-    `SELECT client, sum(iif(minute > :wholeFrom AND minute <= :wholeTo, bytes, 0)) AS lower
-     FROM gold_client_usage_parts WHERE minute > :touchedFrom AND minute <= :touchedTo
-     GROUP BY client HAVING sum(bytes) * 8.0 / :seconds >= :bps`,
+    `WITH RECURSIVE
+       m(minute) AS (
+         SELECT :from + 1 WHERE :from + 1 <= min(:to, :unsealed - 1)
+         UNION ALL SELECT minute + 1 FROM m WHERE minute + 1 <= min(:to, :unsealed - 1))
+     SELECT a.client FROM m CROSS JOIN gold_client_minutes a ON a.minute = m.minute AND a.bytes >= :least
+     UNION
+     SELECT client FROM gold_client_usage_parts WHERE minute > max(:from, :unsealed - 1) AND minute <= :to
+     GROUP BY minute, client HAVING sum(bytes) >= :least`,
   )
   const fewClients = db.prepare<WindowParams & { clients: string }, { client: string; bytes: number }>(
     FEW_CLIENTS,
@@ -206,19 +206,22 @@ export function clientUsageQuery(db: Db) {
       return liveAtLeast.all({ anchor: n, sec, bps }).map((c) => c.client)
     const from = sec - windowS
     const rate = (bytes: number) => (bytes * 8) / windowS
-    const candidates = bounds.all({
-      touchedFrom: Math.floor(from / 60),
-      touchedTo: Math.ceil(sec / 60),
-      wholeFrom: Math.ceil(from / 60),
-      wholeTo: Math.floor(sec / 60),
-      seconds: windowS,
-      bps,
+    const touchedFrom = Math.floor(from / 60)
+    const touchedTo = Math.ceil(sec / 60)
+    // A client's bytes in the window are at most its bytes in the minutes the window touches (bytes are
+    // never negative), so one of those minutes holds at least their share of bytes * 8 / W >= bps: the
+    // clients with such a minute, a few hundred of 100,000, are summed exactly.
+    const least = Math.max(0, Math.floor((bps * windowS) / 8 / (touchedTo - touchedFrom)))
+    const unsealed = unsealedFrom(n)
+    const candidates = busyInAMinute
+      .all({ from: touchedFrom, to: touchedTo, unsealed: Number.isFinite(unsealed) ? unsealed : 0, least })
+      .map((c) => c.client)
+    if (candidates.length === 0) return []
+    const exact = fewClients.all({
+      ...windowParams(parts(sec, windowS)),
+      clients: JSON.stringify(candidates),
     })
-    const heavy = candidates.filter((c) => rate(c.lower) >= bps).map((c) => c.client)
-    const unsure = candidates.filter((c) => rate(c.lower) < bps).map((c) => c.client)
-    if (unsure.length === 0) return heavy
-    const exact = fewClients.all({ ...windowParams(parts(sec, windowS)), clients: JSON.stringify(unsure) })
-    return [...heavy, ...exact.filter((c) => rate(c.bytes) >= bps).map((c) => c.client)]
+    return exact.filter((c) => c.bytes > 0 && rate(c.bytes) >= bps).map((c) => c.client)
   })
 
   return {
@@ -234,9 +237,9 @@ export function clientUsageQuery(db: Db) {
         : fewClientsPerServer.all({ ...windowParams(parts(sec, windowS)), clients: JSON.stringify(clients) }),
     /**
      * The clients whose bytes * 8 / W are at or above `bps` (more than 0). Within RECENT_S of the newest
-     * second, from the live state's window; else grouping the minutes the window touches gives bounds that
-     * settle most clients, and the few left are summed exactly by key seeks, instead of reading the edges'
-     * seconds for every client.
+     * second, from the live state's window; else the clients with a minute of at least their share of
+     * those bytes, found by index seeks (gold_client_minutes), are summed exactly by key seeks, instead of
+     * reading the window's rows for every client.
      */
     atLeast: (sec: number, windowS: number, bps: number): string[] => atLeast(sec, windowS, bps),
   }

@@ -19,6 +19,7 @@ import m012 from './012-demo-payloads'
 import m013 from './013-device-usage-ids'
 import m014 from './014-latest-minute-in-devices'
 import m015 from './015-multi-server-client-windows'
+import m016 from './016-client-minutes'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m013,
   m014,
   m015,
+  m016,
 ]

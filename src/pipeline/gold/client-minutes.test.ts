@@ -1,0 +1,87 @@
+// Each client's bytes per minute (gold_client_minutes) are kept for every minute before the newest second's,
+// batch by batch and late samples included, and a database written before migration 16 gets them too.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { MIGRATIONS } from '../db/migrations'
+import { Engine } from '../engine'
+import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
+import { tempDir } from '../testing/temp-db'
+import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
+
+const START = Date.UTC(2024, 5, 1, 12, 0, 0)
+
+let temp: ReturnType<typeof tempDir>
+let engine: Engine
+
+beforeEach(() => {
+  temp = tempDir()
+  engine = Engine.open(temp.path('vigia.db'))
+})
+
+afterEach(() => {
+  engine.close()
+  temp.remove()
+})
+
+const rows = (sql: string) =>
+  engine.db
+    .prepare(sql)
+    .raw()
+    .all()
+    .map((r) => JSON.stringify(r))
+
+const kept = () => rows('SELECT minute, client, bytes FROM gold_client_minutes ORDER BY minute, client')
+
+/** The same minutes summed from the parts: every minute before the one of gold's newest second. */
+const counted = () =>
+  rows(
+    `SELECT minute, client, sum(bytes) FROM gold_client_usage_parts
+     WHERE minute < (SELECT (newest_sec + 59) / 60 FROM gold_live)
+     GROUP BY minute, client ORDER BY minute, client`,
+  )
+
+/** A live feed's order: each event moved up to `jitter` places, and every 50th held back 400 more. */
+function lateFeed(events: Record<string, unknown>[], seed: number, jitter: number) {
+  const next = random(seed)
+  return [...events]
+    .sort((a, b) => (a.ts as number) - (b.ts as number))
+    .map((e, i) => ({ e, k: i + next() * jitter + (i % 50 === 0 ? 400 : 0) }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.e)
+}
+
+describe('client minutes', () => {
+  it('hold each client’s bytes of every minute before the newest one, after every batch, late samples included', () => {
+    const shape = { seed: 31, start: START, minutes: 10, events: 3000, devices: 40, clients: 15, servers: 3 }
+    const events = lateFeed(randomEvents(shape), 4, 60)
+    let sealed = 0
+    for (let i = 0; i < events.length; i += 101) {
+      ingestFrame(engine, events.slice(i, i + 101))
+      expect(kept(), `after ${i + 101} events`).toEqual(counted())
+      sealed = Math.max(sealed, kept().length)
+    }
+    // Minutes were kept and then written into again by late samples.
+    expect(sealed).toBeGreaterThan(50)
+    const newestMinute = engine.db
+      .prepare<[], number>('SELECT (newest_sec + 59) / 60 FROM gold_live')
+      .pluck()
+      .get()!
+    const minutes = engine.db
+      .prepare<[], number>('SELECT DISTINCT minute FROM gold_client_minutes')
+      .pluck()
+      .all()
+    expect(Math.max(...minutes)).toBe(newestMinute - 1)
+  })
+
+  it('are counted by migration 16 for a database written before it', () => {
+    const shape = { seed: 32, start: START, minutes: 8, events: 2000, devices: 30, clients: 12, servers: 3 }
+    const events = lateFeed(randomEvents(shape), 5, 40)
+    for (let i = 0; i < events.length; i += 150) ingestFrame(engine, events.slice(i, i + 150))
+    const written = kept()
+    expect(written.length).toBeGreaterThan(40)
+    engine.db.exec(`${UNDO_CLIENT_MINUTES_SQL} PRAGMA user_version = 15;`)
+    engine.close()
+    engine = Engine.open(temp.path('vigia.db'))
+    expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    expect(kept()).toEqual(written)
+  })
+})
