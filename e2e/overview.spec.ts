@@ -43,6 +43,9 @@ test('updates the overview live while the simulator streams events', async ({ pa
   const firstAt = await page.getByTestId('as-of').textContent()
   await expect.poll(() => figureCount(page, 'figure-connected')).toBeGreaterThan(first)
   await expect(page.getByTestId('as-of')).not.toHaveText(firstAt ?? '')
+  // The figures a minute before come after the figures at T, and then every trend says how a figure moved.
+  await expect(page.getByTestId('overview-figures')).not.toContainText('asking…')
+  await expect(page.getByTestId('figure-connected')).toContainText(/(vs|=|no figure) ~1 min before/)
   await expect(figureValue(page, 'figure-connects')).not.toHaveText('0/s')
   await expect(figureValue(page, 'figure-provisioned')).not.toHaveText('0 b/s')
   await expect(figureValue(page, 'figure-high-plan-share')).toHaveText(/%$/)

@@ -1,7 +1,8 @@
-// The figures at T, the same figures a minute before (for trends) and the series of the chart range, in one
-// query that follows the time, so the live page refreshes every second without flashing. The series is
-// kept between refreshes: only its new points and those a commit changed are asked (lib/series-cache.ts).
-import { useEffect, useMemo, useRef } from 'react'
+// The figures at T and the series of the chart range, in one query that follows the time, so the live page
+// refreshes every second without flashing; then the same figures a minute before, for the trends. The
+// series is kept between refreshes: only its new points and those a commit changed are asked
+// (lib/series-cache.ts).
+import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Overview, Series } from '../../../shared/api'
 import { useApi } from '../app/api-context'
 import { trendTime } from '../lib/trend'
@@ -11,15 +12,25 @@ import { usePacedQuery } from './usePacedQuery'
 
 export interface OverviewData {
   now: Overview
-  previous: Overview
+  /** The figures a minute before T: null while they are asked. */
+  previous: Overview | null
   series: Series
+}
+
+interface TrendAnswer {
+  at: number
+  live: boolean
+  overview: Overview
 }
 
 export function useOverviewData(server?: string) {
   const api = useApi()
   const { live } = useTime()
-  // The figures a minute back, kept while the trend's T stays on the same step of its grid.
-  const trend = useRef<{ at: number; live: boolean; overview: Promise<Overview> } | null>(null)
+  // The figures a minute back are asked once per step of the trend's grid, and only once the figures at T
+  // are in: at a past T each overview costs the reader most of a second on a large network, and the
+  // reader answers in turn, so asking both at once held every panel back until the second was answered.
+  const asking = useRef<{ at: number; live: boolean } | null>(null)
+  const [trend, setTrend] = useState<TrendAnswer | null>(null)
   // Another server is another series (losing the cache costs one whole range asked again).
   const series = useMemo(
     () => new SeriesCache((from, to, stepMs) => api.call('metrics:series', { from, to, server, stepMs })),
@@ -29,24 +40,32 @@ export function useOverviewData(server?: string) {
     () => api.onPush((event) => event.type === 'data:changed' && series.noteChanged(event.span)),
     [api, series],
   )
-  const previousAt = (at: number): Promise<Overview> => {
+  const askTrend = (at: number) => {
     const t = trendTime(at)
-    if (trend.current?.at !== t || trend.current.live !== live) {
-      const overview = api.call('metrics:overview', { at: t, settleUsage: live })
-      trend.current = { at: t, live, overview }
+    if (asking.current?.at === t && asking.current.live === live) return
+    const asked = { at: t, live }
+    asking.current = asked
+    api.call('metrics:overview', { at: t, settleUsage: live }).then(
+      (overview) => asking.current === asked && setTrend({ ...asked, overview }),
       // A failed answer is asked again at the next refresh.
-      overview.catch(() => {
-        if (trend.current?.overview === overview) trend.current = null
-      })
-    }
-    return trend.current.overview
+      () => asking.current === asked && (asking.current = null),
+    )
   }
-  return usePacedQuery<OverviewData>(`overview:${server ?? '*'}`, async ({ at, from, to }) => {
-    const [now, previous, points] = await Promise.all([
+  const query = usePacedQuery(`overview:${server ?? '*'}`, async ({ at, from, to }) => {
+    const [now, points] = await Promise.all([
       api.call('metrics:overview', { at, settleUsage: live }),
-      previousAt(at),
       series.get(from, to),
     ])
-    return { now, previous, series: points }
+    askTrend(at)
+    return { now, series: points }
   })
+  const answered = query.data
+  // A live page keeps the last minute-before figures while the next step's are asked; a past T shows
+  // only its own.
+  const previous =
+    answered && trend && trend.live === live && (live || trend.at === trendTime(answered.now.at))
+      ? trend.overview
+      : null
+  const data = useMemo(() => answered && { ...answered, previous }, [answered, previous])
+  return { ...query, data }
 }

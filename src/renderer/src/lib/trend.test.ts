@@ -22,5 +22,6 @@ describe('the trend of a headline figure', () => {
     expect(trend(8, 10, String)).toBe('▼ 2 vs ~1 min before')
     expect(trend(10, 10, String)).toBe('= ~1 min before')
     expect(trend(10, null, String)).toBe('no figure ~1 min before')
+    expect(trend(10, undefined, String)).toBe('~1 min before: asking…')
   })
 })

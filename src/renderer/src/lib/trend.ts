@@ -13,7 +13,13 @@ export const TREND_STEP_MS = 10_000
 export const trendTime = (at: number): number =>
   Math.max(0, Math.floor((at - TREND_MS) / TREND_STEP_MS) * TREND_STEP_MS)
 
-export function trend(now: number | null, before: number | null, format: (delta: number) => string): string {
+/** `before`: undefined while the figures a minute before are still being asked. */
+export function trend(
+  now: number | null,
+  before: number | null | undefined,
+  format: (delta: number) => string,
+): string {
+  if (before === undefined) return '~1 min before: asking…'
   if (now === null || before === null) return 'no figure ~1 min before'
   const delta = now - before
   if (delta === 0) return '= ~1 min before'

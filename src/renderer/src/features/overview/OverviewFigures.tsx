@@ -7,9 +7,10 @@ import { count, points, trend } from '../../lib/trend'
 
 const perSecond = (events: number) => events / 60
 
-export function OverviewFigures({ now, previous }: { now: Overview; previous: Overview }) {
+export function OverviewFigures({ now, previous }: { now: Overview; previous: Overview | null }) {
   const { connections: c, throughput: tp, heavyClients: hc, distinctDevices: dd } = now
-  const before = previous
+  // A figure a minute before, undefined while those figures are asked.
+  const before = <T,>(figure: (o: Overview) => T): T | undefined => (previous ? figure(previous) : undefined)
   const rate = (delta: number) => `${formatRate(delta)}/s`
   const top = now.topPairs[0]
   return (
@@ -20,7 +21,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         value={`${formatRate(perSecond(c.last60s.connects))}/s`}
         detail={`${formatCount(c.last60s.connects)} in 60 s · ${trend(
           perSecond(c.last60s.connects),
-          perSecond(before.connections.last60s.connects),
+          before((o) => perSecond(o.connections.last60s.connects)),
           rate,
         )}`}
       />
@@ -30,7 +31,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         value={`${formatRate(perSecond(c.last60s.disconnects))}/s`}
         detail={`${formatCount(c.last60s.disconnects)} in 60 s · ${trend(
           perSecond(c.last60s.disconnects),
-          perSecond(before.connections.last60s.disconnects),
+          before((o) => perSecond(o.connections.last60s.disconnects)),
           rate,
         )}`}
       />
@@ -40,7 +41,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         value={formatCount(c.connectedDevices)}
         detail={`${formatIdleTimeout(c.idleTimeoutMin)} · ${trend(
           c.connectedDevices,
-          before.connections.connectedDevices,
+          before((o) => o.connections.connectedDevices),
           count,
         )}`}
       />
@@ -48,7 +49,11 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         testId="figure-distinct"
         label={`Devices with a connect in ${dd.windowMin} min`}
         value={formatCount(dd.count)}
-        detail={trend(dd.count, before.distinctDevices.count, count)}
+        detail={trend(
+          dd.count,
+          before((o) => o.distinctDevices.count),
+          count,
+        )}
       />
       <Figure
         testId="figure-throughput"
@@ -56,7 +61,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         value={formatBitRate(tp.totalBps)}
         detail={`↓ ${formatBitRate(tp.downBps)} ↑ ${formatBitRate(tp.upBps)} · ${trend(
           tp.totalBps,
-          before.throughput.totalBps,
+          before((o) => o.throughput.totalBps),
           formatBitRate,
         )}`}
       />
@@ -66,7 +71,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         value={formatBitRate(tp.provisionedBps)}
         detail={`${formatShare(tp.provisionedBps > 0 ? tp.totalBps / tp.provisionedBps : null)} in use · ${trend(
           tp.provisionedBps,
-          before.throughput.provisionedBps,
+          before((o) => o.throughput.provisionedBps),
           formatBitRate,
         )}`}
       />
@@ -76,7 +81,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         value={formatShare(hc.heavyShare)}
         detail={`${formatCount(hc.heavyClients)} of ${formatCount(hc.connectedClients)} clients · ${trend(
           hc.heavyShare,
-          before.heavyClients.heavyShare,
+          before((o) => o.heavyClients.heavyShare),
           points,
         )}`}
       />
@@ -86,7 +91,7 @@ export function OverviewFigures({ now, previous }: { now: Overview; previous: Ov
         value={formatShare(hc.highPlanShare)}
         detail={`${formatCount(hc.planClasses.high)} of ${formatCount(hc.connectedClients)} clients · ${trend(
           hc.highPlanShare,
-          before.heavyClients.highPlanShare,
+          before((o) => o.heavyClients.highPlanShare),
           points,
         )}`}
       />

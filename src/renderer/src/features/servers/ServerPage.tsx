@@ -130,7 +130,9 @@ function limitMarks(lines: Lines | undefined, limit: number, name: string): Mark
 function ServerFigures({ row, data }: { row: ServerUtilisation; data: OverviewData }) {
   const { now, previous } = data
   // A server not listed a minute before was first seen since: none of its devices was connected then.
-  const before = previous.servers.find((s) => s.server === row.server)
+  const before = previous
+    ? (previous.servers.find((s) => s.server === row.server)?.connectedDevices ?? 0)
+    : undefined
   const conn = now.connections.byServer.find((s) => s.server === row.server)
   const tp = now.throughput.byServer.find((s) => s.server === row.server)
   const connLevel = levelOf(row.connectionUtilisation)
@@ -141,7 +143,7 @@ function ServerFigures({ row, data }: { row: ServerUtilisation; data: OverviewDa
         testId="figure-server-connected"
         label="Connected devices / max"
         value={`${formatCount(row.connectedDevices)} / ${formatCount(row.maxConnections)}`}
-        detail={trend(row.connectedDevices, before?.connectedDevices ?? 0, count)}
+        detail={trend(row.connectedDevices, before, count)}
       />
       <div className={`srv-fig srv-fig-${connLevel}`}>
         <Figure
