@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../pipeline/db/open'
 import { Engine } from '../pipeline/engine'
 import { clientRowsQuery, pageOf } from '../pipeline/metrics/client-table'
+import { connectedHistoryQuery } from '../pipeline/metrics/connected-history'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { seriesQuery } from '../pipeline/metrics/series'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
@@ -140,14 +141,41 @@ describe('the reader in its worker thread', () => {
     })
     expect(await host.call('hasDemoData')).toBe(false)
 
+    // The reads' reader first, the chart's second.
+    expect(workers).toHaveLength(2)
+
     await workers[0]!.terminate()
     expect(log).toEqual([expect.stringMatching(/reader worker stopped \(exit code 1\); starting it again/)])
     expect(await host.call('silverEmpty')).toBe(false)
-    expect(workers).toHaveLength(2)
+    expect(workers).toHaveLength(3)
 
-    await workers[1]!.terminate()
+    await workers[2]!.terminate()
     expect(log.at(-1)).toMatch(/stopped again/)
     await expect(host.call('silverEmpty')).rejects.toThrow(/the reader has stopped/)
-    expect(workers).toHaveLength(2)
+    expect(workers).toHaveLength(3)
+    // The chart's times have a reader of their own: still answered.
+    const [sample] = await host.call('connected', [T], settings)
+    expect(sample).toMatchObject({ t: T, total: 3 })
+  })
+
+  it("answers the chart's times on a reader of its own, which the other reads do not wait for", async () => {
+    const workers: Worker[] = []
+    host = await ReaderHost.start(path, {
+      spawn: (dbPath) => {
+        const worker = spawnWorker('reader-worker', { dbPath })
+        workers.push(worker)
+        return worker
+      },
+    })
+    direct = openDb(path, { readonly: true })
+    expect(await host.call('connected', [T - 60_000, T], settings)).toEqual(
+      connectedHistoryQuery(direct)([T - 60_000, T], settings),
+    )
+    // With the chart's reader gone for good, every other read is still answered.
+    await workers[1]!.terminate()
+    expect(await host.call('connected', [T], settings)).toHaveLength(1)
+    await workers[2]!.terminate()
+    await expect(host.call('connected', [T], settings)).rejects.toThrow(/the chart reader has stopped/)
+    expect((await host.call('overview', T, settings, false)).connections.connectedDevices).toBe(3)
   })
 })

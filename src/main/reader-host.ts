@@ -1,27 +1,36 @@
-// Runs the UI's reads in a worker thread of their own (src/main/reader-worker.ts), off the thread that
-// serves the ingestion endpoint. A reader that dies is started again once; the service never goes down
-// with it.
+// Runs the UI's reads in worker threads of their own (src/main/reader-worker.ts), off the thread that
+// serves the ingestion endpoint. Two readers, each answering in order: the connected-devices chart's times
+// on one, every other read on the other. Each of the chart's past times counts the devices one by one
+// (hundreds of ms at 100,000 devices), as each overview at a past T does: on one reader, a range change
+// queued the figures behind the chart or the chart behind the figures (docs/benchmarks.md). A reader that
+// dies is started again once; the service never goes down with it.
 import type { Worker } from 'node:worker_threads'
 import type { ReaderRequests } from './reader-protocol'
 import { WorkerClient, spawnWorker } from './worker-client'
 
 type Reader = WorkerClient<ReaderRequests>
 
+/** Which reader answers a request: the chart's times, or the rest (whose caches serve each other). */
+type Lane = 'reads' | 'chart'
+
+const LANE_OF: Partial<Record<keyof ReaderRequests, Lane>> = { connected: 'chart' }
+
 export interface ReaderHostOptions {
-  /** Starts the worker thread; tests pass their own to get hold of it. */
+  /** Starts a worker thread; tests pass their own to get hold of them (the reads' first, the chart's second). */
   spawn?: (dbPath: string) => Worker
-  /** Where the host says that the reader stopped; console.error by default. */
+  /** Where the host says that a reader stopped; console.error by default. */
   log?: (message: string) => void
 }
 
-export class ReaderHost {
+/** One reader worker, started again once if it dies. */
+class ReaderLane {
   private reader: Promise<Reader>
   private restarted = false
   private stopping = false
 
-  private constructor(
-    private readonly dbPath: string,
-    private readonly spawn: (dbPath: string) => Worker,
+  constructor(
+    private readonly name: string,
+    private readonly start: () => Promise<Reader>,
     private readonly log: (message: string) => void,
     first: Reader,
   ) {
@@ -29,14 +38,6 @@ export class ReaderHost {
     this.watch(first)
   }
 
-  /** Starts the worker and waits until its read-only connection is open: the database must exist. */
-  static async start(dbPath: string, options: ReaderHostOptions = {}): Promise<ReaderHost> {
-    const spawn = options.spawn ?? ((path: string) => spawnWorker('reader-worker', { dbPath: path }))
-    const log = options.log ?? ((message: string) => console.error(message))
-    return new ReaderHost(dbPath, spawn, log, await ReaderHost.launch(spawn(dbPath)))
-  }
-
-  /** Answered in the order asked; rejected with the reader's error (a busy database, say). */
   async call<M extends keyof ReaderRequests>(
     method: M,
     ...args: ReaderRequests[M]['args']
@@ -50,27 +51,56 @@ export class ReaderHost {
     await reader?.stop()
   }
 
-  private static launch(worker: Worker): Promise<Reader> {
-    return WorkerClient.start<ReaderRequests>(worker, { name: 'the reader' })
-  }
-
   private watch(reader: Reader): void {
     reader.once('exit', (code) => {
       if (this.stopping) return
       if (this.restarted) {
         this.log(
-          `vigia: the reader worker stopped again (exit code ${code}); the UI's reads fail until Vigia restarts`,
+          `vigia: the ${this.name} worker stopped again (exit code ${code}); its reads fail until Vigia restarts`,
         )
         return
       }
       this.restarted = true
-      this.log(`vigia: the reader worker stopped (exit code ${code}); starting it again`)
-      const next = ReaderHost.launch(this.spawn(this.dbPath))
+      this.log(`vigia: the ${this.name} worker stopped (exit code ${code}); starting it again`)
+      const next = this.start()
       next.then(
         (started) => this.watch(started),
-        (error: Error) => this.log(`vigia: the reader worker could not start again: ${error.message}`),
+        (error: Error) => this.log(`vigia: the ${this.name} worker could not start again: ${error.message}`),
       )
       this.reader = next
     })
+  }
+}
+
+export class ReaderHost {
+  private constructor(private readonly lanes: Record<Lane, ReaderLane>) {}
+
+  /** Starts the workers and waits until their read-only connections are open: the database must exist. */
+  static async start(dbPath: string, options: ReaderHostOptions = {}): Promise<ReaderHost> {
+    const spawn = options.spawn ?? ((path: string) => spawnWorker('reader-worker', { dbPath: path }))
+    const log = options.log ?? ((message: string) => console.error(message))
+    const lane = async (name: string) => {
+      const start = () => WorkerClient.start<ReaderRequests>(spawn(dbPath), { name: `the ${name}` })
+      return new ReaderLane(name, start, log, await start())
+    }
+    const reads = await lane('reader')
+    try {
+      return new ReaderHost({ reads, chart: await lane('chart reader') })
+    } catch (error) {
+      await reads.stop()
+      throw error
+    }
+  }
+
+  /** Answered in the order asked on each reader; rejected with the reader's error (a busy database, say). */
+  call<M extends keyof ReaderRequests>(
+    method: M,
+    ...args: ReaderRequests[M]['args']
+  ): Promise<ReaderRequests[M]['result']> {
+    return this.lanes[LANE_OF[method] ?? 'reads'].call(method, ...args)
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.lanes.reads.stop(), this.lanes.chart.stop()])
   }
 }
