@@ -17,6 +17,8 @@ import { encodeIds } from '../src/pipeline/gold/id-list'
 import { refillLiveState } from '../src/pipeline/gold/live-state'
 import { registerUsageParts } from '../src/pipeline/db/usage-parts'
 import { refoldUsage } from '../src/pipeline/gold/usage-refold'
+import { refillConnectedSeries, seriesIdleMs } from '../src/pipeline/gold/connected-series'
+import { pipelineSettings } from '../src/shared/settings'
 import type { SilverEvent as Normalized } from '../src/pipeline/silver/normalize'
 import { silverInsert, type Lineage } from '../src/pipeline/silver/silver-stage'
 import { createSimulation, recordToLine } from '../src/pipeline/simulator'
@@ -233,6 +235,9 @@ function build(path: string, events: number): void {
   // Usage spreads each sample over the seconds before it: counted from silver by the same code migration 7
   // runs (src/pipeline/gold/usage-refold.ts), which the self-check holds to the engine's own fold.
   db.transaction(() => refoldUsage(db, 0))()
+  // The connected devices per second, for the default idle timeout, as the engine counts them when it opens
+  // a database without them (gold/connected-series.ts).
+  db.transaction(() => refillConnectedSeries(db, seriesIdleMs(pipelineSettings.parse({}).idleTimeoutMin)))()
   db.pragma('journal_mode = WAL')
   db.close()
 }

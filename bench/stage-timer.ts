@@ -3,6 +3,7 @@
 import { AlertEvaluator } from '../src/pipeline/alerts/evaluator'
 import { Engine } from '../src/pipeline/engine'
 import { ClientMinutes } from '../src/pipeline/gold/client-minutes'
+import { ConnectedSeriesFold } from '../src/pipeline/gold/connected-series'
 import { DeviceStates } from '../src/pipeline/gold/device-states'
 import { GoldStage } from '../src/pipeline/gold/gold-stage'
 import { LiveState } from '../src/pipeline/gold/live-state'
@@ -27,6 +28,16 @@ const STAGES: [label: string, proto: object, method: string][] = [
   ["    live state: write the clients' pairs and main servers", LiveState.prototype, 'moveClientWindows'],
   ['    live state: write the rest', LiveState.prototype, 'finish'],
   ['    gold_client_minutes: keep the minutes the newest second left', ClientMinutes.prototype, 'write'],
+  [
+    '    connected devices per second: devices in order, and late ones before',
+    ConnectedSeriesFold.prototype,
+    'begin',
+  ],
+  [
+    '    connected devices per second: late devices after, and the writes',
+    ConnectedSeriesFold.prototype,
+    'finish',
+  ],
   ['  alerts: judge new minutes', AlertEvaluator.prototype, 'run'],
 ]
 
@@ -64,7 +75,11 @@ export function stageReport(totalMs: number): string[] {
   const lines = STAGES.filter(([label]) => spent.has(label)).map(([label]) => line(label, spent.get(label)!))
   const call = spent.get(STAGES[0]![0]) ?? spent.get(STAGES[1]![0])
   if (call !== undefined) {
-    const staged = [3, 4, 9].reduce((sum, i) => sum + (spent.get(STAGES[i]![0]) ?? 0), 0)
+    // The stages the call runs one after another (the others run inside them): silver, gold, the alerts.
+    const staged = STAGES.filter(([label]) => /^ {2}(silver|gold|alerts):/.test(label)).reduce(
+      (sum, [label]) => sum + (spent.get(label) ?? 0),
+      0,
+    )
     lines.splice(1, 0, line('  landing + bronze, and the commit (the rest)', call - staged))
   }
   return lines

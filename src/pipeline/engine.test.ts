@@ -542,6 +542,10 @@ describe('Engine: retention', () => {
       gold_usage_minute: 0,
       gold_client_usage_parts: 1, // b: kept as long as the per-second tables
       gold_client_minutes: 1, // b: kept as long as its parts
+      // a: connected for the idle timeout after its connect (30 min), as long as silver: where it began and
+      // ended, and its count at each of the 30 minutes
+      gold_connected_changes: 2,
+      gold_connected_minutes: 30,
     })
 
     expect(engine.db.prepare('SELECT received_at FROM landing_payloads ORDER BY id').pluck().all()).toEqual([

@@ -10,6 +10,7 @@ import { splitFrame, type RawRecord } from './bronze/records'
 import { frameRecords, type SourceRecord } from './bronze/source-records'
 import { openDb, type Db } from './db/open'
 import { GoldStage, type GoldInput } from './gold/gold-stage'
+import { ensureConnectedSeries } from './gold/connected-series'
 import { goldTableNames } from './gold/tables'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
 import { applyRetention, layerSizes, type LayerSize } from './retention'
@@ -93,6 +94,7 @@ export class Engine {
     this.landing = new LandingWriter(db)
     this.bronze = new BronzeWriter(db)
     this.watermarks = new Watermarks(db)
+    ensureConnectedSeries(db, this.settings.get().idleTimeoutMin)
     this.silver = new SilverStage(db, this.watermarks)
     this.gold = new GoldStage(db, this.watermarks)
     this.alerts = new AlertEvaluator(db, this.watermarks)
@@ -415,6 +417,9 @@ export class Engine {
   /** Settings apply to what comes next: gold first folds what came before them, as without a lag. */
   updateSettings(patch: SettingsPatch): PipelineSettings {
     this.settleGold()
-    return this.settings.update(patch)
+    const settings = this.settings.update(patch)
+    // The connected devices per second are kept for one idle timeout: counted again for another.
+    ensureConnectedSeries(this.db, settings.idleTimeoutMin)
+    return settings
   }
 }

@@ -56,10 +56,17 @@ const KEPT_ELSEWHERE: Record<string, KeptElsewhere> = {
 
 const received = (table: string) => ({ table, column: 'received_at', unitMs: 1 })
 
-/** The gold tables kept for `setting`'s days (gold/tables.ts), by their time bucket. */
-const goldKeptBy = (setting: RetentionSetting): RetentionGroup['tables'] =>
+// The connected devices per second (gold/connected-series.ts): kept as long as the device minutes they are
+// counted from, and shown apart from them.
+const CONNECTED_SERIES = new Set(['gold_connected_changes', 'gold_connected_minutes'])
+
+/** The gold tables kept for `setting`'s days (gold/tables.ts), by their time bucket; those `only` keeps. */
+const goldKeptBy = (
+  setting: RetentionSetting,
+  only: (table: string) => boolean = () => true,
+): RetentionGroup['tables'] =>
   GOLD_TABLES.flatMap((t) =>
-    t.kind === 'buckets' && t.time.retention === setting
+    t.kind === 'buckets' && t.time.retention === setting && only(t.name)
       ? [{ table: t.name, column: t.time.column, unitMs: t.time.unitMs, elsewhere: KEPT_ELSEWHERE[t.name] }]
       : [],
   )
@@ -107,7 +114,14 @@ export const RETENTION_GROUPS: readonly RetentionGroup[] = [
     layer: 'gold',
     setting: 'silver',
     countedFrom: 'newest-event',
-    tables: goldKeptBy('silver'),
+    tables: goldKeptBy('silver', (t) => !CONNECTED_SERIES.has(t)),
+  },
+  {
+    label: 'Connected devices per second',
+    layer: 'gold',
+    setting: 'silver',
+    countedFrom: 'newest-event',
+    tables: goldKeptBy('silver', (t) => CONNECTED_SERIES.has(t)),
   },
   {
     label: 'Per-minute gold',

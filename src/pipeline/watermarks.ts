@@ -1,7 +1,7 @@
 import type { Db } from './db/open'
 
 /** Silver reads two streams: landing ids ('silver-landing', frames) and bronze ids ('silver', files). */
-export type Stage = 'silver' | 'silver-landing' | 'gold' | 'alerts'
+export type Stage = 'silver' | 'silver-landing' | 'gold' | 'alerts' | 'connected-idle-ms'
 
 /** Each stage remembers the last id of the layer below that it has read. */
 export class Watermarks {

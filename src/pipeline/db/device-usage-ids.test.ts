@@ -11,6 +11,7 @@ import { UNDO_DEVICE_USAGE_IDS_SQL } from '../testing/undo-device-usage-ids'
 import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute-in-devices'
 import { MIGRATIONS } from './migrations'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
+import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -89,6 +90,7 @@ describe("a device's usage samples per minute", () => {
     const engine = Engine.open(path)
     ingestShuffled(engine, network(42), 3)
     const written = kept(engine)
+    engine.db.exec(UNDO_CONNECTED_SERIES_SQL)
     engine.db.exec(UNDO_CLIENT_MINUTES_SQL)
     engine.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
     engine.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)

@@ -11,6 +11,7 @@ import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute-in-devices'
 import { MIGRATIONS } from './migrations'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
+import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -74,6 +75,7 @@ describe("a minute's total of a client's usage", () => {
     // Schema 9, as Vigia wrote it: the totals in gold_client_usage_minute. Its oldest minute, as retention
     // before migration 9 could leave it: a total for seconds that are gone, and a total without any seconds.
     const v10 = Engine.open(path)
+    v10.db.exec(UNDO_CONNECTED_SERIES_SQL)
     v10.db.exec(UNDO_CLIENT_MINUTES_SQL)
     v10.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
     v10.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)

@@ -6,6 +6,7 @@ import { Engine } from '../engine'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { tempDir } from '../testing/temp-db'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
+import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -78,7 +79,7 @@ describe('client minutes', () => {
     for (let i = 0; i < events.length; i += 150) ingestFrame(engine, events.slice(i, i + 150))
     const written = kept()
     expect(written.length).toBeGreaterThan(40)
-    engine.db.exec(`${UNDO_CLIENT_MINUTES_SQL} PRAGMA user_version = 15;`)
+    engine.db.exec(`${UNDO_CONNECTED_SERIES_SQL} ${UNDO_CLIENT_MINUTES_SQL} PRAGMA user_version = 15;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))
     expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)

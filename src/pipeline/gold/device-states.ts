@@ -55,7 +55,15 @@ interface StateEvent {
 /** What the live state reads of a device's state (kept for each device a flush changes, so kept small). */
 export type DeviceSnapshot = Pick<
   DeviceState,
-  'server' | 'client' | 'device_type' | 'plan_mbps' | 'connect_ts' | 'status' | 'last_seen'
+  | 'server'
+  | 'client'
+  | 'device_type'
+  | 'plan_mbps'
+  | 'connect_ts'
+  | 'status'
+  | 'status_ts'
+  | 'last_seen'
+  | 'minute_first_ts'
 >
 
 const snapshot = (s: DeviceState): DeviceSnapshot => ({
@@ -65,7 +73,9 @@ const snapshot = (s: DeviceState): DeviceSnapshot => ({
   plan_mbps: s.plan_mbps,
   connect_ts: s.connect_ts,
   status: s.status,
+  status_ts: s.status_ts,
   last_seen: s.last_seen,
+  minute_first_ts: s.minute_first_ts,
 })
 
 /** The parameters of a write of first_seen, last_seen and the latest minute. */
@@ -233,6 +243,13 @@ export class DeviceStates {
   /** The state of a device; `load` it first, or it is taken as never seen. */
   get(device: string): DeviceState | undefined {
     return this.cache.get(device)
+  }
+
+  /** A device's state before the batch being applied: null for a device it is the first of. */
+  beforeOf(device: string): DeviceSnapshot | null {
+    const s = this.before.get(device)
+    if (s === undefined) throw new Error(`no event of device ${device} was applied in this batch`)
+    return s
   }
 
   apply(e: StateEvent): void {

@@ -7,6 +7,7 @@ import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
 import { ClientMinutes } from './client-minutes'
 import type { ClientPlan } from './client-rows'
+import { ConnectedSeriesFold, SERIES_STAGE, type SeriesEvent } from './connected-series'
 import { DeviceMinutes } from './device-minutes'
 import { DeviceStates } from './device-states'
 import { LiveState } from './live-state'
@@ -46,6 +47,7 @@ export class GoldStage {
   private readonly nextConnect
   private readonly usage: UsageWriter
   private readonly clientMinutes: ClientMinutes
+  private readonly series: ConnectedSeriesFold
   /** The event time of what was folded since `takeFolded`, a usage sample from the start of its interval. */
   private folded: EventSpan | null = null
 
@@ -69,6 +71,7 @@ export class GoldStage {
       .pluck()
     this.usage = new UsageWriter(db)
     this.clientMinutes = new ClientMinutes(db)
+    this.series = new ConnectedSeriesFold(db)
     this.upserts = {
       connSecond: upsertStatement(db, 'gold_conn_second', ['sec', 'server'], ['connects', 'disconnects']),
       connMinute: upsertStatement(db, 'gold_conn_minute', ['minute', 'server'], ['connects', 'disconnects']),
@@ -117,6 +120,9 @@ export class GoldStage {
       }
     }
 
+    // The connected devices per second, when kept (connected-series.ts): each device's events of the batch.
+    const seriesIdleMs = this.watermarks.get(SERIES_STAGE)
+    const byDevice = new Map<string, SeriesEvent[]>()
     const anchor = this.live.anchor()
     let newest = anchor ?? -Infinity
     let from = Infinity
@@ -133,6 +139,11 @@ export class GoldStage {
       if (e.server) span(servers, e.server, e.ts)
       if (e.client) span(clients, e.client, e.ts)
       this.deviceMinutes.add(e)
+      if (seriesIdleMs > 0) {
+        const events = byDevice.get(e.device)
+        if (events) events.push(e)
+        else byDevice.set(e.device, [e])
+      }
       if (e.type === 'connect' || e.type === 'disconnect') {
         const connects = e.type === 'connect' ? 1 : 0
         sums.connSecond.add(sec, server, connects, 1 - connects)
@@ -149,6 +160,16 @@ export class GoldStage {
       }
       this.devices.apply(e)
     }
+
+    const series =
+      seriesIdleMs > 0
+        ? this.series.begin(
+            seriesIdleMs,
+            byDevice,
+            (d) => this.devices.beforeOf(d),
+            this.watermarks.get('gold'),
+          )
+        : null
 
     // The flows' bytes per device and peer in the seconds after `after`.
     function* pairsAfter(after: number) {
@@ -168,6 +189,7 @@ export class GoldStage {
     const latest = this.deviceMinutes.takeLatest((device) => minuteOf(this.devices.get(device)!.last_seen))
     this.live.moveDevices(live, this.devices.flush(latest))
     this.deviceMinutes.write()
+    if (series) this.series.finish(series, (d) => this.devices.get(d)!, rows.at(-1)!.id)
     this.live.moveClientWindows(live)
     for (const [client, [first, last]] of clients)
       this.live.writeClient(live, client, { first, last, plan: plans.get(client) })

@@ -13,6 +13,7 @@ import { ingestFrame, random, randomEvents } from '../metrics/testing/random-net
 import { MIGRATIONS } from '../db/migrations'
 import { EVERY_CLIENT_SERVER_SQL, refillLiveState } from './live-state'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
+import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
@@ -296,7 +297,7 @@ describe('migrations 4 to 6', () => {
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
       ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes; ALTER TABLE gold_clients DROP COLUMN latest_server;
       DROP TABLE gold_device_minutes; CREATE INDEX silver_events_device_ts ON silver_events(device, ts);
-      DROP INDEX silver_events_usage_minute; ${UNDO_CLIENT_MINUTES_SQL}
+      DROP INDEX silver_events_usage_minute; ${UNDO_CLIENT_MINUTES_SQL} ${UNDO_CONNECTED_SERIES_SQL}
       PRAGMA user_version = 3;`)
     engine.close()
     engine = Engine.open(temp.path('vigia.db'))
@@ -315,7 +316,7 @@ describe('migration 15', () => {
     engine.db.exec(`
       INSERT INTO gold_live_client_servers (client, server, bytes)
         SELECT client, main_server, main_bytes FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes;
-      ${UNDO_CLIENT_MINUTES_SQL}
+      ${UNDO_CLIENT_MINUTES_SQL} ${UNDO_CONNECTED_SERIES_SQL}
       PRAGMA user_version = 14;`)
     expect(dump()[5]!.length).toBeGreaterThan(kept[5]!.length)
     engine.close()

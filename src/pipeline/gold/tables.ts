@@ -56,6 +56,8 @@ export const GOLD_TABLES: readonly GoldTable[] = [
   minutes('gold_conn_minute', ['server'], 'gold'),
   minutes('gold_usage_minute', ['server'], 'gold'),
   minutes('gold_device_minutes', ['device'], 'silver'),
+  seconds('gold_connected_changes', ['server', 'device_type'], 'silver'),
+  minutes('gold_connected_minutes', ['server', 'device_type'], 'silver'),
   state('gold_devices', ['device']),
   state('gold_clients', ['client']),
   state('gold_servers', ['server']),

@@ -33,7 +33,7 @@ describe('the retention warning of an import', () => {
       /^this file's events go back to .* UTC; counted back from the newest event/,
     )
     expect(summary.warning).toContain('per-second gold (and per client per minute) before')
-    expect(summary.warning).toContain('silver events and device minutes before')
+    expect(summary.warning).toContain('silver events, device minutes and connected devices per second before')
     expect(summary.warning).not.toContain('per-minute gold before')
     // Told with the first progress report, before any byte of the file is landed.
     expect(progress[0]!.p.warning).toBe(summary.warning)
@@ -54,6 +54,6 @@ describe('the retention warning of an import', () => {
     const events = [usageEvent(0, t0), usageEvent(1, t0 + 89 * DAY)]
     writeFileSync(path, events.map((e) => JSON.stringify(e)).join('\n'))
     const summary = await importFile(temp.engine, path)
-    expect(summary.warning).toContain('silver events and device minutes before')
+    expect(summary.warning).toContain('silver events, device minutes and connected devices per second before')
   })
 })

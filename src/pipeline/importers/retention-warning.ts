@@ -59,9 +59,11 @@ export function retentionWarning(
     .filter((c) => span.oldest < c.cutoff)
     .sort((a, b) => b.cutoff - a.cutoff)
   if (cut.length === 0) return null
+  // "a and b", "a, b and c"
+  const list = (names: string[]) =>
+    names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
   const parts = cut.map(
-    (c) =>
-      `${c.names.join(' and ')} before ${when(c.cutoff)} (retentionDays.${c.setting}: ${days[c.setting]} days)`,
+    (c) => `${list(c.names)} before ${when(c.cutoff)} (retentionDays.${c.setting}: ${days[c.setting]} days)`,
   )
   return (
     `this file's events go back to ${when(span.oldest)}; counted back from the newest event ` +
