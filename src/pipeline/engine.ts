@@ -11,6 +11,7 @@ import { frameRecords, type SourceRecord } from './bronze/source-records'
 import { openDb, type Db } from './db/open'
 import { GoldStage, type GoldInput } from './gold/gold-stage'
 import { ensureConnectedSeries } from './gold/connected-series'
+import type { DeviceStatesLimits } from './gold/device-states'
 import { goldTableNames } from './gold/tables'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
 import { applyRetention, layerSizes, type LayerSize } from './retention'
@@ -55,6 +56,8 @@ export interface EngineOptions {
   goldLagMs?: number
   /** Events gold folds per transaction, and the most a flush leaves waiting for gold. */
   goldBatch?: number
+  /** How many device states gold keeps in memory (device-states.ts); tests make them few. */
+  deviceStates?: DeviceStatesLimits
 }
 
 export class Engine {
@@ -96,7 +99,7 @@ export class Engine {
     this.watermarks = new Watermarks(db)
     ensureConnectedSeries(db, this.settings.get().idleTimeoutMin)
     this.silver = new SilverStage(db, this.watermarks)
-    this.gold = new GoldStage(db, this.watermarks)
+    this.gold = new GoldStage(db, this.watermarks, options.deviceStates)
     this.alerts = new AlertEvaluator(db, this.watermarks)
     this.lastIds = db.prepare<[], { landing: number | null; bronze: number | null; silver: number | null }>(
       `SELECT (SELECT max(id) FROM landing_payloads) AS landing, (SELECT max(id) FROM bronze_records) AS bronze,

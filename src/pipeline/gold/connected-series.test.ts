@@ -98,6 +98,16 @@ describe('connected devices per second', () => {
     expect(expectSeriesIsJudged('at the end', 10, 1)).toBeGreaterThan(1000)
   })
 
+  it('are the same when gold keeps few device states in memory, and reads them back batch by batch', () => {
+    engine.close()
+    engine = Engine.open(temp.path('vigia.db'), { deviceStates: { maxCached: 4, maxResident: 0 } })
+    engine.updateSettings({ idleTimeoutMin: 2 })
+    const shape = { seed: 45, start: START, minutes: 8, events: 1200, devices: 30, clients: 10, servers: 3 }
+    const events = lateFeed(randomEvents(shape), 6, 30)
+    for (let i = 0; i < events.length; i += 101) ingestFrame(engine, events.slice(i, i + 101))
+    expect(expectSeriesIsJudged('few states kept', 8, 1)).toBeGreaterThan(500)
+  })
+
   it('are the same in any arrival order, and counted from nothing they are what the folds kept', () => {
     engine.updateSettings({ idleTimeoutMin: 3 })
     const shape = { seed: 42, start: START, minutes: 12, events: 2000, devices: 40, clients: 12, servers: 3 }

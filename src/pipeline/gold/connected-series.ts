@@ -318,7 +318,7 @@ export interface SeriesEvent {
 export interface SeriesBatch {
   idleMs: number
   changes: SeriesChanges
-  late: { device: string; from: number; to: number; before: Piece[] }[]
+  late: { device: string; state: DeviceHistoryState; from: number; to: number; before: Piece[] }[]
 }
 
 /** Moves the series by the events of each fold (GoldStage). */
@@ -342,6 +342,7 @@ export class ConnectedSeriesFold {
     idleMs: number,
     byDevice: ReadonlyMap<string, readonly SeriesEvent[]>,
     before: (device: string) => DeviceHistoryState | null,
+    after: (device: string) => DeviceHistoryState,
     maxIdBefore: number,
   ): SeriesBatch {
     const idleS = idleMs / 1000
@@ -382,6 +383,7 @@ export class ConnectedSeriesFold {
       const to = secondOf(status ? Math.max(last, b.last_seen) : last) + idleS
       batch.late.push({
         device,
+        state: after(device),
         from,
         to,
         before: this.history.pieces(device, b, maxIdBefore, idleMs, from, to),
@@ -410,13 +412,13 @@ export class ConnectedSeriesFold {
     }
   }
 
-  /** After the batch's writes: the late devices' pieces now, and every change written. */
-  finish(batch: SeriesBatch, after: (device: string) => DeviceHistoryState, maxIdAfter: number): void {
-    for (const { device, from, to, before } of batch.late) {
-      batch.changes.replace(
-        before,
-        this.history.pieces(device, after(device), maxIdAfter, batch.idleMs, from, to),
-      )
+  /**
+   * After the batch's writes: the late devices' pieces now (from their states as the batch left them, taken
+   * in `begin`: a flush may drop a state from the cache), and every change written.
+   */
+  finish(batch: SeriesBatch, maxIdAfter: number): void {
+    for (const { device, state, from, to, before } of batch.late) {
+      batch.changes.replace(before, this.history.pieces(device, state, maxIdAfter, batch.idleMs, from, to))
     }
     this.writer.write(batch.changes)
   }

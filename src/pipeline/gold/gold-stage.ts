@@ -9,7 +9,7 @@ import { ClientMinutes } from './client-minutes'
 import type { ClientPlan } from './client-rows'
 import { ConnectedSeriesFold, SERIES_STAGE, type SeriesEvent } from './connected-series'
 import { DeviceMinutes } from './device-minutes'
-import { DeviceStates } from './device-states'
+import { DeviceStates, type DeviceStatesLimits } from './device-states'
 import { LiveState } from './live-state'
 import { spreadSample } from './spread'
 import { Sums2, Sums3, type Sums } from './sums'
@@ -54,6 +54,7 @@ export class GoldStage {
   constructor(
     private readonly db: Db,
     private readonly watermarks: Watermarks,
+    deviceStates: DeviceStatesLimits = {},
   ) {
     this.readStmt = db.prepare<[number, number], GoldInput>(
       `SELECT id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up, bytes,
@@ -78,7 +79,7 @@ export class GoldStage {
       flowSecond: upsertStatement(db, 'gold_flow_second', ['sec', 'device', 'peer'], ['bytes']),
     }
     this.deviceMinutes = new DeviceMinutes(db)
-    this.devices = new DeviceStates(db)
+    this.devices = new DeviceStates(db, deviceStates)
     this.live = new LiveState(db)
     this.touchServer = db.prepare(
       `INSERT INTO gold_servers (server, first_seen, last_seen) VALUES (?, ?, ?)
@@ -167,6 +168,7 @@ export class GoldStage {
             seriesIdleMs,
             byDevice,
             (d) => this.devices.beforeOf(d),
+            (d) => this.devices.get(d)!,
             this.watermarks.get('gold'),
           )
         : null
@@ -189,7 +191,7 @@ export class GoldStage {
     const latest = this.deviceMinutes.takeLatest((device) => minuteOf(this.devices.get(device)!.last_seen))
     this.live.moveDevices(live, this.devices.flush(latest))
     this.deviceMinutes.write()
-    if (series) this.series.finish(series, (d) => this.devices.get(d)!, rows.at(-1)!.id)
+    if (series) this.series.finish(series, rows.at(-1)!.id)
     this.live.moveClientWindows(live)
     for (const [client, [first, last]] of clients)
       this.live.writeClient(live, client, { first, last, plan: plans.get(client) })
