@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../db/migrations'
 import { Engine } from '../engine'
-import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
+import { ingestFrame, lateFeed, randomEvents } from '../metrics/testing/random-network'
 import { tempDir } from '../testing/temp-db'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
@@ -40,20 +40,10 @@ const counted = () =>
      GROUP BY minute, client ORDER BY minute, client`,
   )
 
-/** A live feed's order: each event moved up to `jitter` places, and every 50th held back 400 more. */
-function lateFeed(events: Record<string, unknown>[], seed: number, jitter: number) {
-  const next = random(seed)
-  return [...events]
-    .sort((a, b) => (a.ts as number) - (b.ts as number))
-    .map((e, i) => ({ e, k: i + next() * jitter + (i % 50 === 0 ? 400 : 0) }))
-    .sort((a, b) => a.k - b.k)
-    .map((x) => x.e)
-}
-
 describe('client minutes', () => {
   it('hold each client’s bytes of every minute before the newest one, after every batch, late samples included', () => {
     const shape = { seed: 31, start: START, minutes: 10, events: 3000, devices: 40, clients: 15, servers: 3 }
-    const events = lateFeed(randomEvents(shape), 4, 60)
+    const events = lateFeed(randomEvents(shape), { seed: 4, jitter: 60, every: 50, heldBack: 400 })
     let sealed = 0
     for (let i = 0; i < events.length; i += 101) {
       ingestFrame(engine, events.slice(i, i + 101))
@@ -75,7 +65,7 @@ describe('client minutes', () => {
 
   it('are counted by migration 16 for a database written before it', () => {
     const shape = { seed: 32, start: START, minutes: 8, events: 2000, devices: 30, clients: 12, servers: 3 }
-    const events = lateFeed(randomEvents(shape), 5, 40)
+    const events = lateFeed(randomEvents(shape), { seed: 5, jitter: 40, every: 50, heldBack: 400 })
     for (let i = 0; i < events.length; i += 150) ingestFrame(engine, events.slice(i, i + 150))
     const written = kept()
     expect(written.length).toBeGreaterThan(40)

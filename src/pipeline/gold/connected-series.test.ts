@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../db/migrations'
 import { Engine } from '../engine'
 import { CONNECTED_AT_T } from '../metrics/connected-devices'
-import { ingestFrame, ingestShuffled, random, randomEvents } from '../metrics/testing/random-network'
+import { ingestFrame, ingestShuffled, lateFeed, randomEvents } from '../metrics/testing/random-network'
 import { tempDir } from '../testing/temp-db'
 import { PLAN_KBPS_SQL } from './live-state'
 import { SERIES_STAGE, refillConnectedSeries } from './connected-series'
@@ -75,22 +75,12 @@ const tables = () =>
     engine.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).raw().all(),
   )
 
-/** A live feed's order: each event moved up to `jitter` places, and one in 40 held back 300 more. */
-function lateFeed(events: Record<string, unknown>[], seed: number, jitter: number) {
-  const next = random(seed)
-  return [...events]
-    .sort((a, b) => (a.ts as number) - (b.ts as number))
-    .map((e, i) => ({ e, k: i + next() * jitter + (i % 40 === 0 ? 300 : 0) }))
-    .sort((a, b) => a.k - b.k)
-    .map((x) => x.e)
-}
-
 describe('connected devices per second', () => {
   it('are, at every second, the devices judged one by one, after every batch of a feed with late events', () => {
     engine.updateSettings({ idleTimeoutMin: 2 })
     expect(idleOf()).toBe(2 * MIN)
     const shape = { seed: 41, start: START, minutes: 10, events: 1500, devices: 30, clients: 10, servers: 3 }
-    const events = lateFeed(randomEvents(shape), 3, 30)
+    const events = lateFeed(randomEvents(shape), { seed: 3, jitter: 30, every: 40, heldBack: 300 })
     for (let i = 0; i < events.length; i += 149) {
       ingestFrame(engine, events.slice(i, i + 149))
       expectSeriesIsJudged(`after ${i + 149} events`, 10, 13)
@@ -103,7 +93,7 @@ describe('connected devices per second', () => {
     engine = Engine.open(temp.path('vigia.db'), { deviceStates: { maxCached: 4, maxResident: 0 } })
     engine.updateSettings({ idleTimeoutMin: 2 })
     const shape = { seed: 45, start: START, minutes: 8, events: 1200, devices: 30, clients: 10, servers: 3 }
-    const events = lateFeed(randomEvents(shape), 6, 30)
+    const events = lateFeed(randomEvents(shape), { seed: 6, jitter: 30, every: 40, heldBack: 300 })
     for (let i = 0; i < events.length; i += 101) ingestFrame(engine, events.slice(i, i + 101))
     expect(expectSeriesIsJudged('few states kept', 8, 1)).toBeGreaterThan(500)
   })

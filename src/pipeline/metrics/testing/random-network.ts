@@ -91,6 +91,22 @@ export function randomEvents(shape: NetworkShape): Record<string, unknown>[] {
   return events
 }
 
+/**
+ * A live feed's order: events in time order, each moved up to `jitter` places, and one in `every` held back
+ * `heldBack` places more (a late report).
+ */
+export function lateFeed(
+  events: Record<string, unknown>[],
+  { seed, jitter, every, heldBack }: { seed: number; jitter: number; every: number; heldBack: number },
+) {
+  const next = random(seed)
+  return [...events]
+    .sort((a, b) => (a.ts as number) - (b.ts as number))
+    .map((e, i) => ({ e, k: i + next() * jitter + (i % every === 0 ? heldBack : 0) }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.e)
+}
+
 /** Ingests the events shuffled, in frames of `frameEvents`, and checks every one was accepted. */
 export function ingestShuffled(
   engine: Engine,
