@@ -70,8 +70,9 @@ test('shows per layer what retention keeps and what its next pass deletes, here 
   for (const hash of ['#/ingestion', '#/settings']) {
     await page.goto(`${vigia.uiUrl}${hash}`)
     const rows = page.getByTestId('retention-row')
-    await expect(rows).toHaveCount(7)
+    await expect(rows).toHaveCount(8)
     await expect(rows.filter({ hasText: 'Silver events' })).toContainText('newest event')
+    await expect(rows.filter({ hasText: 'Connected devices per second' })).toContainText('newest event')
     await expect(rows.filter({ hasText: 'Landing payloads' })).toContainText('arrival')
     await expect(rows.filter({ hasText: 'Silver events' }).getByTestId('retention-removable')).toHaveText(
       '0 rows',
