@@ -9,9 +9,12 @@ import type { Db } from '../db/open'
 import { minuteOfSecond } from '../db/usage-parts'
 import type { ClientParts } from './usage-sums'
 
-/** The first minute gold_client_minutes does not hold, with gold's newest second at `newestSec`. */
+/**
+ * The first minute gold_client_minutes does not hold, with gold's newest second at `newestSec`: minute 0, before
+ * every minute of event time, while gold holds no event.
+ */
 export const unsealedFrom = (newestSec: number | null): number =>
-  newestSec === null ? -Infinity : minuteOfSecond(newestSec)
+  newestSec === null ? 0 : minuteOfSecond(newestSec)
 
 // Recounted from the parts rather than added to: a row holds its minute's total whichever way it was reached.
 const SUM_SQL = `SELECT minute, client, sum(bytes) FROM gold_client_usage_parts`
@@ -41,7 +44,7 @@ export class ClientMinutes {
     for (const [minute, clients] of written.byMinute)
       if (minute < kept) for (const client of clients.keys()) this.recountStmt.run(minute, client)
     const to = unsealedFrom(newestSec)
-    if (to > kept) this.sealStmt.run(Number.isFinite(kept) ? kept : 0, to)
+    if (to > kept) this.sealStmt.run(kept, to)
   }
 }
 

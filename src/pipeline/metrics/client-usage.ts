@@ -212,9 +212,8 @@ export function clientUsageQuery(db: Db) {
     // never negative), so one of those minutes holds at least their share of bytes * 8 / W >= bps: the
     // clients with such a minute, a few hundred of 100,000, are summed exactly.
     const least = Math.max(0, Math.floor((bps * windowS) / 8 / (touchedTo - touchedFrom)))
-    const unsealed = unsealedFrom(n)
     const candidates = busyInAMinute
-      .all({ from: touchedFrom, to: touchedTo, unsealed: Number.isFinite(unsealed) ? unsealed : 0, least })
+      .all({ from: touchedFrom, to: touchedTo, unsealed: unsealedFrom(n), least })
       .map((c) => c.client)
     if (candidates.length === 0) return []
     const exact = fewClients.all({
