@@ -13,8 +13,9 @@
 // holds what a device's activity needs.
 import type { Db } from '../db/open'
 import { compareBinary } from '../db/binary-order'
+import { Watermarks } from '../watermarks'
 import { secondOf } from './buckets'
-import type { DeviceSnapshot } from './device-states'
+import type { DeviceSnapshot, DeviceState } from './device-states'
 import { planKbps } from './live-state'
 
 export const SERIES_STAGE = 'connected-idle-ms'
@@ -46,6 +47,15 @@ export interface Piece {
   to: number
   group: Group
 }
+
+/**
+ * The seconds within the idle timeout of events from `first` to `last` (ms), less than the timeout apart:
+ * one minute's events, or one event.
+ */
+const activityOf = (first: number, last: number, idleS: number): [number, number] => [
+  secondOf(first),
+  secondOf(last) + idleS,
+]
 
 /** In event time; at equal ts connects before disconnects (a disconnect wins a tie), then as folded. */
 export const statusOrder = (a: StatusEvent, b: StatusEvent) =>
@@ -220,16 +230,11 @@ export class SeriesWriter {
   }
 }
 
-/** What a device's pieces are counted from when its history is read. */
-export interface DeviceHistoryState {
-  status: 'connect' | 'disconnect' | null
-  status_ts: number | null
-  server: string | null
-  device_type: string | null
-  plan_mbps: number | null
-  last_seen: number
-  minute_first_ts: number | null
-}
+/** What a device's pieces are counted from when its history is read: its state as of the same events. */
+export type DeviceHistoryState = Pick<
+  DeviceState,
+  'status' | 'status_ts' | 'server' | 'device_type' | 'plan_mbps' | 'last_seen' | 'minute_first_ts'
+>
 
 /** Reads a device's connects, disconnects and activity around a range of seconds. */
 export class DeviceHistory {
@@ -273,9 +278,9 @@ export class DeviceHistory {
     events.sort(statusOrder)
     const activity: [number, number][] = this.minutesStmt
       .all({ device, from: Math.ceil((from * 1000 - idleMs) / 60_000), to: Math.ceil((to * 1000) / 60_000) })
-      .map(([first, last]) => [secondOf(first), secondOf(last) + idleS])
+      .map(([first, last]) => activityOf(first, last, idleS))
     if (state.minute_first_ts !== null)
-      activity.push([secondOf(state.minute_first_ts), secondOf(state.last_seen) + idleS])
+      activity.push(activityOf(state.minute_first_ts, state.last_seen, idleS))
     return connectedPieces(start?.group ?? null, events, activity, from, to)
   }
 }
@@ -298,7 +303,7 @@ interface SilverStatus {
   plan_mbps: number | null
 }
 
-const statusEvent = (r: SilverStatus): StatusEvent => ({
+const statusEvent = (r: SeriesEvent): StatusEvent => ({
   ts: r.ts,
   id: r.id,
   group: r.type === 'connect' ? groupOf(r) : null,
@@ -365,14 +370,14 @@ export class ConnectedSeriesFold {
       }
       if (b === null || first > b.last_seen) {
         const prior = b?.status === 'connect' ? groupOf(b) : null
-        const activity: [number, number][] = events.map((e) => [secondOf(e.ts), secondOf(e.ts) + idleS])
+        const activity = events.map((e) => activityOf(e.ts, e.ts, idleS))
         const until = b ? secondOf(b.last_seen) + idleS : from
-        if (b) activity.push([secondOf(b.last_seen), until])
+        if (b) activity.push(activityOf(b.last_seen, b.last_seen, idleS))
         const had = prior && until > from ? [{ from, to: until, group: prior }] : []
         const statuses = events.filter((e) => e.type === 'connect' || e.type === 'disconnect')
         const pieces = connectedPieces(
           prior,
-          statuses.map(statusOf).sort(statusOrder),
+          statuses.map(statusEvent).sort(statusOrder),
           activity,
           from,
           secondOf(last) + idleS,
@@ -424,12 +429,6 @@ export class ConnectedSeriesFold {
   }
 }
 
-const statusOf = (e: SeriesEvent): StatusEvent => ({
-  ts: e.ts,
-  id: e.id,
-  group: e.type === 'connect' ? groupOf(e) : null,
-})
-
 /**
  * Counts the series again from every device's history for an idle timeout of `idleMs` (0: not kept, the
  * tables left empty), and records it: at the first start with this schema, and when the setting changes.
@@ -437,15 +436,13 @@ const statusOf = (e: SeriesEvent): StatusEvent => ({
  * memory holds one device's history at a time.
  */
 export function refillConnectedSeries(db: Db, idleMs: number): void {
+  const watermarks = new Watermarks(db)
   db.exec('DELETE FROM gold_connected_changes; DELETE FROM gold_connected_minutes')
-  db.prepare('UPDATE pipeline_watermarks SET last_id = ? WHERE stage = ?').run(idleMs, SERIES_STAGE)
+  watermarks.set(SERIES_STAGE, idleMs)
   if (idleMs === 0) return
   const idleS = idleMs / 1000
   // Gold's states are as of the events folded so far: silver's later ones are counted by their folds.
-  const folded = db
-    .prepare<[], number>(`SELECT last_id FROM pipeline_watermarks WHERE stage = 'gold'`)
-    .pluck()
-    .get()!
+  const folded = watermarks.get('gold')
   const states = db
     .prepare<[], DeviceHistoryState & { device: string; first_seen: number }>(
       `SELECT device, status, status_ts, server, device_type, plan_mbps, first_seen, last_seen, minute_first_ts
@@ -471,9 +468,8 @@ export function refillConnectedSeries(db: Db, idleMs: number): void {
   for (const d of states) {
     const activity: [number, number][] = []
     for (const m of minutes.takeWhile((r) => compareBinary(r.device, d.device) <= 0))
-      if (m.device === d.device) activity.push([secondOf(m.first_ts), secondOf(m.last_ts) + idleS])
-    if (d.minute_first_ts !== null)
-      activity.push([secondOf(d.minute_first_ts), secondOf(d.last_seen) + idleS])
+      if (m.device === d.device) activity.push(activityOf(m.first_ts, m.last_ts, idleS))
+    if (d.minute_first_ts !== null) activity.push(activityOf(d.minute_first_ts, d.last_seen, idleS))
     const events = statuses
       .takeWhile((r) => compareBinary(r.device, d.device) <= 0)
       .filter((r) => r.device === d.device)
@@ -508,9 +504,5 @@ function peekable<T>(rows: IterableIterator<T>) {
 /** Keeps the series for the setting's idle timeout: counted again when it is kept for another. */
 export function ensureConnectedSeries(db: Db, idleTimeoutMin: number | null): void {
   const want = seriesIdleMs(idleTimeoutMin)
-  const kept = db
-    .prepare<[string], number>('SELECT last_id FROM pipeline_watermarks WHERE stage = ?')
-    .pluck()
-    .get(SERIES_STAGE)
-  if (kept !== want) db.transaction(() => refillConnectedSeries(db, want))()
+  if (new Watermarks(db).get(SERIES_STAGE) !== want) db.transaction(() => refillConnectedSeries(db, want))()
 }
