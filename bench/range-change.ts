@@ -12,7 +12,16 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Mode } from './config'
 import { ceilingRow, fmt, median, type BenchResult } from './report'
-import { connectedChartFilled, ensureRendererBuilt, importTraffic, startVigia, until } from './vigia-process'
+import {
+  callsText,
+  connectedChartFilled,
+  ensureRendererBuilt,
+  importTraffic,
+  startVigia,
+  until,
+  watchCalls,
+  type Call,
+} from './vigia-process'
 
 const TARGET_MS = 1000
 const HISTORY = {
@@ -35,12 +44,6 @@ const RANGE_MS = 3_600_000
  * change in one (each more costs about 5 s: the live chart refilled, the page left to settle, the change).
  */
 const RUNS = { quick: 1, full: 5 }
-
-interface Call {
-  method: string
-  sentMs: number
-  answeredMs?: number
-}
 
 /** Times (ms after Apply) at which each panel first showed the answer at `at`, once all have. */
 function watchPanels(page: Page): Promise<void> {
@@ -110,21 +113,8 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
         .concat(['--bad-share', '0']),
     )
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    const calls = new Map<number, Call>()
     let counting = false
-    page.on('websocket', (socket) => {
-      socket.on('framesent', (frame) => {
-        if (!counting || typeof frame.payload !== 'string') return
-        const m = /^\{"id":(\d+),"method":"([^"]+)"/.exec(frame.payload)
-        if (m) calls.set(Number(m[1]), { method: m[2]!, sentMs: performance.now() })
-      })
-      socket.on('framereceived', (frame) => {
-        if (!counting || typeof frame.payload !== 'string') return
-        const id = /"id":(\d+)/.exec(frame.payload.slice(0, 40))?.[1]
-        const call = id === undefined ? undefined : calls.get(Number(id))
-        if (call && call.answeredMs === undefined) call.answeredMs = performance.now()
-      })
-    })
+    const calls = watchCalls(page, () => counting)
     // tsx keeps function names with a helper (__name) the page does not have: the watcher's functions need it.
     await page.addInitScript('globalThis.__name = (f) => f')
     await page.goto(ui)
@@ -184,12 +174,7 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
       .map(([name, ms]) => `${name} ${fmt.ms(ms)}`)
       .join(', ')
     // Each call as sent..answered, ms after the bench sent the click, in the order sent.
-    const callText = mid.calls
-      .map(
-        (c) =>
-          `${c.method} ${(c.sentMs - mid.clickedMs).toFixed(0)}..${c.answeredMs === undefined ? '?' : (c.answeredMs - mid.clickedMs).toFixed(0)}`,
-      )
-      .join(', ')
+    const callText = callsText(mid.calls, mid.clickedMs)
     const handlerMs = new Map<string, number[]>()
     for (const h of mid.handlers) {
       const [method, ms] = h.split(' ')

@@ -6,20 +6,20 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { APP_ENV, ROOT_DIR } from './config'
+import { APP_ENV, APP_NODE_OPTIONS, ROOT_DIR } from './config'
 
 export const VIGIA_BIN = join(ROOT_DIR, 'bin', 'vigia.js')
 
 /**
- * Starts `vigia ...args` (with Node's `nodeOptions`, such as --cpu-prof, and `env` added to this process's);
- * stdout and stderr are kept together.
+ * Starts `vigia ...args` as `npm start` starts it (APP_NODE_OPTIONS, APP_ENV), with Node's `nodeOptions` (such
+ * as --cpu-prof) and `env` added; stdout and stderr are kept together.
  */
 export function startVigia(
   args: string[],
   nodeOptions: string[] = [],
   env: Record<string, string> = {},
 ): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [...nodeOptions, VIGIA_BIN, ...args], {
+  const child = spawn(process.execPath, [...APP_NODE_OPTIONS, ...nodeOptions, VIGIA_BIN, ...args], {
     cwd: ROOT_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...APP_ENV, ...process.env, ...env },
@@ -92,3 +92,41 @@ export const connectedChartFilled = (page: Page): Promise<void> =>
   page
     .locator('[data-panel="connected-devices"][data-at]:not([data-state="loading"])')
     .waitFor({ timeout: 120_000 })
+
+/** One call of the page's API: its method, when the page sent it and when the answer came (performance.now()). */
+export interface Call {
+  method: string
+  sentMs: number
+  answeredMs?: number
+}
+
+/**
+ * Watches the API calls the page makes over its WebSocket while `counting()` says so: each call by id, as
+ * sent and answered (the first frame naming its id).
+ */
+export function watchCalls(page: Page, counting: () => boolean): Map<number, Call> {
+  const calls = new Map<number, Call>()
+  page.on('websocket', (socket) => {
+    socket.on('framesent', (frame) => {
+      if (!counting() || typeof frame.payload !== 'string') return
+      const m = /^\{"id":(\d+),"method":"([^"]+)"/.exec(frame.payload)
+      if (m) calls.set(Number(m[1]), { method: m[2]!, sentMs: performance.now() })
+    })
+    socket.on('framereceived', (frame) => {
+      if (!counting() || typeof frame.payload !== 'string') return
+      const id = /"id":(\d+)/.exec(frame.payload.slice(0, 40))?.[1]
+      const call = id === undefined ? undefined : calls.get(Number(id))
+      if (call && call.answeredMs === undefined) call.answeredMs = performance.now()
+    })
+  })
+  return calls
+}
+
+/** Calls as `method sent..answered`, in ms after `fromMs`, in the order sent ('?' for no answer yet). */
+export const callsText = (calls: Iterable<Call>, fromMs: number): string =>
+  [...calls]
+    .map(
+      (c) =>
+        `${c.method} ${(c.sentMs - fromMs).toFixed(0)}..${c.answeredMs === undefined ? '?' : (c.answeredMs - fromMs).toFixed(0)}`,
+    )
+    .join(', ')
