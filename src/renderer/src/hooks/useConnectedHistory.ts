@@ -1,7 +1,8 @@
 // Connected devices over the chart range. No series holds them (a device counts while its latest connect
 // stands and it was seen within the idle timeout), so the metric is asked at about 30 whole times of the
-// range (metrics:connected, the overview's figure alone), newest first, a few times per request so that the
-// page's per-second queries get their turn in between; the chart fills in as the answers come. The times sit on a grid of round steps, so a live range moving by a
+// range (metrics:connected, the overview's figure alone), newest first, as many times a request as fit in a
+// tenth of a second, so that the page's per-second queries get their turn in between; the chart fills in as
+// the answers come. The times sit on a grid of round steps, so a live range moving by a
 // second adds one time per step and the ones already asked are kept; a new selection (another range, or
 // back to live) asks them all again, as data may have been imported since.
 import { useEffect, useEffectEvent, useRef, useState } from 'react'
@@ -21,8 +22,14 @@ export interface ConnectedHistory {
 }
 
 const SAMPLES = 30
-/** Times asked per request: the newest first, so the chart's right-hand end fills first. */
-const PER_REQUEST = 5
+/**
+ * Times asked by the first request, newest first, so the chart's right-hand end fills first. The next
+ * requests ask as many as the answers so far say fit in REQUEST_MS: a time costs a few ms where gold keeps
+ * the connected devices per second (one request for the rest), hundreds where each device is judged at
+ * the time (one or two a request, so the page's other reads get their turn in between).
+ */
+const FIRST_REQUEST = 5
+const REQUEST_MS = 100
 // Events of the last seconds may still be on their way: a live time is kept only once it is this old.
 const SETTLE_MS = 5_000
 const STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400]
@@ -67,9 +74,15 @@ export function useConnectedHistory(): ConnectedHistory {
     }
     publish()
     const missing = times.filter((t) => !known.has(t)).reverse()
-    for (let i = 0; i < missing.length; i += PER_REQUEST) {
+    let perRequest = FIRST_REQUEST
+    for (let i = 0; i < missing.length;) {
       if (isCancelled()) return
-      const samples = await api.call('metrics:connected', { times: missing.slice(i, i + PER_REQUEST) })
+      const asked = missing.slice(i, i + perRequest)
+      i += asked.length
+      const started = performance.now()
+      const samples = await api.call('metrics:connected', { times: asked })
+      const msPerTime = (performance.now() - started) / asked.length
+      perRequest = Math.max(1, Math.floor(REQUEST_MS / msPerTime))
       for (const sample of samples) known.set(sample.t, sample)
       publish()
     }

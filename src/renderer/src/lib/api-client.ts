@@ -88,6 +88,9 @@ function wsApi(): Api {
     })
     return socket
   }
+  // Opened now, while the page's first render runs, rather than by its first call: the handshake is then
+  // done when the first calls go out. Should it fail, the first call opens it again and says why.
+  void connect().catch(() => undefined)
 
   return {
     async call(method, args) {

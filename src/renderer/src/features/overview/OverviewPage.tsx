@@ -25,12 +25,16 @@ export function OverviewPage() {
   const { loading, error } = query
   const lag = useDataLag(data?.now.at, data?.now.newestAt)
 
-  const connects = useMemo(() => data && connectLines(data.now, data.series, live), [data, live])
-  const throughput = useMemo(() => data && throughputLines(data.series), [data])
-  const perServer = useMemo(() => data && serverThroughputLines(data.series), [data])
+  // The charts follow the figures at T and the series, not the trend's figures a minute before: those come
+  // later, and drawing six charts again for them held the page's thread for a fifth of a second.
+  const now = data?.now
+  const series = data?.series
+  const connects = useMemo(() => now && series && connectLines(now, series, live), [now, series, live])
+  const throughput = useMemo(() => series && throughputLines(series), [series])
+  const perServer = useMemo(() => series && serverThroughputLines(series), [series])
   const connected = useMemo(
-    () => data && history.data && connectedLines(history.data, data.now, data.series.from),
-    [data, history.data],
+    () => now && series && history.data && connectedLines(history.data, now, series.from),
+    [now, series, history.data],
   )
   const at = data ? `at ${formatTime(data.now.at)}` : ''
   const answersAt = data?.now.at
