@@ -23,6 +23,8 @@ export const NETWORK = { seed: 7, servers: 24, devices: 255_000, rate: 20_000 } 
  * allocating thread. Every process a benchmark starts gets it, so that their memory is the app's.
  */
 export const APP_ENV = { MALLOC_ARENA_MAX: '2' } as const
+/** And the node options it gives the app's process: V8's memory reducer off (src/main/v8-flags.ts says why). */
+export const APP_NODE_OPTIONS = ['--no-memory-reducer'] as const
 
 export interface Sizes {
   /** Size of the NDJSON and CSV datasets; the limit reads the whole file. */

@@ -4,7 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { ENGINE_HEAP_MB } from '../src/main/worker-client'
-import { APP_ENV, BENCH_DIR, ROOT_DIR, type Mode } from './config'
+import { APP_ENV, APP_NODE_OPTIONS, BENCH_DIR, ROOT_DIR, type Mode } from './config'
 import type { BenchResult } from './report'
 
 // Benchmarks that run the engine on their main thread: their heap gets the limit the app's engine worker
@@ -22,7 +22,7 @@ export function forkTs(
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []
   return fork(join(BENCH_DIR, file), args, {
     cwd: ROOT_DIR,
-    execArgv: ['--import', 'tsx', ...nodeOptions, ...profile],
+    execArgv: ['--import', 'tsx', ...APP_NODE_OPTIONS, ...nodeOptions, ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...APP_ENV, ...process.env },
   })

@@ -3,4 +3,6 @@
 import { register } from 'tsx/esm/api'
 
 register()
+const { setWorkerV8Flags } = await import('../src/main/v8-flags.ts')
+setWorkerV8Flags()
 await import('../src/cli/main.ts')

@@ -26,6 +26,9 @@ function electronBinary() {
 // 100 MB lower at the same speed (docs/benchmarks.md, peak memory). The variable is read when the process
 // starts, so the launcher sets it; one already set is left alone.
 const appEnv = (env = process.env) => ({ MALLOC_ARENA_MAX: '2', ...env })
+// V8's memory reducer collected again and again in an idle app whose page asks every second, freeing next
+// to nothing: off for every thread, the main one included (src/main/v8-flags.ts says more; the same flags).
+const V8_FLAGS = '--no-memory-reducer'
 
 const run = (command, args, env = process.env) => {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env })
@@ -37,12 +40,20 @@ run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'elect
 const electron = electronBinary()
 if (electron && process.env.VIGIA_HEADLESS !== '1') {
   const binding = buildElectronBinding(root, electron.version)
-  run(electron.path, ['.'], appEnv({ ...process.env, VIGIA_SQLITE_BINDING: binding }))
+  run(
+    electron.path,
+    [`--js-flags=${V8_FLAGS}`, '.'],
+    appEnv({ ...process.env, VIGIA_SQLITE_BINDING: binding }),
+  )
 } else {
   console.log(
     electron
       ? 'vigia: VIGIA_HEADLESS=1: starting headless.'
       : 'vigia: Electron is not installed here (its binary could not be downloaded): starting Vigia headless; open the address below in a browser.',
   )
-  run(process.execPath, [join(root, 'bin', 'vigia.js'), 'serve', ...process.argv.slice(2)], appEnv())
+  run(
+    process.execPath,
+    [V8_FLAGS, join(root, 'bin', 'vigia.js'), 'serve', ...process.argv.slice(2)],
+    appEnv(),
+  )
 }

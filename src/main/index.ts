@@ -9,6 +9,7 @@ import { registerIpc } from './ipc'
 import { menuTemplate } from './menu'
 import { DB_FILE } from './paths'
 import { SECURE_WEB_PREFERENCES, lockDownSession, lockDownWebContents } from './security'
+import { setWorkerV8Flags } from './v8-flags'
 import { VigiaService } from './vigia-service'
 import { DEFAULT_SIZE, loadWindowState, saveWindowState } from './window-state'
 
@@ -37,6 +38,7 @@ async function createWindow(stateFile: string): Promise<BrowserWindow> {
 }
 
 async function main(): Promise<void> {
+  setWorkerV8Flags()
   await app.whenReady()
   const binding = join(
     app.getAppPath(),
