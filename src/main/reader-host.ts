@@ -1,9 +1,8 @@
 // Runs the UI's reads in worker threads of their own (src/main/reader-worker.ts), off the thread that
 // serves the ingestion endpoint. Two readers, each answering in order: the connected-devices chart's times
-// on one, every other read on the other. Each of the chart's past times counts the devices one by one
-// (hundreds of ms at 100,000 devices), as each overview at a past T does: on one reader, a range change
-// queued the figures behind the chart or the chart behind the figures (docs/benchmarks.md). A reader that
-// dies is started again once; the service never goes down with it.
+// on one, every other read on the other. An overview at T costs the reader tens to hundreds of ms: on one
+// reader, opening the Overview or changing its range queued the chart behind the figures
+// (docs/benchmarks.md). A reader that dies is started again once; the service never goes down with it.
 import type { Worker } from 'node:worker_threads'
 import type { ReaderRequests } from './reader-protocol'
 import { WorkerClient, spawnWorker } from './worker-client'
