@@ -16,6 +16,7 @@ import {
   callsText,
   connectedChartFilled,
   ensureRendererBuilt,
+  handlersSince,
   importTraffic,
   startVigia,
   until,
@@ -145,14 +146,7 @@ export async function idlePageBench(mode: Mode): Promise<BenchResult> {
       }
     })
     await sleep(500)
-    const openingHandlers = [
-      ...server
-        .output()
-        .slice(logFrom)
-        .matchAll(/vigia-request (\w+) ([\d.]+) ms at (\d+)/g),
-    ]
-      .filter((m) => Number(m[3]) >= openedWall)
-      .map((m) => `${m[1]} ${m[2]}`)
+    const openingHandlers = handlersSince(server.output().slice(logFrom), openedWall)
     await sleep(2000)
 
     counting = true

@@ -16,6 +16,7 @@ import {
   callsText,
   connectedChartFilled,
   ensureRendererBuilt,
+  handlersSince,
   importTraffic,
   startVigia,
   until,
@@ -156,14 +157,7 @@ export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
       const asked = [...calls.values()].filter((c) => c.sentMs >= clicked)
       // Handlers that ended after the click (their lines may come late: wait for those of the last calls).
       await sleep(WAITS[mode].log)
-      const handlers = [
-        ...server
-          .output()
-          .slice(logFrom)
-          .matchAll(/vigia-request (\w+) ([\d.]+) ms at (\d+)/g),
-      ]
-        .filter((m) => Number(m[3]) >= clickedWall)
-        .map((m) => `${m[1]} ${m[2]}`)
+      const handlers = handlersSince(server.output().slice(logFrom), clickedWall)
       runs.push({ totalMs, panels, calls: asked, handlers, clickedMs: clicked })
     }
 

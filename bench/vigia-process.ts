@@ -130,3 +130,12 @@ export const callsText = (calls: Iterable<Call>, fromMs: number): string =>
         `${c.method} ${(c.sentMs - fromMs).toFixed(0)}..${c.answeredMs === undefined ? '?' : (c.answeredMs - fromMs).toFixed(0)}`,
     )
     .join(', ')
+
+/**
+ * The workers' handlers (`VIGIA_REQUEST_TIMES=1`) logged in `output` that ended at or after `sinceWall` (ms
+ * since the epoch), as `method ms`, in the order they ran.
+ */
+export const handlersSince = (output: string, sinceWall: number): string[] =>
+  [...output.matchAll(/vigia-request (\w+) ([\d.]+) ms at (\d+)/g)]
+    .filter((m) => Number(m[3]) >= sinceWall)
+    .map((m) => `${m[1]} ${m[2]}`)
