@@ -1,30 +1,18 @@
 // Each client's bytes per minute (gold_client_minutes) are kept for every minute before the newest second's,
 // batch by batch and late samples included, and a database written before migration 16 gets them too.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../db/migrations'
-import { Engine } from '../engine'
 import { ingestFrame, lateFeed, randomEvents } from '../metrics/testing/random-network'
-import { tempDir } from '../testing/temp-db'
+import { useTempEngine } from '../testing/temp-engine'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
-let temp: ReturnType<typeof tempDir>
-let engine: Engine
-
-beforeEach(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
-})
-
-afterEach(() => {
-  engine.close()
-  temp.remove()
-})
+const temp = useTempEngine()
 
 const rows = (sql: string) =>
-  engine.db
+  temp.engine.db
     .prepare(sql)
     .raw()
     .all()
@@ -46,17 +34,17 @@ describe('client minutes', () => {
     const events = lateFeed(randomEvents(shape), { seed: 4, jitter: 60, every: 50, heldBack: 400 })
     let sealed = 0
     for (let i = 0; i < events.length; i += 101) {
-      ingestFrame(engine, events.slice(i, i + 101))
+      ingestFrame(temp.engine, events.slice(i, i + 101))
       expect(kept(), `after ${i + 101} events`).toEqual(counted())
       sealed = Math.max(sealed, kept().length)
     }
     // Minutes were kept and then written into again by late samples.
     expect(sealed).toBeGreaterThan(50)
-    const newestMinute = engine.db
+    const newestMinute = temp.engine.db
       .prepare<[], number>('SELECT (newest_sec + 59) / 60 FROM gold_live')
       .pluck()
       .get()!
-    const minutes = engine.db
+    const minutes = temp.engine.db
       .prepare<[], number>('SELECT DISTINCT minute FROM gold_client_minutes')
       .pluck()
       .all()
@@ -66,13 +54,12 @@ describe('client minutes', () => {
   it('are counted by migration 16 for a database written before it', () => {
     const shape = { seed: 32, start: START, minutes: 8, events: 2000, devices: 30, clients: 12, servers: 3 }
     const events = lateFeed(randomEvents(shape), { seed: 5, jitter: 40, every: 50, heldBack: 400 })
-    for (let i = 0; i < events.length; i += 150) ingestFrame(engine, events.slice(i, i + 150))
+    for (let i = 0; i < events.length; i += 150) ingestFrame(temp.engine, events.slice(i, i + 150))
     const written = kept()
     expect(written.length).toBeGreaterThan(40)
-    engine.db.exec(`${UNDO_CONNECTED_SERIES_SQL} ${UNDO_CLIENT_MINUTES_SQL} PRAGMA user_version = 15;`)
-    engine.close()
-    engine = Engine.open(temp.path('vigia.db'))
-    expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    temp.engine.db.exec(`${UNDO_CONNECTED_SERIES_SQL} ${UNDO_CLIENT_MINUTES_SQL} PRAGMA user_version = 15;`)
+    temp.reopen()
+    expect(temp.engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(kept()).toEqual(written)
   })
 })

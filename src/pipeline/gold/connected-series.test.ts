@@ -1,34 +1,23 @@
 // The connected devices per second (gold_connected_changes and gold_connected_minutes) are held, at every
 // second, to the devices judged one by one at that second (CONNECTED_AT_T), after every batch of feeds in
 // any arrival order; and counted from nothing (a new setting, migration 17) they are what the folds kept.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MIGRATIONS } from '../db/migrations'
 import { Engine } from '../engine'
 import { CONNECTED_AT_T } from '../metrics/connected-devices'
 import { ingestFrame, ingestShuffled, lateFeed, randomEvents } from '../metrics/testing/random-network'
-import { tempDir } from '../testing/temp-db'
+import { useTempEngine } from '../testing/temp-engine'
 import { PLAN_KBPS_SQL } from './live-state'
 import { SERIES_STAGE, refillConnectedSeries } from './connected-series'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
 
-let temp: ReturnType<typeof tempDir>
-let engine: Engine
-
-beforeEach(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
-})
-
-afterEach(() => {
-  engine.close()
-  temp.remove()
-})
+const temp = useTempEngine()
 
 /** Per server and type at second `sec`: "server|type|devices|kbps", from the series. */
 function fromSeries(sec: number): string[] {
-  return engine.db
+  return temp.engine.db
     .prepare<{ minute: number; sec: number }, { g: string }>(
       `SELECT server || '|' || device_type || '|' || sum(devices) || '|' || sum(plan_kbps) AS g FROM (
          SELECT server, device_type, devices, plan_kbps FROM gold_connected_minutes WHERE minute = :minute
@@ -42,7 +31,7 @@ function fromSeries(sec: number): string[] {
 
 /** The same, each device judged at T (the metrics' per-T query). */
 function judged(sec: number, idleMs: number): string[] {
-  return engine.db
+  return temp.engine.db
     .prepare<{ t: number; idle: number }, { g: string }>(
       `SELECT coalesce(server, '') || '|' || coalesce(device_type, '') || '|' || count(*) || '|' ||
          sum(${PLAN_KBPS_SQL}) AS g
@@ -53,7 +42,7 @@ function judged(sec: number, idleMs: number): string[] {
 }
 
 const idleOf = () =>
-  engine.db
+  temp.engine.db
     .prepare<[string], number>('SELECT last_id FROM pipeline_watermarks WHERE stage = ?')
     .pluck()
     .get(SERIES_STAGE)!
@@ -72,40 +61,39 @@ function expectSeriesIsJudged(label: string, minutes: number, step: number): num
 
 const tables = () =>
   ['gold_connected_changes', 'gold_connected_minutes'].map((t) =>
-    engine.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).raw().all(),
+    temp.engine.db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).raw().all(),
   )
 
 describe('connected devices per second', () => {
   it('are, at every second, the devices judged one by one, after every batch of a feed with late events', () => {
-    engine.updateSettings({ idleTimeoutMin: 2 })
+    temp.engine.updateSettings({ idleTimeoutMin: 2 })
     expect(idleOf()).toBe(2 * MIN)
     const shape = { seed: 41, start: START, minutes: 10, events: 1500, devices: 30, clients: 10, servers: 3 }
     const events = lateFeed(randomEvents(shape), { seed: 3, jitter: 30, every: 40, heldBack: 300 })
     for (let i = 0; i < events.length; i += 149) {
-      ingestFrame(engine, events.slice(i, i + 149))
+      ingestFrame(temp.engine, events.slice(i, i + 149))
       expectSeriesIsJudged(`after ${i + 149} events`, 10, 13)
     }
     expect(expectSeriesIsJudged('at the end', 10, 1)).toBeGreaterThan(1000)
   })
 
   it('are the same when gold keeps few device states in memory, and reads them back batch by batch', () => {
-    engine.close()
-    engine = Engine.open(temp.path('vigia.db'), { deviceStates: { maxCached: 4, maxResident: 0 } })
-    engine.updateSettings({ idleTimeoutMin: 2 })
+    temp.reopen({ deviceStates: { maxCached: 4, maxResident: 0 } })
+    temp.engine.updateSettings({ idleTimeoutMin: 2 })
     const shape = { seed: 45, start: START, minutes: 8, events: 1200, devices: 30, clients: 10, servers: 3 }
     const events = lateFeed(randomEvents(shape), { seed: 6, jitter: 30, every: 40, heldBack: 300 })
-    for (let i = 0; i < events.length; i += 101) ingestFrame(engine, events.slice(i, i + 101))
+    for (let i = 0; i < events.length; i += 101) ingestFrame(temp.engine, events.slice(i, i + 101))
     expect(expectSeriesIsJudged('few states kept', 8, 1)).toBeGreaterThan(500)
   })
 
   it('are the same in any arrival order, and counted from nothing they are what the folds kept', () => {
-    engine.updateSettings({ idleTimeoutMin: 3 })
+    temp.engine.updateSettings({ idleTimeoutMin: 3 })
     const shape = { seed: 42, start: START, minutes: 12, events: 2000, devices: 40, clients: 12, servers: 3 }
-    ingestShuffled(engine, randomEvents(shape), 7)
+    ingestShuffled(temp.engine, randomEvents(shape), 7)
     expect(expectSeriesIsJudged('shuffled', 12, 1)).toBeGreaterThan(1000)
     const kept = tables()
     expect(kept[1]!.length).toBeGreaterThan(20)
-    engine.db.transaction(() => refillConnectedSeries(engine.db, 3 * MIN))()
+    temp.engine.db.transaction(() => refillConnectedSeries(temp.engine.db, 3 * MIN))()
     expect(tables()).toEqual(kept)
 
     const other = Engine.open(temp.path('other.db'))
@@ -122,30 +110,29 @@ describe('connected devices per second', () => {
 
   it('are counted again for a new idle timeout, and not kept for one under a minute or none', () => {
     const shape = { seed: 43, start: START, minutes: 8, events: 1000, devices: 25, clients: 8, servers: 2 }
-    ingestShuffled(engine, randomEvents(shape), 9)
+    ingestShuffled(temp.engine, randomEvents(shape), 9)
     expect(idleOf()).toBe(30 * MIN)
     expectSeriesIsJudged('30 minutes', 8, 7)
-    engine.updateSettings({ idleTimeoutMin: 1 })
+    temp.engine.updateSettings({ idleTimeoutMin: 1 })
     expectSeriesIsJudged('1 minute', 8, 1)
-    engine.updateSettings({ idleTimeoutMin: 0.5 })
+    temp.engine.updateSettings({ idleTimeoutMin: 0.5 })
     expect(idleOf()).toBe(0)
     expect(tables()).toEqual([[], []])
-    engine.updateSettings({ idleTimeoutMin: null })
+    temp.engine.updateSettings({ idleTimeoutMin: null })
     expect(idleOf()).toBe(0)
   })
 
   it('are counted when a database written before migration 17 is opened', () => {
     const shape = { seed: 44, start: START, minutes: 8, events: 1000, devices: 25, clients: 8, servers: 2 }
-    ingestShuffled(engine, randomEvents(shape), 11)
+    ingestShuffled(temp.engine, randomEvents(shape), 11)
     const kept = tables()
     expect(kept[0]!.length).toBeGreaterThan(20)
-    engine.db.exec(`
+    temp.engine.db.exec(`
       DROP TABLE gold_connected_changes; DROP TABLE gold_connected_minutes;
       DELETE FROM pipeline_watermarks WHERE stage = '${SERIES_STAGE}';
       PRAGMA user_version = 16;`)
-    engine.close()
-    engine = Engine.open(temp.path('vigia.db'))
-    expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    temp.reopen()
+    expect(temp.engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(tables()).toEqual(kept)
   })
 })

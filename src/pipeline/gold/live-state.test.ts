@@ -1,8 +1,8 @@
 // The live state is moved batch by batch by what each batch changed; these tests hold it, after every batch,
 // to the same state counted again from the gold tables (refillLiveState).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Engine } from '../engine'
-import { tempDir } from '../testing/temp-db'
+import { useTempEngine } from '../testing/temp-engine'
 import { undoClientUsageParts } from '../testing/undo-client-usage-parts'
 import { UNDO_DROP_TS_INDEX_SQL } from '../testing/undo-drop-ts-index'
 import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
@@ -27,22 +27,11 @@ const LIVE = [
   'SELECT * FROM gold_live_client_servers',
 ]
 
-let temp: ReturnType<typeof tempDir>
-let engine: Engine
-
-beforeEach(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
-})
-
-afterEach(() => {
-  engine.close()
-  temp.remove()
-})
+const temp = useTempEngine()
 
 function dump(): string[][] {
   return LIVE.map((sql) =>
-    engine.db
+    temp.engine.db
       .prepare(sql)
       .raw()
       .all()
@@ -51,33 +40,33 @@ function dump(): string[][] {
   )
 }
 
-/** The live state as the engine kept it, and as counted again from gold (in a transaction rolled back). */
+/** The live state as the temp.engine kept it, and as counted again from gold (in a transaction rolled back). */
 function keptAndCounted(): { kept: string[][]; counted: string[][] } {
   const kept = dump()
-  engine.db.exec('SAVEPOINT recount')
+  temp.engine.db.exec('SAVEPOINT recount')
   try {
-    refillLiveState(engine.db)
+    refillLiveState(temp.engine.db)
     return { kept, counted: dump() }
   } finally {
-    engine.db.exec('ROLLBACK TO recount; RELEASE recount')
+    temp.engine.db.exec('ROLLBACK TO recount; RELEASE recount')
   }
 }
 
 /**
- * Every client's bytes per server as the engine keeps them in memory, rows as `dump` gives them; null when
+ * Every client's bytes per server as the temp.engine keeps them in memory, rows as `dump` gives them; null when
  * they were not read since last forgotten.
  */
 function resident(): string[] | null {
-  const kept = engine['gold']['live']['clientServers']
+  const kept = temp.engine['gold']['live']['clientServers']
   return kept ? [...kept.pairs()].map((r) => JSON.stringify(r)).sort() : null
 }
 
 /**
- * Whether what the engine keeps in memory of the clients' bytes per server is what the tables hold, row for
+ * Whether what the temp.engine keeps in memory of the clients' bytes per server is what the tables hold, row for
  * row: gold_live_client_servers for the clients on more than one server, gold_clients for the others.
  */
 function expectResidentIsTable(when: string): void {
-  const stored = engine.db.prepare(EVERY_CLIENT_SERVER_SQL).raw().all()
+  const stored = temp.engine.db.prepare(EVERY_CLIENT_SERVER_SQL).raw().all()
   expect(resident(), when).toEqual(stored.map((r) => JSON.stringify(r)).sort())
   const servers = new Map<string, number>()
   for (const [client] of stored as [string][]) servers.set(client, (servers.get(client) ?? 0) + 1)
@@ -85,7 +74,7 @@ function expectResidentIsTable(when: string): void {
   expect(new Set(multi), when).toEqual(new Set([...servers].filter(([, n]) => n > 1).map(([c]) => c)))
 }
 
-const ingest = (events: Record<string, unknown>[]) => ingestFrame(engine, events)
+const ingest = (events: Record<string, unknown>[]) => ingestFrame(temp.engine, events)
 
 /** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
 function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: number) {
@@ -170,7 +159,7 @@ describe('live state', () => {
     ;({ kept, counted } = keptAndCounted())
     expect(kept).toEqual(counted)
     expectResidentIsTable('after late events')
-    engine.rebuild()
+    temp.engine.rebuild()
     ;({ kept, counted } = keptAndCounted())
     expect(kept).toEqual(counted)
     expect(kept[0]).toHaveLength(1)
@@ -189,7 +178,7 @@ describe('live state', () => {
       bytes_up: 0,
     })
     const main = (client = 'c1') =>
-      engine.db.prepare('SELECT main_server, main_bytes FROM gold_clients WHERE client = ?').get(client)
+      temp.engine.db.prepare('SELECT main_server, main_bytes FROM gold_clients WHERE client = ?').get(client)
     ingest([usage('a', START, 'ap-2', 'd1')])
     expect(main()).toEqual({ main_server: 'ap-2', main_bytes: 5_000 })
     // The same bytes on ap-1, in another batch and in the same one: the tie goes to ap-1 both ways.
@@ -211,11 +200,11 @@ describe('live state', () => {
     ingest(events.slice(0, 1500))
     expectResidentIsTable('before the rollback')
     // The fold moves the windows, then fails at its last write: the transaction rolls back.
-    engine.db.exec(`CREATE TEMP TRIGGER fail AFTER INSERT ON gold_servers WHEN NEW.server = 'boom'
+    temp.engine.db.exec(`CREATE TEMP TRIGGER fail AFTER INSERT ON gold_servers WHEN NEW.server = 'boom'
       BEGIN SELECT RAISE(ABORT, 'the fold failed after its windows moved'); END`)
     const failing = events.slice(1500, 2000).map((e, i) => (i === 0 ? { ...e, server: 'boom' } : e))
     expect(() => ingest(failing)).toThrow('the fold failed')
-    engine.db.exec('DROP TRIGGER fail')
+    temp.engine.db.exec('DROP TRIGGER fail')
     expect(resident()).toBeNull()
     ingest(events.slice(1500))
     const { kept, counted } = keptAndCounted()
@@ -245,9 +234,9 @@ describe('live state', () => {
       for (const [i, batch] of batches.entries()) {
         ingest(batch)
         for (const e of batch) ingestFrame(oneByOne, [e])
-        expect(plan(engine), `after batch ${i}`).toEqual(plan(oneByOne))
+        expect(plan(temp.engine), `after batch ${i}`).toEqual(plan(oneByOne))
       }
-      expect(plan(engine)).toEqual({ plan_mbps: 300, plan_ts: START + 5000 })
+      expect(plan(temp.engine)).toEqual({ plan_mbps: 300, plan_ts: START + 5000 })
     } finally {
       oneByOne.close()
     }
@@ -260,10 +249,10 @@ describe('live state', () => {
     expect(before.some((c) => JSON.parse(c)[2] > 0)).toBe(true)
     // Gold's seconds are counted back from the newest event: kept 2 minutes, the window's seconds (the last
     // 5 minutes of the 10) are partly gone.
-    engine.updateSettings({
+    temp.engine.updateSettings({
       retentionDays: { landing: 7, bronze: 7, silver: 30, gold: 400, goldSeconds: 2 / (24 * 60) },
     })
-    const deleted = engine.applyRetention(START + 7 * 24 * 60 * MIN)
+    const deleted = temp.engine.applyRetention(START + 7 * 24 * 60 * MIN)
     expect(deleted.gold_client_usage_parts).toBeGreaterThan(0)
     let { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)
@@ -282,26 +271,26 @@ describe('migrations 4 to 6', () => {
     const shape = { seed: 9, start: START, minutes: 12, events: 3000, devices: 40, clients: 12, servers: 3 }
     ingest(nearlyInOrder(randomEvents(shape), 2, 80))
     const kept = dump()
-    const minutes = () => engine.db.prepare('SELECT * FROM gold_device_minutes ORDER BY minute, device').all()
+    const minutes = () =>
+      temp.engine.db.prepare('SELECT * FROM gold_device_minutes ORDER BY minute, device').all()
     const keptMinutes = minutes()
     expect(keptMinutes.length).toBeGreaterThan(40)
     // Back to schema 3, as a database written by the previous version.
-    engine.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
-    engine.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)
-    engine.db.exec(UNDO_PARTS_TOTAL_SQL)
-    engine.db.exec(UNDO_DROP_TS_INDEX_SQL)
-    undoClientUsageParts(engine.db)
-    engine.db.exec(UNDO_FRAME_LINEAGE_SQL)
-    engine.db.exec(`
+    temp.engine.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
+    temp.engine.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)
+    temp.engine.db.exec(UNDO_PARTS_TOTAL_SQL)
+    temp.engine.db.exec(UNDO_DROP_TS_INDEX_SQL)
+    undoClientUsageParts(temp.engine.db)
+    temp.engine.db.exec(UNDO_FRAME_LINEAGE_SQL)
+    temp.engine.db.exec(`
       DROP TABLE gold_live; DROP TABLE gold_live_devices; DROP TABLE gold_live_connects; DROP TABLE gold_live_pairs; DROP TABLE gold_live_client_servers;
       ALTER TABLE gold_clients DROP COLUMN live_until; ALTER TABLE gold_clients DROP COLUMN window_bytes; ALTER TABLE gold_clients DROP COLUMN devices;
       ALTER TABLE gold_clients DROP COLUMN main_server; ALTER TABLE gold_clients DROP COLUMN main_bytes; ALTER TABLE gold_clients DROP COLUMN latest_server;
       DROP TABLE gold_device_minutes; CREATE INDEX silver_events_device_ts ON silver_events(device, ts);
       DROP INDEX silver_events_usage_minute; ${UNDO_CLIENT_MINUTES_SQL} ${UNDO_CONNECTED_SERIES_SQL}
       PRAGMA user_version = 3;`)
-    engine.close()
-    engine = Engine.open(temp.path('vigia.db'))
-    expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    temp.reopen()
+    expect(temp.engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(dump()).toEqual(kept)
     expect(minutes()).toEqual(keptMinutes)
   })
@@ -313,15 +302,14 @@ describe('migration 15', () => {
     ingest(nearlyInOrder(randomEvents({ ...shape, homeServers: true }), 2, 80))
     const kept = dump()
     // Back to schema 14, whose table held every pair with bytes.
-    engine.db.exec(`
+    temp.engine.db.exec(`
       INSERT INTO gold_live_client_servers (client, server, bytes)
         SELECT client, main_server, main_bytes FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes;
       ${UNDO_CLIENT_MINUTES_SQL} ${UNDO_CONNECTED_SERIES_SQL}
       PRAGMA user_version = 14;`)
     expect(dump()[5]!.length).toBeGreaterThan(kept[5]!.length)
-    engine.close()
-    engine = Engine.open(temp.path('vigia.db'))
-    expect(engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
+    temp.reopen()
+    expect(temp.engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)
     expect(dump()).toEqual(kept)
   })
 })

@@ -1,8 +1,7 @@
 // The heavy-user table on a small dataset worked out by hand. T is a whole second; S = T / 1000 is its gold
 // bucket, an event at ts falls in bucket ceil(ts / 1000), so the 5-minute window is buckets S - 299 .. S.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Engine } from '../engine'
-import { tempDir } from '../testing/temp-db'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useTempEngine } from '../testing/temp-engine'
 import type { ClientRow, ClientSortColumn } from '../../shared/api'
 import { clientRowsQuery, pageOf } from './client-table'
 
@@ -11,19 +10,11 @@ const SEC = 1000
 const MIN = 60 * SEC
 const THRESHOLD_MBPS = 50
 
-let temp: ReturnType<typeof tempDir>
-let engine: Engine
+const temp = useTempEngine()
 let nextId = 0
 
 beforeEach(() => {
-  temp = tempDir()
-  engine = Engine.open(temp.path('vigia.db'))
   nextId = 0
-})
-
-afterEach(() => {
-  engine.close()
-  temp.remove()
 })
 
 type Fields = Record<string, unknown>
@@ -49,7 +40,7 @@ const usage = (ts: number, server: string, device: string, client: string, down:
 })
 
 function ingest(events: Fields[]): void {
-  const [result] = engine.ingestFrames([
+  const [result] = temp.engine.ingestFrames([
     {
       source: 'test',
       seq: null,
@@ -93,7 +84,7 @@ function ingestDataset(): void {
   ])
 }
 
-const rowsAt = (t = T, threshold = THRESHOLD_MBPS) => clientRowsQuery(engine.db)(t, threshold)
+const rowsAt = (t = T, threshold = THRESHOLD_MBPS) => clientRowsQuery(temp.engine.db)(t, threshold)
 const byClient = (rows: ClientRow[]) => new Map(rows.map((r) => [r.client, r]))
 
 describe('client rows', () => {
