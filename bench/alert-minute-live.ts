@@ -6,7 +6,8 @@
 // minute, with the time of that flush's alert rules split by part. Takes about 3 minutes (most of it
 // skipping the simulation's first 10 million records). Run with `npx tsx bench/alert-minute-live.ts`
 // once `npm run bench` has built the database.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { copyDatabase } from '../src/pipeline/db/gold-file'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AlertEvaluator } from '../src/pipeline/alerts/evaluator'
@@ -23,7 +24,7 @@ const { silverEvents } = SIZES.full
 const dir = mkdtempSync(join(tmpdir(), 'vigia-alert-minute-'))
 try {
   const dbPath = join(dir, 'grown.db')
-  copyFileSync(silverDb(silverEvents).path, dbPath)
+  copyDatabase(silverDb(silverEvents).path, dbPath)
   const sim = createSimulation(NETWORK)
   for (let i = 0; i < silverEvents; i++) sim.next()
   const engine = Engine.open(dbPath)

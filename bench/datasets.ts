@@ -2,7 +2,6 @@
 // writer, as `vigia simulate --to-file` does) and as CSV, cached in bench/data/ across runs.
 import { createHash } from 'node:crypto'
 import {
-  copyFileSync,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -13,6 +12,7 @@ import {
 } from 'node:fs'
 import { once } from 'node:events'
 import { join, relative } from 'node:path'
+import { copyDatabase, databaseFiles, renameDatabase } from '../src/pipeline/db/gold-file'
 import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import { createSimulation, recordToLine, writeDataset } from '../src/pipeline/simulator'
 import {
@@ -178,7 +178,8 @@ export async function warmDb(path: string, mode: Mode): Promise<{ builtMs: numbe
   if (!existsSync(cached)) {
     const started = performance.now()
     const partial = `${cached}.partial`
-    for (const suffix of ['', '-wal', '-shm']) rmSync(partial + suffix, { force: true })
+    for (const file of databaseFiles(partial))
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true })
     const engine = Engine.open(partial)
     const source = lines(await ndjsonFile(SIZES[mode].fileBytes), WARM_EVENTS)
     let frames: IncomingFrame[] = []
@@ -191,10 +192,10 @@ export async function warmDb(path: string, mode: Mode): Promise<{ builtMs: numbe
     }
     if (frames.length > 0) engine.ingestFrames(frames)
     engine.close()
-    renameSync(partial, cached)
+    renameDatabase(partial, cached)
     builtMs = performance.now() - started
   }
-  copyFileSync(cached, path)
+  copyDatabase(cached, path)
   return { builtMs }
 }
 

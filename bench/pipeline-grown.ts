@@ -2,7 +2,8 @@
 // benchmark's database (10 million silver events, 1 million in quick mode), continuing its simulation.
 // The pipeline benchmark starts from 150,000 events, where every b-tree is small and a past minute is cheap
 // to judge; this one shows what hours of traffic cost (it found alert judging at 135 s a minute, issue #6).
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { copyDatabase } from '../src/pipeline/db/gold-file'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Engine } from '../src/pipeline/engine'
@@ -47,7 +48,7 @@ export async function grownPipelineBench(mode: Mode): Promise<BenchResult> {
   try {
     const dbPath = join(dir, 'vigia.db')
     const next = await nextLinesFile(silverEvents, events)
-    copyFileSync(silverDb(silverEvents).path, dbPath)
+    copyDatabase(silverDb(silverEvents).path, dbPath)
     const engine = Engine.open(dbPath)
     const { first, last } = engine.db
       .prepare<[], { first: number; last: number }>(

@@ -4,9 +4,10 @@
 // gold as the engine on a sample before a cache is built.
 import Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { attachGold, databaseFiles, renameDatabase } from '../src/pipeline/db/gold-file'
 import { migrate, type Db } from '../src/pipeline/db/open'
 import { Engine } from '../src/pipeline/engine'
 import { goldTableNames } from '../src/pipeline/gold/tables'
@@ -187,9 +188,12 @@ function build(path: string, events: number): void {
   // No journal while loading a file nobody else reads; WAL, as the engine leaves it, at the end.
   const db = new Database(path)
   registerUsageParts(db)
-  db.pragma('journal_mode = OFF')
-  db.pragma('synchronous = OFF')
-  db.pragma('cache_size = -1000000')
+  attachGold(db, path, null)
+  for (const schema of ['main', 'gold']) {
+    db.pragma(`${schema}.journal_mode = OFF`)
+    db.pragma(`${schema}.synchronous = OFF`)
+    db.pragma(`${schema}.cache_size = -500000`)
+  }
   migrate(db)
   const indexes = db
     .prepare<[], { name: string; sql: string }>(
@@ -238,7 +242,7 @@ function build(path: string, events: number): void {
   // The connected devices per second, for the default idle timeout, as the engine counts them when it opens
   // a database without them (gold/connected-series.ts).
   db.transaction(() => refillConnectedSeries(db, seriesIdleMs(pipelineSettings.parse({}).idleTimeoutMin)))()
-  db.pragma('journal_mode = WAL')
+  for (const schema of ['main', 'gold']) db.pragma(`${schema}.journal_mode = WAL`)
   db.close()
 }
 
@@ -266,6 +270,8 @@ function selfCheck(): void {
     buildWithEngine(join(dir, 'engine.db'), SELF_CHECK_EVENTS)
     const fast = new Database(join(dir, 'fast.db'), { readonly: true })
     const engine = new Database(join(dir, 'engine.db'), { readonly: true })
+    attachGold(fast, join(dir, 'fast.db'), null)
+    attachGold(engine, join(dir, 'engine.db'), null)
     registerUsageParts(fast)
     registerUsageParts(engine)
     const silverColumns = SILVER_COLUMNS.join(', ')
@@ -296,9 +302,10 @@ export function silverDb(events: number): { path: string; builtMs: number | null
   const started = performance.now()
   selfCheck()
   const partial = `${path}.partial`
-  for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(partial + suffix, { force: true })
+  for (const file of databaseFiles(partial))
+    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true })
   build(partial, events)
-  renameSync(partial, path)
+  renameDatabase(partial, path)
   return { path, builtMs: performance.now() - started }
 }
 

@@ -7,11 +7,13 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { databaseFiles } from '../pipeline/db/gold-file'
 import { openDb, type Db } from '../pipeline/db/open'
 import { Engine } from '../pipeline/engine'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { sortedRows, tablesLike } from '../pipeline/testing/batches'
 import { tempDir } from '../pipeline/testing/temp-db'
+import { Watermarks } from '../pipeline/watermarks'
 import type { FrameReply } from '../shared/ingest'
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'vigia.js')
@@ -54,8 +56,7 @@ function serve(db: string, port: number, ...options: string[]): Promise<ChildPro
 const gold = (db: Db) =>
   Object.fromEntries(tablesLike(db, 'gold_%').map((name) => [name, sortedRows(db, `SELECT * FROM ${name}`)]))
 
-const watermark = (db: Db, stage: 'silver' | 'gold') =>
-  db.prepare<[string], number>('SELECT last_id FROM pipeline_watermarks WHERE stage = ?').pluck().get(stage)!
+const watermark = (db: Db, stage: 'silver' | 'gold') => new Watermarks(db).get(stage)
 const lastSilverId = (db: Db) =>
   db.prepare<[], number | null>('SELECT max(id) FROM silver_events').pluck().get() ?? 0
 
@@ -227,8 +228,11 @@ describe('crash safety', () => {
 
     // A rebuild from scratch on a copy of the file (its log too: the killed server did not checkpoint it).
     const copy = dir.path('rebuilt.db')
-    copyFileSync(db, copy)
-    if (existsSync(`${db}-wal`)) copyFileSync(`${db}-wal`, `${copy}-wal`)
+    const targets = databaseFiles(copy)
+    databaseFiles(db).forEach((from, i) => {
+      copyFileSync(from, targets[i]!)
+      if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${targets[i]}-wal`)
+    })
     const rebuilt = Engine.open(copy)
     rebuilt.rebuild()
     expect(folded).toEqual(gold(rebuilt.db))

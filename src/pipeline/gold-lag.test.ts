@@ -28,7 +28,7 @@ function dump(engine: Engine) {
 
 const watermark = (engine: Engine, stage: 'gold') =>
   engine.db
-    .prepare<[string], number>('SELECT last_id FROM pipeline_watermarks WHERE stage = ?')
+    .prepare<[string], number>('SELECT last_id FROM pipeline_gold_watermarks WHERE stage = ?')
     .pluck()
     .get(stage)!
 const silverCount = (engine: Engine) =>

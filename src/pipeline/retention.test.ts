@@ -40,12 +40,15 @@ describe('layer sizes', () => {
         `INSERT INTO landing_payloads (source, kind, seq, received_at, bytes) VALUES ('t', 'frame', NULL, 0, ?)`,
       )
       .run(Buffer.alloc(200_000))
-    const pages = db()
-      .prepare<[], { tbl: string; bytes: number }>(
-        `SELECT coalesce(m.tbl_name, s.name) AS tbl, sum(s.pgsize) AS bytes
-         FROM dbstat s LEFT JOIN sqlite_schema m ON m.name = s.name GROUP BY tbl`,
-      )
-      .all()
+    // Page by page, in both files: the database's and gold's.
+    const pages = ['main', 'gold'].flatMap((schema) =>
+      db()
+        .prepare<[], { tbl: string; bytes: number }>(
+          `SELECT coalesce(m.tbl_name, s.name) AS tbl, sum(s.pgsize) AS bytes
+           FROM dbstat('${schema}') s LEFT JOIN ${schema}.sqlite_schema m ON m.name = s.name GROUP BY tbl`,
+        )
+        .all(),
+    )
     const sizes = layerSizes(db())
     const landing = pages.filter((p) => p.tbl.startsWith('landing_')).reduce((sum, p) => sum + p.bytes, 0)
     expect(sizes.find((s) => s.layer === 'landing')!.bytes).toBe(landing)

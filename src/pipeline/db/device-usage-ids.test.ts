@@ -12,6 +12,7 @@ import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute
 import { MIGRATIONS } from './migrations'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
+import { undoGoldFile } from '../testing/undo-gold-file'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -90,6 +91,7 @@ describe("a device's usage samples per minute", () => {
     const engine = Engine.open(path)
     ingestShuffled(engine, network(42), 3)
     const written = kept(engine)
+    undoGoldFile(engine.db)
     engine.db.exec(UNDO_CONNECTED_SERIES_SQL)
     engine.db.exec(UNDO_CLIENT_MINUTES_SQL)
     engine.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)

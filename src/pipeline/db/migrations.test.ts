@@ -32,6 +32,7 @@ const FROZEN: Record<string, string> = {
   '015-multi-server-client-windows.ts': 'd95604e37056e9cc63b3e910fa77a5f8e801e2bd75ecc5fd226d8ddaf00e885c',
   '016-client-minutes.ts': '8d7cf57e4a911c774f018bf19f544b2ba7370d7370c8ae5d79522bd87021efb9',
   '017-connected-series.ts': '67279faf93f77f7ab2668f205a9ed45121bccbffbfc3427953328da005e65aef',
+  '018-gold-file.ts': 'c7b5f226abb6d32686dee511d6c671a6bb21ed42826b2a01bfed93668bf2f8ad',
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'))

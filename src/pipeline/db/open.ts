@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { explainDbError } from './explain-error'
+import { attachGold, ensureGoldFile, goldFileMatches } from './gold-file'
 import { MIGRATIONS } from './migrations'
 import { nativeBindingPath } from './native-binding'
 import { registerUsageParts } from './usage-parts'
@@ -10,8 +11,12 @@ export type Db = Database.Database
 
 export class SchemaError extends Error {}
 
-/** The writer's page cache, in KiB (docs/benchmarks.md, change 22). */
-const WRITER_CACHE_KIB = 65_536
+/**
+ * The writer's page cache, in KiB (docs/benchmarks.md, change 22): gold's, whose b-trees keyed by device and
+ * client a flush rewrites, and the database file's, which takes appends.
+ */
+const WRITER_GOLD_CACHE_KIB = 65_536
+const WRITER_MAIN_CACHE_KIB = 32_768
 
 export interface OpenOptions {
   /** Readers open the file read-only and never migrate. */
@@ -37,6 +42,7 @@ function open(path: string, options: OpenOptions): Db {
   })
   db.pragma('busy_timeout = 5000')
   registerUsageParts(db)
+  attachGold(db, path, options.readonly ? null : { cacheKib: WRITER_GOLD_CACHE_KIB })
   if (!options.readonly) {
     db.pragma('journal_mode = WAL')
     // NORMAL is durable across application crashes in WAL mode; only a power loss may roll back the last commits.
@@ -44,8 +50,12 @@ function open(path: string, options: OpenOptions): Db {
     db.pragma('foreign_keys = ON')
     // A flush dirties about 12,000 pages of the b-trees keyed by device and client (48 MB): with the default
     // page cache (16 MB here) SQLite spills and reads them back within the transaction. Taken as used.
-    db.pragma(`cache_size = -${WRITER_CACHE_KIB}`)
+    db.pragma(`main.cache_size = -${WRITER_MAIN_CACHE_KIB}`)
     migrate(db)
+    if (ensureGoldFile(db, () => openDb(':memory:')))
+      console.error(
+        `vigia: ${path}: gold's file was not this database's own; made again, gold folds silver again`,
+      )
   } else {
     checkSchema(db)
   }
@@ -77,4 +87,6 @@ function checkSchema(db: Db): void {
   if (current !== MIGRATIONS.length) {
     throw new SchemaError(`database schema version ${current}, expected ${MIGRATIONS.length}`)
   }
+  if (!goldFileMatches(db))
+    throw new SchemaError(`gold's file is not this database's own: open it writable first`)
 }

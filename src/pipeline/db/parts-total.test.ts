@@ -12,6 +12,7 @@ import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute
 import { MIGRATIONS } from './migrations'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
+import { undoGoldFile } from '../testing/undo-gold-file'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -75,6 +76,7 @@ describe("a minute's total of a client's usage", () => {
     // Schema 9, as Vigia wrote it: the totals in gold_client_usage_minute. Its oldest minute, as retention
     // before migration 9 could leave it: a total for seconds that are gone, and a total without any seconds.
     const v10 = Engine.open(path)
+    undoGoldFile(v10.db)
     v10.db.exec(UNDO_CONNECTED_SERIES_SQL)
     v10.db.exec(UNDO_CLIENT_MINUTES_SQL)
     v10.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)

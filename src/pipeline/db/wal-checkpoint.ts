@@ -23,5 +23,6 @@ export function checkpointPassive(db: Db): void {
 /** Hands the log's checkpoints to another connection: the writer appends and only checkpoints as a fallback. */
 export function leaveCheckpointsToOthers(db: Db): void {
   db.pragma(`wal_autocheckpoint = ${WRITER_FALLBACK_CHECKPOINT_PAGES}`)
-  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
+  // Per file: the database's and gold's (gold-file.ts).
+  for (const schema of ['main', 'gold']) db.pragma(`${schema}.journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
 }

@@ -6,6 +6,7 @@ import { ingestFrame, lateFeed, randomEvents } from '../metrics/testing/random-n
 import { useTempEngine } from '../testing/temp-engine'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
+import { undoGoldFile } from '../testing/undo-gold-file'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -57,6 +58,7 @@ describe('client minutes', () => {
     for (let i = 0; i < events.length; i += 150) ingestFrame(temp.engine, events.slice(i, i + 150))
     const written = kept()
     expect(written.length).toBeGreaterThan(40)
+    undoGoldFile(temp.engine.db)
     temp.engine.db.exec(`${UNDO_CONNECTED_SERIES_SQL} ${UNDO_CLIENT_MINUTES_SQL} PRAGMA user_version = 15;`)
     temp.reopen()
     expect(temp.engine.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length)

@@ -9,6 +9,7 @@ import { ingestFrame, ingestShuffled, lateFeed, randomEvents } from '../metrics/
 import { useTempEngine } from '../testing/temp-engine'
 import { PLAN_KBPS_SQL } from './live-state'
 import { SERIES_STAGE, refillConnectedSeries } from './connected-series'
+import { undoGoldFile } from '../testing/undo-gold-file'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
@@ -43,7 +44,7 @@ function judged(sec: number, idleMs: number): string[] {
 
 const idleOf = () =>
   temp.engine.db
-    .prepare<[string], number>('SELECT last_id FROM pipeline_watermarks WHERE stage = ?')
+    .prepare<[string], number>('SELECT last_id FROM pipeline_gold_watermarks WHERE stage = ?')
     .pluck()
     .get(SERIES_STAGE)!
 
@@ -127,6 +128,7 @@ describe('connected devices per second', () => {
     ingestShuffled(temp.engine, randomEvents(shape), 11)
     const kept = tables()
     expect(kept[0]!.length).toBeGreaterThan(20)
+    undoGoldFile(temp.engine.db)
     temp.engine.db.exec(`
       DROP TABLE gold_connected_changes; DROP TABLE gold_connected_minutes;
       DELETE FROM pipeline_watermarks WHERE stage = '${SERIES_STAGE}';

@@ -14,6 +14,7 @@ import { MIGRATIONS } from '../db/migrations'
 import { EVERY_CLIENT_SERVER_SQL, refillLiveState } from './live-state'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
+import { undoGoldFile } from '../testing/undo-gold-file'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const MIN = 60_000
@@ -277,6 +278,7 @@ describe('migrations 4 to 6', () => {
     expect(keptMinutes.length).toBeGreaterThan(40)
     // Back to schema 3, as a database written by the previous version.
     temp.engine.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)
+    undoGoldFile(temp.engine.db)
     temp.engine.db.exec(UNDO_DEVICE_USAGE_IDS_SQL)
     temp.engine.db.exec(UNDO_PARTS_TOTAL_SQL)
     temp.engine.db.exec(UNDO_DROP_TS_INDEX_SQL)
@@ -302,6 +304,7 @@ describe('migration 15', () => {
     ingest(nearlyInOrder(randomEvents({ ...shape, homeServers: true }), 2, 80))
     const kept = dump()
     // Back to schema 14, whose table held every pair with bytes.
+    undoGoldFile(temp.engine.db)
     temp.engine.db.exec(`
       INSERT INTO gold_live_client_servers (client, server, bytes)
         SELECT client, main_server, main_bytes FROM gold_clients WHERE main_bytes > 0 AND main_bytes = window_bytes;

@@ -14,6 +14,7 @@ import { MIGRATIONS } from '../db/migrations'
 import { refoldUsage } from './usage-refold'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
+import { undoGoldFile } from '../testing/undo-gold-file'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 const USAGE_TABLES = [
@@ -76,6 +77,7 @@ describe('usage counted again from silver', () => {
       for (let i = 0; i < points.length; i += 200) ingestFrame(old, points.slice(i, i + 200))
       const setDuration = old.db.prepare('UPDATE silver_events SET duration_ms = ? WHERE event_id = ?')
       for (const e of events) if (e.duration_ms !== undefined) setDuration.run(e.duration_ms, e.id)
+      undoGoldFile(old.db)
       old.db.exec(UNDO_CONNECTED_SERIES_SQL)
       old.db.exec(UNDO_CLIENT_MINUTES_SQL)
       old.db.exec(UNDO_LATEST_MINUTE_IN_DEVICES_SQL)

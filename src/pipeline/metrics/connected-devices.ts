@@ -137,7 +137,7 @@ export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
   // (gold/connected-series.ts): the count at the minute before T and the changes after it, one read of a few
   // hundred rows where judging every device took 150-300 ms at 100,000 devices.
   const seriesIdle = db
-    .prepare<[], number>(`SELECT last_id FROM pipeline_watermarks WHERE stage = '${SERIES_STAGE}'`)
+    .prepare<[], number>(`SELECT last_id FROM pipeline_gold_watermarks WHERE stage = '${SERIES_STAGE}'`)
     .pluck()
   const series = db.prepare<
     { minute: number; sec: number },

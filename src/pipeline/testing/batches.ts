@@ -23,11 +23,12 @@ export function sortedRows(db: Db, sql: string): string[] {
     .sort()
 }
 
-/** The names of the tables whose name matches a LIKE pattern, sorted. */
+/** The names of the tables whose name matches a LIKE pattern, in the database's file and gold's, sorted. */
 export function tablesLike(db: Db, pattern: string): string[] {
   return db
     .prepare<[string], { name: string }>(
-      `SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE ? ORDER BY name`,
+      `SELECT name FROM (SELECT type, name FROM main.sqlite_schema UNION ALL SELECT type, name FROM gold.sqlite_schema)
+       WHERE type = 'table' AND name LIKE ? ORDER BY name`,
     )
     .all(pattern)
     .map((t) => t.name)

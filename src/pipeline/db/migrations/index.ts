@@ -21,6 +21,7 @@ import m014 from './014-latest-minute-in-devices'
 import m015 from './015-multi-server-client-windows'
 import m016 from './016-client-minutes'
 import m017 from './017-connected-series'
+import m018 from './018-gold-file'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m015,
   m016,
   m017,
+  m018,
 ]
