@@ -6,11 +6,12 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The engine (the writer), the reader (the UI's reads) and the engine's checkpointer run in worker
+        // The engine (the writer), gold's fold, the reader (the UI's reads) and the checkpointer run in worker
         // threads of their own, each built as a file of its own next to the main entry.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           'engine-worker': resolve(__dirname, 'src/main/engine-worker.ts'),
+          'gold-worker': resolve(__dirname, 'src/main/gold-worker.ts'),
           'reader-worker': resolve(__dirname, 'src/main/reader-worker.ts'),
           'checkpoint-worker': resolve(__dirname, 'src/main/checkpoint-worker.ts'),
         },

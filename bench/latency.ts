@@ -89,7 +89,7 @@ async function measure(rate: number, latencyS: number, latencyDrainS: number): P
     // The measuring instrument, not part of the app: one index lookup per poll on the main thread.
     const probe = openDb(dbPath, { readonly: true })
     const goldId = probe
-      .prepare<[], number>(`SELECT last_id FROM pipeline_watermarks WHERE stage = 'gold'`)
+      .prepare<[], number>(`SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold'`)
       .pluck()
     const polls: Poll[] = []
     // VigiaService keeps the settings: a poll never waits for the engine, only for the reader.

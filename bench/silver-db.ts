@@ -154,7 +154,7 @@ class GoldFold {
     // The live state is counted from the finished gold, as a migration does; the self-check holds it to the
     // state the engine keeps batch by batch.
     refillLiveState(this.db)
-    this.db.prepare(`UPDATE pipeline_watermarks SET last_id = ? WHERE stage = 'gold'`).run(lastId)
+    this.db.prepare(`UPDATE pipeline_gold_watermarks SET last_id = ? WHERE stage = 'gold'`).run(lastId)
   }
 
   /** Each device's activity per minute: written out as each minute closes. */

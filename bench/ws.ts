@@ -118,7 +118,7 @@ export async function wsBench(mode: Mode, kind: 'batch' | 'single'): Promise<Ben
     const before = silverCount.get() ?? 0
     const goldOwes = db
       .prepare<[], number>(
-        `SELECT coalesce(max(id), 0) - (SELECT last_id FROM pipeline_watermarks WHERE stage = 'gold')
+        `SELECT coalesce(max(id), 0) - (SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold')
          FROM silver_events`,
       )
       .pluck()

@@ -106,7 +106,7 @@ async function goldCaughtUp(dbPath: string): Promise<void> {
   const db = openDb(dbPath, { readonly: true })
   const behind = db.prepare<[], { behind: number }>(
     `SELECT (SELECT coalesce(max(id), 0) FROM silver_events)
-       - (SELECT last_id FROM pipeline_watermarks WHERE stage = 'gold') AS behind`,
+       - (SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold') AS behind`,
   )
   try {
     await expect.poll(() => behind.get()!.behind, { timeout: 30_000 }).toBeLessThanOrEqual(0)

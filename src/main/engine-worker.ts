@@ -3,12 +3,14 @@
 import { workerData } from 'node:worker_threads'
 import { Engine } from '../pipeline/engine'
 import { AlertActions } from '../pipeline/alerts/alert-store'
+import { openDb } from '../pipeline/db/open'
 import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { importFile } from '../pipeline/importers/import-file'
 import { deleteInventory, upsertInventory } from '../pipeline/inventory'
 import { DEFAULT_GOLD_LAG_MS, type EngineEvent, type EngineRequests } from './engine-protocol'
 import { logMemoryIfAsked } from './memory-log'
-import { openOrExit, postEvent, serveRequests } from './worker-dispatcher'
+import { GoldThread } from './gold-thread'
+import { openOrExit, openOrExitAsync, postEvent, serveRequests } from './worker-dispatcher'
 
 const post = (event: EngineEvent) => postEvent(event)
 /** Something was committed: the events folded into gold since the last post say which times changed. */
@@ -19,8 +21,34 @@ const changedAll = () => post({ kind: 'committed' })
 /** How often the worker looks whether gold is due. */
 const GOLD_EVERY_MS = 50
 
-const { dbPath, goldLagMs = DEFAULT_GOLD_LAG_MS } = workerData as { dbPath: string; goldLagMs?: number }
-const engine = openOrExit(() => Engine.open(dbPath, { goldLagMs }))
+const {
+  dbPath,
+  goldLagMs = DEFAULT_GOLD_LAG_MS,
+  goldThread = process.env.VIGIA_GOLD_THREAD !== '0',
+} = workerData as {
+  dbPath: string
+  goldLagMs?: number
+  /** Gold folded on a thread of its own (gold-worker.ts); false folds it here, `goldLagMs` after a flush. */
+  goldThread?: boolean
+}
+// The database migrated first, so that gold's thread opens it as it is.
+openOrExit(() => openDb(dbPath).close())
+const gold = goldThread
+  ? await openOrExitAsync(() =>
+      GoldThread.start(dbPath, {
+        // Gold has folded: the readers may refresh, and whole minutes may be judged.
+        onFolded: (span) => {
+          post({ kind: 'committed', span })
+          background('alert rules', () => engine.evaluateAlerts())
+        },
+        onExit: (code) => {
+          console.error(`vigia engine: gold's thread stopped (exit code ${code}); the engine starts again`)
+          process.exit(1)
+        },
+      }),
+    )
+  : null
+const engine = openOrExit(() => Engine.open(dbPath, { goldLagMs, ...(gold ? { remoteGold: gold } : {}) }))
 // The host runs a checkpointer thread beside this one, so a commit here returns as soon as it is logged.
 leaveCheckpointsToOthers(engine.db)
 logMemoryIfAsked('engine')

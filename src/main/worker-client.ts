@@ -23,7 +23,7 @@ export type ReplyMessage =
 /** The worker is gone: a call it had not answered never will be. */
 export class WorkerStoppedError extends Error {}
 
-export type WorkerEntry = 'engine-worker' | 'reader-worker' | 'checkpoint-worker'
+export type WorkerEntry = 'engine-worker' | 'gold-worker' | 'reader-worker' | 'checkpoint-worker'
 
 // V8 sizes each thread's young generation for throughput (up to 48 MB); each worker is a thread of its own,
 // so the app's memory grows with them. The reader's objects are short-lived query results: a small young
@@ -41,6 +41,8 @@ const RESOURCE_LIMITS: Record<
   { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number }
 > = {
   'engine-worker': { maxOldGenerationSizeMb: ENGINE_HEAP_MB },
+  // Gold's thread keeps every device's state (up to 256 MiB) and folds the largest batches.
+  'gold-worker': { maxOldGenerationSizeMb: ENGINE_HEAP_MB },
   'reader-worker': { maxYoungGenerationSizeMb: 8 },
   'checkpoint-worker': { maxYoungGenerationSizeMb: 2 },
 }

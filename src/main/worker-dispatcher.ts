@@ -30,6 +30,16 @@ export function openOrExit<T>(open: () => T): T {
   }
 }
 
+/** `openOrExit` for what opens asynchronously. */
+export async function openOrExitAsync<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open()
+  } catch (error) {
+    reply({ kind: 'fatal', message: (error as Error).message })
+    process.exit(1)
+  }
+}
+
 /** Answers requests with `handlers` from now on, and tells the host the worker is ready. */
 export function serveRequests<R extends RequestMap<R>>(handlers: Handlers<R>): void {
   port.on('message', async (message: RequestMessage<R>) => {

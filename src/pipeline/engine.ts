@@ -12,6 +12,7 @@ import { openDb, type Db } from './db/open'
 import { GoldStage, type GoldInput } from './gold/gold-stage'
 import { ensureConnectedSeries } from './gold/connected-series'
 import type { DeviceStatesLimits } from './gold/device-states'
+import type { RemoteGold } from './gold/remote-gold'
 import { goldTableNames } from './gold/tables'
 import { LandingWriter, type LandingPayload } from './landing/landing-writer'
 import { applyRetention, layerSizes, type LayerSize } from './retention'
@@ -58,6 +59,11 @@ export interface EngineOptions {
   goldBatch?: number
   /** How many device states gold keeps in memory (device-states.ts); tests make them few. */
   deviceStates?: DeviceStatesLimits
+  /**
+   * Gold folded elsewhere, on a connection and a thread of its own (the app's): a flush commits landing,
+   * bronze and silver and hands the accepted rows over; `goldLagMs` and `goldBatch` do not apply.
+   */
+  remoteGold?: RemoteGold
 }
 
 export class Engine {
@@ -69,9 +75,12 @@ export class Engine {
   private readonly gold: GoldStage
   private readonly alerts: AlertEvaluator
   private readonly lastIds
+  private readonly lockMain
+  private readonly goldNewest
   private dataVersion: number
   private readonly goldLagMs: number
   private readonly goldBatch: number
+  private readonly remote: RemoteGold | null
   /**
    * Silver rows accepted and committed but not folded yet, in id order: exactly the silver rows after
    * gold's watermark. Dropped whenever that may no longer hold (a rollback, another writer's commit, a
@@ -89,10 +98,11 @@ export class Engine {
   ) {
     this.goldLagMs = options.goldLagMs ?? 0
     this.goldBatch = options.goldBatch ?? STAGE_BATCH
+    this.remote = options.remoteGold ?? null
     if (!(this.goldLagMs >= 0)) throw new Error(`goldLagMs must be 0 or more, not ${this.goldLagMs}`)
     if (!(this.goldBatch >= 1)) throw new Error(`goldBatch must be 1 or more, not ${this.goldBatch}`)
     // Unknown until the first fold looks (a crash may have left gold behind); never with gold in each flush.
-    this.goldBehind = this.goldLagMs > 0
+    this.goldBehind = this.goldLagMs > 0 && this.remote === null
     this.settings = new SettingsStore(db)
     this.landing = new LandingWriter(db)
     this.bronze = new BronzeWriter(db)
@@ -105,10 +115,13 @@ export class Engine {
       `SELECT (SELECT max(id) FROM landing_payloads) AS landing, (SELECT max(id) FROM bronze_records) AS bronze,
          (SELECT max(id) FROM silver_events) AS silver`,
     )
+    this.goldNewest = db.prepare<[], number>('SELECT newest_sec FROM gold_live WHERE id = 1').pluck()
+    this.lockMain = db.prepare(`UPDATE main.pipeline_watermarks SET last_id = last_id WHERE stage = 'silver'`)
     // Gold reads the devices' states now rather than in the first flush. The version is read first: a commit
     // of another connection in between makes the first write forget them, never trust them.
     this.dataVersion = db.pragma('data_version', { simple: true }) as number
-    this.gold.preload()
+    // Gold folded elsewhere keeps the states there.
+    if (!this.remote) this.gold.preload()
   }
 
   static open(path: string, options: EngineOptions = {}): Engine {
@@ -183,7 +196,7 @@ export class Engine {
     landed: T
     outcomes: Map<number, PayloadOutcome>
   } {
-    const lag = this.goldLagMs > 0
+    const lag = this.goldLagMs > 0 || this.remote !== null
     const { landed, refined } = this.write((caughtUp) => {
       const { landed, rows } = land()
       if (!caughtUp.silver || (!lag && !caughtUp.gold)) return { landed, refined: null }
@@ -198,6 +211,11 @@ export class Engine {
     if (!refined) return { landed, outcomes: this.advance() }
     if (!lag) {
       this.judgeAlerts()
+      return { landed, outcomes: refined.outcomes }
+    }
+    if (this.remote) {
+      // Committed: gold may have them.
+      if (refined.accepted.length > 0) this.remote.post(refined.accepted)
       return { landed, outcomes: refined.outcomes }
     }
     // Kept only once committed: a row of a transaction that rolled back is not in silver.
@@ -225,6 +243,7 @@ export class Engine {
    * it on a timer. Returns the events folded.
    */
   foldDueGold(now = Date.now()): number {
+    if (this.remote) return 0
     const due =
       this.goldBehind ||
       (this.pending.length > 0 &&
@@ -237,6 +256,12 @@ export class Engine {
    * rebuild, retention, settings, the end of an import) settles first. Returns the events folded.
    */
   settleGold(): number {
+    if (this.remote) {
+      const before = this.remote.watermark()
+      this.remote.settle(this.lastSilverId())
+      this.judgeAlerts()
+      return this.remote.watermark() - before
+    }
     if (this.pending.length === 0 && !this.goldBehind) return 0
     const folded = this.foldGold()
     this.judgeAlerts()
@@ -264,17 +289,19 @@ export class Engine {
   /** Advances silver then gold from their watermarks until both are up to date. Returns the silver outcome per landing payload. */
   advance(): Map<number, PayloadOutcome> {
     // Gold first catches up with silver written without it (its lag, a crash while it trailed, a database
-    // from before single-transaction flushes).
-    if (this.goldLagMs > 0) this.foldGold()
+    // from before single-transaction flushes); gold folded elsewhere catches up there.
+    if (this.remote) this.remote.settle(this.lastSilverId())
+    else if (this.goldLagMs > 0) this.foldGold()
     else while (this.write(() => this.gold.advance(STAGE_BATCH)) === STAGE_BATCH);
     const all = new Map<number, PayloadOutcome>()
     const context = this.settings.normalizeContext()
     for (;;) {
-      const { more, outcomes } = this.write(() => {
+      const { more, outcomes, accepted } = this.write(() => {
         const batch = this.silver.advance(context, STAGE_BATCH)
-        this.gold.fold(batch.accepted)
+        if (!this.remote) this.gold.fold(batch.accepted)
         return batch
       })
+      if (this.remote && accepted.length > 0) this.remote.post(accepted)
       for (const [landingId, o] of outcomes) {
         const total = all.get(landingId)
         if (!total) {
@@ -310,10 +337,18 @@ export class Engine {
   /**
    * Runs the alert rules over the event-time minutes not judged yet, for about `budgetMs` (at least one
    * minute). Returns minutes left. The rules read gold up to silver's newest event: while gold trails silver
-   * they wait (and 0 is returned) for the fold that catches it up, which runs them.
+   * they wait (and 0 is returned) for the fold that catches it up, which runs them. Gold folded elsewhere is
+   * judged up to its own newest second, after each of its folds (the engine's worker calls this).
    */
   evaluateAlerts(now = Date.now(), budgetMs?: number): number {
     if (this.pending.length > 0 || this.goldBehind) return 0
+    // Gold folded elsewhere trails silver by what it folds next: the minutes before its newest second are whole.
+    if (this.remote) {
+      const newest = this.goldNewest.get()
+      return newest === undefined
+        ? 0
+        : this.alerts.run(this.settings.get(), now, budgetMs, (newest - 1) * 1000)
+    }
     return this.alerts.run(this.settings.get(), now, budgetMs)
   }
 
@@ -325,6 +360,22 @@ export class Engine {
   rebuild(): number | null {
     // The rows waiting for gold name silver ids the rebuild deletes.
     this.dropPending()
+    this.withGoldPaused(() => this.emptySilverAndGold())
+    this.gold.forget()
+    this.advance()
+    if (this.remote) this.settleGold()
+    const oldest = this.db
+      .prepare<[], number | null>(
+        `SELECT min(t) FROM (SELECT min(received_at) AS t FROM landing_payloads WHERE kind = 'frame'
+           UNION ALL SELECT min(received_at) FROM bronze_records)`,
+      )
+      .pluck()
+      .get()
+    return oldest ?? null
+  }
+
+  /** Empties silver and gold, and their watermarks, for a rebuild. */
+  private emptySilverAndGold(): void {
     this.db.transaction(() => {
       for (const table of ['silver_events', 'silver_quarantine', 'silver_duplicates', ...goldTableNames()]) {
         this.db.prepare(`DELETE FROM ${table}`).run()
@@ -335,16 +386,6 @@ export class Engine {
       this.watermarks.set('silver-landing', 0)
       this.watermarks.set('gold', 0)
     })()
-    this.gold.forget()
-    this.advance()
-    const oldest = this.db
-      .prepare<[], number | null>(
-        `SELECT min(t) FROM (SELECT min(received_at) AS t FROM landing_payloads WHERE kind = 'frame'
-           UNION ALL SELECT min(received_at) FROM bronze_records)`,
-      )
-      .pluck()
-      .get()
-    return oldest ?? null
   }
 
   /**
@@ -357,18 +398,20 @@ export class Engine {
     try {
       // IMMEDIATE takes the write lock at BEGIN: no other connection can commit between the look at
       // data_version and our writes (and a busy file is waited for, not failed on, at the first write).
-      return this.db
-        .transaction(() => {
-          const version = this.db.pragma('data_version', { simple: true }) as number
-          if (version !== this.dataVersion) {
-            // Another writer may have folded the pending rows itself.
-            this.dropPending()
-            this.gold.forget()
-            this.dataVersion = version
-          }
-          return fn(this.caughtUp())
-        })
-        .immediate()
+      const transaction = this.db.transaction(() => {
+        // With gold folded elsewhere, BEGIN IMMEDIATE would take gold's file too (it locks every attached
+        // database) and wait for each of gold's commits: a write to the database's file takes its lock alone.
+        if (this.remote) this.lockMain.run()
+        const version = this.db.pragma('data_version', { simple: true }) as number
+        if (version !== this.dataVersion) {
+          // Another writer may have folded the pending rows itself.
+          this.dropPending()
+          this.gold.forget()
+          this.dataVersion = version
+        }
+        return fn(this.caughtUp())
+      })
+      return this.remote ? transaction() : transaction.immediate()
     } catch (error) {
       this.dropPending()
       this.gold.forget()
@@ -406,7 +449,7 @@ export class Engine {
     // Retention deletes by event time from gold as it stands: the rows gold owes first, as without a lag.
     this.settleGold()
     try {
-      return applyRetention(this.db, this.settings.get().retentionDays, now)
+      return this.withGoldPaused(() => applyRetention(this.db, this.settings.get().retentionDays, now))
     } finally {
       // Retention counts the windows again when it takes seconds they held.
       this.gold.forgetWindows()
@@ -420,9 +463,26 @@ export class Engine {
   /** Settings apply to what comes next: gold first folds what came before them, as without a lag. */
   updateSettings(patch: SettingsPatch): PipelineSettings {
     this.settleGold()
-    const settings = this.settings.update(patch)
-    // The connected devices per second are kept for one idle timeout: counted again for another.
-    ensureConnectedSeries(this.db, settings.idleTimeoutMin)
-    return settings
+    return this.withGoldPaused(() => {
+      const settings = this.settings.update(patch)
+      // The connected devices per second are kept for one idle timeout: counted again for another.
+      ensureConnectedSeries(this.db, settings.idleTimeoutMin)
+      return settings
+    })
+  }
+
+  /** Runs `fn`, which writes gold on this connection, while gold folded elsewhere waits. */
+  private withGoldPaused<T>(fn: () => T): T {
+    this.remote?.pause()
+    try {
+      return fn()
+    } finally {
+      this.remote?.resume()
+    }
+  }
+
+  /** The newest silver id, 0 for none. */
+  private lastSilverId(): number {
+    return this.lastIds.get()!.silver ?? 0
   }
 }

@@ -1,11 +1,13 @@
-// Gold behind the acknowledgement (EngineOptions.goldLagMs): a flush commits silver, and gold folds the
-// accepted events later, in batches of its own. Once settled, every gold table is what an engine folding
-// gold in each flush holds, whatever happened in between: a rollback, another writer, a crash, a rebuild.
+// Gold behind the acknowledgement (EngineOptions.goldLagMs), or folded elsewhere (EngineOptions.remoteGold,
+// on a connection of its own): a flush commits silver, and gold folds the accepted events later, in batches
+// of its own. Once settled, every gold table is what an engine folding gold in each flush holds, whatever
+// happened in between: a rollback, another writer, a crash, a rebuild.
 import { copyFileSync, readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Engine, type EngineOptions, type IncomingFrame } from './engine'
 import { writeDataset } from './simulator'
 import { sortedRows, tablesLike } from './testing/batches'
+import { InlineGold } from './testing/inline-gold'
 import { frame, tempDir } from './testing/temp-db'
 
 const EVENTS = 12_000
@@ -208,5 +210,70 @@ describe('gold behind the acknowledgement', () => {
     const reopened = Engine.open(path)
     expect(watermark(reopened, 'gold')).toBe(lastSilverId(reopened))
     reopened.close()
+  })
+
+  describe('folded elsewhere, on a connection of its own', () => {
+    /** An engine whose gold folds on a second connection to the same file, handed its rows in `batch`es. */
+    const remote = (batch?: number) => {
+      const path = dir.path(`${++run}.db`)
+      const engine = Engine.open(path)
+      engine.close()
+      const gold = new InlineGold(path, batch)
+      // With a lag too, as the app's engine is given one (which gold folded elsewhere makes moot).
+      return { engine: Engine.open(path, { remoteGold: gold, goldLagMs: 200 }), gold, path }
+    }
+
+    it('acknowledges the same outcomes while gold trails, and holds the same gold once settled', () => {
+      const { engine, gold } = remote(700)
+      expect(ingestAll(engine)).toEqual(expectedResults)
+      expect(watermark(engine, 'gold')).toBe(0)
+      // Gold elsewhere: a flush never folds it, only a settle waits for it.
+      expect(engine.foldDueGold()).toBe(0)
+      expect(engine.settleGold()).toBe(lastSilverId(engine))
+      expect(dump(engine)).toEqual(expected)
+      engine.close()
+      gold.close()
+    })
+
+    it('reads from silver the rows it was never handed (a crash, another writer), in the same order', () => {
+      const { engine, gold, path } = remote()
+      ingestAll(engine, 0, 6)
+      gold.settle(lastSilverId(engine))
+      ingestAll(engine, 6, 12)
+      // Gold's thread dies with what it was handed: a new one starts from its watermark.
+      gold.close()
+      const other = Engine.open(path)
+      ingestAll(other, 12, 15)
+      other.db.close()
+      const again = new InlineGold(path)
+      const restarted = Engine.open(path, { remoteGold: again })
+      ingestAll(restarted, 15)
+      restarted.settleGold()
+      expect(dump(restarted)).toEqual(expected)
+      restarted.close()
+      again.close()
+      engine.db.close()
+    })
+
+    it("pauses for a rebuild, retention and a settings change, which write gold on the engine's connection", () => {
+      const { engine, gold } = remote()
+      ingestAll(engine, 0, 4)
+      engine.applyRetention(Date.UTC(2026, 0, 6))
+      expect(watermark(engine, 'gold')).toBe(lastSilverId(engine))
+      ingestAll(engine, 4, 8)
+      const idle = engine.settings.get().idleTimeoutMin ?? 30
+      // Another idle timeout counts the connected devices per second again, on the engine's connection.
+      engine.updateSettings({ idleTimeoutMin: idle + 10 })
+      engine.updateSettings({ idleTimeoutMin: idle })
+      ingestAll(engine, 8)
+      engine.settleGold()
+      expect(dump(engine)).toEqual(expected)
+      // Silver's ids start again from 1: gold must not take what it kept for old rows of the same ids.
+      engine.rebuild()
+      expect(watermark(engine, 'gold')).toBe(lastSilverId(engine))
+      expect(dump(engine)).toEqual(expected)
+      engine.close()
+      gold.close()
+    })
   })
 })

@@ -100,12 +100,20 @@ export class AlertEvaluator {
 
   /**
    * Judges the whole event-time minutes not judged yet, oldest first, for about `budgetMs` (at least one).
-   * Returns how many minutes are still waiting (0 when caught up).
+   * Returns how many minutes are still waiting (0 when caught up). `foldedUntil`: an event time that every
+   * event gold has folded is at or before, when gold may trail silver.
    */
-  run(settings: PipelineSettings, now = Date.now(), budgetMs = DEFAULT_BUDGET_MS): number {
+  run(
+    settings: PipelineSettings,
+    now = Date.now(),
+    budgetMs = DEFAULT_BUDGET_MS,
+    foldedUntil?: number,
+  ): number {
     const events = this.newestEvent.get()
     if (!events || events.ts === null || events.first === null) return 0
-    const last = Math.floor((events.ts - SETTLE_MS) / MINUTE)
+    // Gold folded elsewhere may trail silver: the minutes it holds whole are those before its newest event.
+    const newest = foldedUntil === undefined ? events.ts : Math.min(events.ts, foldedUntil)
+    const last = Math.floor((newest - SETTLE_MS) / MINUTE)
     let from = this.watermarks.get('alerts')
     // A first run starts where the data starts, within the window the rules look back over.
     if (from === 0) {

@@ -7,7 +7,7 @@
 // plan sum change at that second; gold_connected_minutes the count and plan sum at each whole minute
 // (second m × 60). The count at k is the minute's before it plus the changes after that minute up to k.
 //
-// Kept for one idle timeout, the setting's (pipeline_watermarks 'connected-idle-ms'; 0 when not kept): a
+// Kept for one idle timeout, the setting's (pipeline_gold_watermarks 'connected-idle-ms'; 0 when not kept): a
 // whole number of seconds, a minute or more, so that a device's events of one minute (less than a minute
 // apart) make one piece of activity from its first to its last plus the timeout, and gold_device_minutes
 // holds what a device's activity needs.

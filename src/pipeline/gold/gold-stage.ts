@@ -56,10 +56,10 @@ export class GoldStage {
     private readonly watermarks: Watermarks,
     deviceStates: DeviceStatesLimits = {},
   ) {
-    this.readStmt = db.prepare<[number, number], GoldInput>(
+    this.readStmt = db.prepare<[number, number, number], GoldInput>(
       `SELECT id, ts, type, server, device, client, peer, device_type, plan_mbps, ip, bytes_down, bytes_up, bytes,
          duration_ms
-       FROM silver_events WHERE id > ? ORDER BY id LIMIT ?`,
+       FROM silver_events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
     )
     // A device's connects in event time, among the events folded before a given silver id. The repeated
     // condition on type is the partial index's own (silver_events_status), so SQLite uses it.
@@ -90,7 +90,12 @@ export class GoldStage {
 
   /** Folds up to `limit` silver events past the watermark into gold, inside the caller's transaction. */
   advance(limit: number): number {
-    const rows = this.readStmt.all(this.watermarks.get('gold'), limit)
+    return this.advanceTo(Number.MAX_SAFE_INTEGER, limit)
+  }
+
+  /** Folds up to `limit` silver events past the watermark and at most id `upTo`, as `advance`. */
+  advanceTo(upTo: number, limit: number): number {
+    const rows = this.readStmt.all(this.watermarks.get('gold'), upTo, limit)
     this.fold(rows)
     return rows.length
   }

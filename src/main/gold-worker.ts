@@ -1,0 +1,83 @@
+// Gold's thread: it folds the silver rows the engine hands it into gold's file, on a connection of its own,
+// while the engine lands and refines what comes next (docs/pipeline.md, "Gold's thread"). It tells the
+// engine how far it got through memory they share (gold-shared.ts), and each fold's event time by message.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
+import { openDb } from '../pipeline/db/open'
+import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
+import { GoldFeed } from '../pipeline/gold/gold-feed'
+import { GoldWriter } from '../pipeline/gold/gold-writer'
+import type { GoldToEngine, EngineToGold } from './gold-protocol'
+import { GoldShared } from './gold-shared'
+import { logMemoryIfAsked } from './memory-log'
+import { openOrExit } from './worker-dispatcher'
+
+const RETRY_MS = 1000
+
+const port = parentPort!
+const { dbPath, shared: buffer } = workerData as { dbPath: string; shared: SharedArrayBuffer }
+const shared = new GoldShared(buffer)
+const db = openOrExit(() => openDb(dbPath))
+// The engine's checkpointer thread copies gold's log too (it checkpoints every attached file).
+leaveCheckpointsToOthers(db)
+const writer = new GoldWriter(db)
+writer.preload()
+const feed = new GoldFeed(writer)
+// A crash may have left gold behind silver.
+feed.want(writer.lastSilverId())
+shared.publish({ watermark: writer.watermark(), paused: false, failed: false })
+logMemoryIfAsked('gold')
+
+const post = (message: GoldToEngine) => port.postMessage(message)
+
+function handle(message: EngineToGold): void {
+  if (message.kind === 'rows') feed.add(message.rows)
+  else if (message.kind === 'settle') feed.want(message.upTo)
+  else if (message.kind === 'pause') {
+    feed.pause()
+    shared.publish({ paused: true })
+  } else {
+    feed.resume()
+    shared.publish({ paused: false, watermark: writer.watermark() })
+  }
+}
+
+let scheduled = false
+function schedule(delayMs = 0): void {
+  if (scheduled) return
+  scheduled = true
+  const run = () => {
+    scheduled = false
+    work()
+  }
+  if (delayMs > 0) setTimeout(run, delayMs)
+  else setImmediate(run)
+}
+
+/** One fold, then back to the event loop (a pause waits for no more than a fold). */
+function work(): void {
+  // What arrived meanwhile joins this fold: the longer gold was busy, the larger and cheaper its next fold.
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port))
+    handle(next.message as EngineToGold)
+  if (feed.idle) return
+  try {
+    const started = performance.now()
+    const folded = feed.step()
+    if (process.env.VIGIA_GOLD_LOG === '1')
+      console.error(`gold fold ${folded} in ${Math.round(performance.now() - started)} ms`)
+    shared.publish({ watermark: writer.watermark(), failed: false })
+    post({ kind: 'folded', span: writer.takeFoldedSpan() })
+    schedule()
+  } catch (error) {
+    console.error(`vigia gold: a fold failed, will retry: ${(error as Error).message}`)
+    shared.publish({ failed: true })
+    feed.want(writer.lastSilverId())
+    schedule(RETRY_MS)
+  }
+}
+
+port.on('message', (message: EngineToGold) => {
+  handle(message)
+  schedule()
+})
+post({ kind: 'ready' })
+schedule()
