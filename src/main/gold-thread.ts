@@ -11,9 +11,11 @@ import { spawnWorker } from './worker-client'
 
 /**
  * Events handed over and not folded yet past which the engine waits for gold (down to half of it): memory
- * stays bounded, and a feed faster than gold is slowed at the acknowledgement, not queued without end.
+ * stays bounded, and a feed faster than gold is slowed at the acknowledgement, not queued without end. About
+ * a second of a busy feed: with 100,000 the acknowledgements ran far ahead of gold, whose answers came 21.7 s
+ * late at the 99th percentile at 20,000 events/s instead of 5.9 s (docs/benchmarks.md, the tenth steps).
  */
-export const MAX_BEHIND = 100_000
+export const MAX_BEHIND = 20_000
 
 /** A wait that sees gold make no progress for this long fails rather than hold the engine for ever. */
 const STALL_MS = 120_000
