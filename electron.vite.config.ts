@@ -15,6 +15,9 @@ export default defineConfig({
           'reader-worker': resolve(__dirname, 'src/main/reader-worker.ts'),
           'checkpoint-worker': resolve(__dirname, 'src/main/checkpoint-worker.ts'),
         },
+        // Shared chunks beside the entries, not in chunks/: spawnWorker finds a worker's file next to its own
+        // module (import.meta.url), and the engine's worker starts gold's through the same shared module.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
