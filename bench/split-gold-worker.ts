@@ -1,7 +1,7 @@
 // The gold writer of the split-gold experiment (bench/split-gold.ts): a thread with its own connection to a
-// file of its own, folding the silver rows it is sent, one transaction per batch, as the engine's flush
-// folds them today.
-import { parentPort, workerData } from 'node:worker_threads'
+// file of its own, folding the silver rows it is sent in one transaction with every batch that waited
+// meanwhile, as the app's gold thread does (src/main/gold-worker.ts).
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads'
 import { openDb } from '../src/pipeline/db/open'
 import { leaveCheckpointsToOthers } from '../src/pipeline/db/wal-checkpoint'
 import { GoldStage, type GoldInput } from '../src/pipeline/gold/gold-stage'
@@ -20,7 +20,18 @@ parentPort!.on('message', (rows: GoldInput[] | null) => {
     return
   }
   const started = performance.now()
-  fold(rows)
-  parentPort!.postMessage({ folded: rows.length, busyMs: performance.now() - started })
+  let all = rows
+  let end = false
+  for (let next = receiveMessageOnPort(parentPort!); next; next = receiveMessageOnPort(parentPort!)) {
+    const more = next.message as GoldInput[] | null
+    if (more === null) end = true
+    else all = all.concat(more)
+  }
+  fold(all)
+  parentPort!.postMessage({ folded: all.length, busyMs: performance.now() - started })
+  if (end) {
+    db.close()
+    parentPort!.close()
+  }
 })
 parentPort!.postMessage({ ready: true })

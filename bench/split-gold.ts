@@ -5,8 +5,8 @@
 // of the warm database:
 // - today's engine: Engine.ingestFrames, 100 frames of 100 events per call;
 // - split: this thread lands, writes bronze and silver (the engine's own stages) and posts each call's
-//   accepted rows to a gold thread, which folds them into its own copy; the rate counts until gold has
-//   folded the last event.
+//   accepted rows to a gold thread, which folds them into its own copy, each time with every call's rows
+//   that waited meanwhile; the rate counts until gold has folded the last event.
 // Each file has its checkpointer thread, as in the app. Run with `npx tsx bench/split-gold.ts [events]`; the
 // datasets must exist (`npm run bench`).
 import { mkdtempSync, rmSync } from 'node:fs'
