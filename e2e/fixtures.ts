@@ -26,14 +26,14 @@ export interface Vigia {
 }
 
 export async function startVigia(
-  options: { demo?: 'on' | 'off' | 'auto' } = {},
+  options: { demo?: 'on' | 'off' | 'auto'; env?: Record<string, string> } = {},
 ): Promise<{ vigia: Vigia; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-e2e-'))
   const dbPath = join(dir, 'vigia.db')
   const child = spawn(
     process.execPath,
     [BIN, '--db', dbPath, 'serve', '--port', '0', '--ingest-port', '0', '--demo', options.demo ?? 'off'],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   )
   let output = ''
   const ready = new Promise<{ uiUrl: string; ingestUrl: string }>((resolve, reject) => {

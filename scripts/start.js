@@ -51,9 +51,11 @@ if (electron && process.env.VIGIA_HEADLESS !== '1') {
       ? 'vigia: VIGIA_HEADLESS=1: starting headless.'
       : 'vigia: Electron is not installed here (its binary could not be downloaded): starting Vigia headless; open the address below in a browser.',
   )
+  // The worker threads from the build just made (src/main/worker-client.ts, VIGIA_BUILT_WORKERS): from
+  // sources each would carry a module loader thread of its own, about 100 MB for the five.
   run(
     process.execPath,
     [V8_FLAGS, join(root, 'bin', 'vigia.js'), 'serve', ...process.argv.slice(2)],
-    appEnv(),
+    appEnv({ VIGIA_BUILT_WORKERS: join(root, 'out', 'main'), ...process.env }),
   )
 }

@@ -1,6 +1,7 @@
 // The host side of a worker thread that serves a typed request map: it starts the worker, waits until it
 // is ready, and turns each request into a promise. The engine and the reader both run behind one.
 import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 
@@ -48,15 +49,25 @@ const RESOURCE_LIMITS: Record<
 }
 
 /**
- * The bundled worker file in a build (next to the main entry); from sources (CLI, tests) a bootstrap that
- * registers tsx in the worker first, since a worker does not inherit the loader of the thread that started
- * it.
+ * Where the host runs from sources but a build of the same sources exists (`npm start` builds, then runs
+ * `vigia serve` from sources when headless): the directory of the built workers, which it starts instead.
+ * A worker from sources registers tsx, which gives it a module loader thread and a heap of its own: the five
+ * of them took about 100 MB (docs/benchmarks.md, the tenth steps).
+ */
+export const BUILT_WORKERS_ENV = 'VIGIA_BUILT_WORKERS'
+
+/**
+ * The bundled worker file in a build (next to the main entry, or in the directory BUILT_WORKERS_ENV names);
+ * from sources (CLI, tests) a bootstrap that registers tsx in the worker first, since a worker does not
+ * inherit the loader of the thread that started it.
  */
 export function spawnWorker(entry: WorkerEntry, workerData: unknown): Worker {
   const resourceLimits = RESOURCE_LIMITS[entry]
   if (!fileURLToPath(import.meta.url).endsWith('.ts')) {
     return new Worker(new URL(`./${entry}.js`, import.meta.url), { workerData, resourceLimits })
   }
+  const built = process.env[BUILT_WORKERS_ENV]
+  if (built) return new Worker(join(built, `${entry}.js`), { workerData, resourceLimits })
   return sourceWorker(new URL(`./${entry}.ts`, import.meta.url), { workerData, resourceLimits })
 }
 
