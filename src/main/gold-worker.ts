@@ -12,6 +12,8 @@ import { logMemoryIfAsked } from './memory-log'
 import { openOrExit } from './worker-dispatcher'
 
 const RETRY_MS = 1000
+/** VIGIA_GOLD_LOG=1: each fold's events and time on stderr (docs/configuration.md). */
+const logFolds = process.env.VIGIA_GOLD_LOG === '1'
 
 const port = parentPort!
 const { dbPath, shared: buffer } = workerData as { dbPath: string; shared: SharedArrayBuffer }
@@ -62,8 +64,8 @@ function work(): void {
   try {
     const started = performance.now()
     const folded = feed.step()
-    if (process.env.VIGIA_GOLD_LOG === '1')
-      console.error(`gold fold ${folded} in ${Math.round(performance.now() - started)} ms`)
+    if (logFolds)
+      console.error(`vigia gold: folded ${folded} events in ${Math.round(performance.now() - started)} ms`)
     shared.publish({ watermark: writer.watermark(), failed: false })
     post({ kind: 'folded', span: writer.takeFoldedSpan() })
     schedule()
