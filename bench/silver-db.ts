@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { attachGold, databaseFiles, renameDatabase } from '../src/pipeline/db/gold-file'
+import { attachGold, DATABASE_SCHEMAS, databaseFiles, renameDatabase } from '../src/pipeline/db/gold-file'
 import { migrate, type Db } from '../src/pipeline/db/open'
 import { Engine } from '../src/pipeline/engine'
 import { goldTableNames } from '../src/pipeline/gold/tables'
@@ -189,7 +189,7 @@ function build(path: string, events: number): void {
   const db = new Database(path)
   registerUsageParts(db)
   attachGold(db, path, null)
-  for (const schema of ['main', 'gold']) {
+  for (const schema of DATABASE_SCHEMAS) {
     db.pragma(`${schema}.journal_mode = OFF`)
     db.pragma(`${schema}.synchronous = OFF`)
     db.pragma(`${schema}.cache_size = -500000`)
@@ -242,7 +242,7 @@ function build(path: string, events: number): void {
   // The connected devices per second, for the default idle timeout, as the engine counts them when it opens
   // a database without them (gold/connected-series.ts).
   db.transaction(() => refillConnectedSeries(db, seriesIdleMs(pipelineSettings.parse({}).idleTimeoutMin)))()
-  for (const schema of ['main', 'gold']) db.pragma(`${schema}.journal_mode = WAL`)
+  for (const schema of DATABASE_SCHEMAS) db.pragma(`${schema}.journal_mode = WAL`)
   db.close()
 }
 

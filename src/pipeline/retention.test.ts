@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { DATABASE_SCHEMAS } from './db/gold-file'
 import { RETENTION_GROUPS, layerSizes, retentionDeleteSql } from './retention'
 import { freshDbEachTest, queryPlan } from './testing/fresh-db'
 
@@ -41,7 +42,7 @@ describe('layer sizes', () => {
       )
       .run(Buffer.alloc(200_000))
     // Page by page, in both files: the database's and gold's.
-    const pages = ['main', 'gold'].flatMap((schema) =>
+    const pages = DATABASE_SCHEMAS.flatMap((schema) =>
       db()
         .prepare<[], { tbl: string; bytes: number }>(
           `SELECT coalesce(m.tbl_name, s.name) AS tbl, sum(s.pgsize) AS bytes

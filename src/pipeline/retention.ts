@@ -2,6 +2,7 @@
 // them back from now, by the time their record arrived. Silver and gold count them back from the newest
 // event in the database, by event time: history imported today, dated last month, is not deleted at the
 // next start because the wall clock is a month ahead of it. Bronze rows go with their landing payload.
+import { DATABASE_SCHEMAS } from './db/gold-file'
 import type { Db } from './db/open'
 import type { PipelineSettings } from '../shared/settings'
 import { minuteOf } from './gold/buckets'
@@ -213,7 +214,7 @@ export interface LayerSize {
  */
 export function layerSizes(db: Db): LayerSize[] {
   // Both files: the database's and gold's (db/gold-file.ts).
-  const rows = ['main', 'gold'].flatMap((schema) =>
+  const rows = DATABASE_SCHEMAS.flatMap((schema) =>
     db
       .prepare<[], { tbl: string; bytes: number }>(
         `SELECT coalesce(m.tbl_name, s.name) AS tbl, sum(s.pgsize) AS bytes

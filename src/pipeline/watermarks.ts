@@ -8,26 +8,27 @@ const GOLD_STAGES: ReadonlySet<Stage> = new Set(['gold', 'connected-idle-ms'])
 
 /** Each stage remembers the last id of the layer below that it has read. */
 export class Watermarks {
-  private readonly getStmt
-  private readonly setStmt
+  private readonly main
+  private readonly gold
 
   constructor(db: Db) {
     const statements = (table: string) => ({
       get: db.prepare<[Stage], { last_id: number }>(`SELECT last_id FROM ${table} WHERE stage = ?`),
       set: db.prepare<[number, Stage]>(`UPDATE ${table} SET last_id = ? WHERE stage = ?`),
     })
-    const main = statements('main.pipeline_watermarks')
-    const gold = statements('gold.pipeline_gold_watermarks')
-    this.getStmt = (stage: Stage) => (GOLD_STAGES.has(stage) ? gold : main).get.get(stage)
-    this.setStmt = (lastId: number, stage: Stage) =>
-      (GOLD_STAGES.has(stage) ? gold : main).set.run(lastId, stage)
+    this.main = statements('main.pipeline_watermarks')
+    this.gold = statements('gold.pipeline_gold_watermarks')
   }
 
   get(stage: Stage): number {
-    return this.getStmt(stage)?.last_id ?? 0
+    return this.tableOf(stage).get.get(stage)?.last_id ?? 0
   }
 
   set(stage: Stage, lastId: number): void {
-    this.setStmt(lastId, stage)
+    this.tableOf(stage).set.run(lastId, stage)
+  }
+
+  private tableOf(stage: Stage) {
+    return GOLD_STAGES.has(stage) ? this.gold : this.main
   }
 }

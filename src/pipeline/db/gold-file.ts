@@ -8,6 +8,9 @@ import type { Db } from './open'
 /** The schema name gold's file is attached as. */
 export const GOLD_SCHEMA = 'gold'
 
+/** The schemas of a connection's two files, for what is done per file (page counts, pragmas). */
+export const DATABASE_SCHEMAS = ['main', GOLD_SCHEMA] as const
+
 /** Gold's file for the database at `path`: beside it, or a database of its own in memory for ':memory:'. */
 export const goldPathOf = (path: string): string => (path === ':memory:' ? ':memory:' : `${path}-gold`)
 
@@ -26,27 +29,20 @@ export function attachGold(db: Db, path: string, writable: { cacheKib: number } 
   db.pragma(`${GOLD_SCHEMA}.cache_size = -${writable.cacheKib}`)
 }
 
-/** The identity of the database gold's file was made for, or null when it has none (new, or not gold's). */
-function goldOwner(db: Db): string | null {
-  const table = db
-    .prepare(
-      `SELECT 1 FROM ${GOLD_SCHEMA}.sqlite_schema WHERE type = 'table' AND name = 'pipeline_gold_identity'`,
-    )
-    .get()
-  if (!table) return null
-  return (
-    db.prepare<[], string>(`SELECT main_id FROM ${GOLD_SCHEMA}.pipeline_gold_identity`).pluck().get() ?? null
-  )
+/** The one value of a one-row table, or null when the table or its row is not there. */
+function soleValue(db: Db, schema: string, table: string, column: string): string | null {
+  const exists = db
+    .prepare(`SELECT 1 FROM ${schema}.sqlite_schema WHERE type = 'table' AND name = ?`)
+    .get(table)
+  if (!exists) return null
+  return db.prepare<[], string>(`SELECT ${column} FROM ${schema}.${table}`).pluck().get() ?? null
 }
 
+/** The identity of the database gold's file was made for, or null when it has none (new, or not gold's). */
+const goldOwner = (db: Db) => soleValue(db, GOLD_SCHEMA, 'pipeline_gold_identity', 'main_id')
+
 /** The database's own identity, or null before the migration that gives it one. */
-function databaseId(db: Db): string | null {
-  const table = db
-    .prepare(`SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = 'database_identity'`)
-    .get()
-  if (!table) return null
-  return db.prepare<[], string>('SELECT id FROM main.database_identity').pluck().get() ?? null
-}
+const databaseId = (db: Db) => soleValue(db, 'main', 'database_identity', 'id')
 
 /** Whether the attached gold file is the database's own (false before the database has an identity). */
 export function goldFileMatches(db: Db): boolean {
@@ -66,15 +62,14 @@ export function ensureGoldFile(db: Db, template: () => Db): boolean {
   const scratch = template()
   try {
     const objects = scratch
-      .prepare<[], { type: string; name: string; sql: string }>(
-        `SELECT type, name, sql FROM ${GOLD_SCHEMA}.sqlite_schema WHERE sql IS NOT NULL
-         ORDER BY type = 'index', rowid`,
+      .prepare<[], string>(
+        `SELECT sql FROM ${GOLD_SCHEMA}.sqlite_schema WHERE sql IS NOT NULL ORDER BY type = 'index', rowid`,
       )
+      .pluck()
       .all()
-    const watermarks = scratch
-      .prepare<[], { stage: string; last_id: number }>(
-        `SELECT stage, last_id FROM ${GOLD_SCHEMA}.pipeline_gold_watermarks`,
-      )
+    const stages = scratch
+      .prepare<[], string>(`SELECT stage FROM ${GOLD_SCHEMA}.pipeline_gold_watermarks`)
+      .pluck()
       .all()
     db.transaction(() => {
       const old = db
@@ -84,11 +79,11 @@ export function ensureGoldFile(db: Db, template: () => Db): boolean {
         .pluck()
         .all()
       for (const name of old) db.exec(`DROP TABLE ${GOLD_SCHEMA}."${name}"`)
-      for (const { sql } of objects) db.exec(inSchema(sql, GOLD_SCHEMA))
+      for (const sql of objects) db.exec(inSchema(sql, GOLD_SCHEMA))
       const put = db.prepare(
         `INSERT INTO ${GOLD_SCHEMA}.pipeline_gold_watermarks (stage, last_id) VALUES (?, 0)`,
       )
-      for (const { stage } of watermarks) put.run(stage)
+      for (const stage of stages) put.run(stage)
       db.prepare(`DELETE FROM ${GOLD_SCHEMA}.pipeline_gold_identity`).run()
       db.prepare(`INSERT INTO ${GOLD_SCHEMA}.pipeline_gold_identity (main_id) VALUES (?)`).run(id)
     })()

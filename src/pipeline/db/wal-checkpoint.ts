@@ -2,6 +2,7 @@
 // `wal_autocheckpoint` pages copies the whole log back into the database file before its commit returns.
 // A flush rewrites tens of megabytes of device- and client-keyed pages, so that copy was about a fifth of
 // the engine's time (docs/benchmarks.md). With a checkpointer of its own, the engine only appends.
+import { DATABASE_SCHEMAS } from './gold-file'
 import type { Db } from './open'
 
 /**
@@ -24,5 +25,5 @@ export function checkpointPassive(db: Db): void {
 export function leaveCheckpointsToOthers(db: Db): void {
   db.pragma(`wal_autocheckpoint = ${WRITER_FALLBACK_CHECKPOINT_PAGES}`)
   // Per file: the database's and gold's (gold-file.ts).
-  for (const schema of ['main', 'gold']) db.pragma(`${schema}.journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
+  for (const schema of DATABASE_SCHEMAS) db.pragma(`${schema}.journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
 }
