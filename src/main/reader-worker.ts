@@ -44,6 +44,20 @@ const silverEmpty = db.prepare<[], { empty: number }>(
   'SELECT NOT EXISTS (SELECT 1 FROM silver_events) AS empty',
 )
 
+// Metrics read gold and correct it with the silver rows gold has folded (silver/event-time.ts, foldedByGold).
+// Each read of them is one read transaction whose first statement reads gold's file alone: the snapshot of
+// silver, taken after it, then holds every row gold has folded, even if gold folds meanwhile.
+const goldFirst = db
+  .prepare<[], number>(`SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold'`)
+  .pluck()
+const asOfGold =
+  <A extends unknown[], R>(read: (...args: A) => R) =>
+  (...args: A): R =>
+    db.transaction(() => {
+      goldFirst.get()
+      return read(...args)
+    })()
+
 type ClientRowsAt = { sec: number; rows: ClientRow[]; thresholdMbps: number }
 let clientCache: ClientRowsAt | null = null
 /** The heavy clients' rows alone, for views of the heavy ones until every row of that T is computed. */
@@ -82,10 +96,10 @@ const viewOf = (view: ClientView) => ({
 })
 
 serveRequests<ReaderRequests>({
-  overview: (at, settings, settleUsage) => overviewAt(at, settings, settleUsage),
-  connected: (times, settings) => connectedAt(times, settings),
-  series: (from, to, server, stepMs) => seriesOf(from, to, server, stepMs),
-  clientPage: (args, thresholdMbps) => {
+  overview: asOfGold((at, settings, settleUsage) => overviewAt(at, settings, settleUsage)),
+  connected: asOfGold((times, settings) => connectedAt(times, settings)),
+  series: asOfGold((from, to, server, stepMs) => seriesOf(from, to, server, stepMs)),
+  clientPage: asOfGold((args, thresholdMbps) => {
     // At the newest second (or, in a busy live feed, as of it) the live state pages the table in SQL.
     const sec = statesSecond((args.at ?? currentSecond()) / 1000)
     const live = liveClientPage(sec, thresholdMbps, viewOf(args), args.offset, args.limit)
@@ -94,11 +108,11 @@ serveRequests<ReaderRequests>({
     const rows = clientRows(args.at, thresholdMbps, view.heavyOnly)
     const page = pageOf(rows.rows, view, args.offset, args.limit)
     return { at: rows.sec * 1000, thresholdMbps: rows.thresholdMbps, ...page }
-  },
-  clientRowsFor: (view, thresholdMbps) => {
+  }),
+  clientRowsFor: asOfGold((view, thresholdMbps) => {
     const { rows } = clientRows(view.at, thresholdMbps)
     return pageOf(rows, viewOf(view), 0, rows.length).rows
-  },
+  }),
   importHistory: (limit) =>
     history.list(limit).map((r) => ({
       id: r.id,

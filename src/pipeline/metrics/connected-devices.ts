@@ -2,7 +2,7 @@ import type { Db } from '../db/open'
 import { SERIES_STAGE } from '../gold/connected-series'
 import { PLAN_KBPS_SQL } from '../gold/live-state'
 import { compareBinary } from '../db/binary-order'
-import { NEWEST_EVENT_SQL, everyType } from '../silver/event-time'
+import { NEWEST_FOLDED_SQL, everyType, foldedByGold } from '../silver/event-time'
 import { SecondsWindow, eachRow, type SecondRows } from './seconds-window'
 import { snapshotKeyQuery } from './snapshot-key'
 import { DEVICES_AFTER_T, RECENT_EVENTS, liveAnchorQuery } from './live'
@@ -52,7 +52,7 @@ export const activeInIdleWindow = (d: string) => {
   const inWindow = (first: string, last: string) => `${first} <= :t AND ${last} > :t - :idle
       AND (${first} > :t - :idle OR ${last} <= :t OR ${d}.device IN (
         SELECT x.device FROM silver_events x INDEXED BY silver_events_type_ts
-        WHERE ${everyType('x.type')} AND x.ts > :t - :idle AND x.ts <= :t))`
+        WHERE ${everyType('x.type')} AND x.ts > :t - :idle AND x.ts <= :t AND ${foldedByGold('x.id')}))`
   return `(${d}.minute_first_ts IS NOT NULL AND ${inWindow(`${d}.minute_first_ts`, `${d}.last_seen`)}
     OR EXISTS (
       WITH RECURSIVE m(minute) AS (
@@ -91,6 +91,7 @@ export const connectedAtT = (devices = 'gold_devices') => `
   CROSS JOIN silver_events s ON s.id = (
     SELECT x.id FROM silver_events x
     WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND x.ts <= :t
+      AND ${foldedByGold('x.id')}
     ORDER BY x.ts DESC, x.type = 'disconnect' DESC, x.id DESC LIMIT 1)
   WHERE d.status_ts > :t AND d.first_seen <= :t AND s.type = 'connect'
     AND (:idle IS NULL OR ${activeInIdleWindow('d')})`
@@ -163,7 +164,7 @@ export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
       .all(from, to)
       .map(([sec, server, type, devices, kbps]) => [sec, { server, type, devices, kbps }] as const),
   )
-  const silverNewest = db.prepare<[], { ts: number | null }>(NEWEST_EVENT_SQL)
+  const silverNewest = db.prepare<[], { ts: number | null }>(NEWEST_FOLDED_SQL)
   const fromWindow = (from: number, tMs: number): ConnectedGroup[] | null => {
     const newest = silverNewest.get()?.ts ?? null
     if (newest !== null && newest > tMs) return null

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open'
 import { AFTER_T } from './connected-devices'
 import { liveAnchorQuery } from './live'
+import { foldedByGold } from '../silver/event-time'
 
 export const DEFINITION =
   'The number of distinct devices with a connect event in (T - W, T], W = 10 minutes by default (setting distinctWindowMin).'
@@ -14,7 +15,7 @@ export function distinctDevicesMetric(db: Db) {
      WHERE d.connect_ts > :from AND (d.connect_ts <= :t OR EXISTS (
        SELECT 1 FROM silver_events x
        WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND +x.type = 'connect'
-         AND x.ts > :from AND x.ts <= :t))`,
+         AND x.ts > :from AND x.ts <= :t AND ${foldedByGold('x.id')}))`,
   )
   // Near or after gold's newest second: the live state counts devices per second of their latest connect,
   // those at or before T; a device whose latest connect is after T is looked for in silver as above.
@@ -23,7 +24,7 @@ export function distinctDevicesMetric(db: Db) {
        + (SELECT count(*) FROM ${AFTER_T} d WHERE d.connect_ts > :t AND EXISTS (
             SELECT 1 FROM silver_events x
             WHERE x.device = d.device AND x.type IN ('connect', 'disconnect') AND +x.type = 'connect'
-              AND x.ts > :from AND x.ts <= :t)) AS n`,
+              AND x.ts > :from AND x.ts <= :t AND ${foldedByGold('x.id')})) AS n`,
   )
   const liveAnchor = liveAnchorQuery(db)
   return (tMs: number, windowMin: number): { windowMin: number; count: number } => {

@@ -6,6 +6,7 @@ import { liveAnchorQuery, takenPartsSql } from './live'
 import { LiveHeavyCache, type LiveCounts } from './live-heavy-cache'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
+import { foldedByGold } from '../silver/event-time'
 
 export const DEFINITION =
   "Heavy-client share: the connected clients whose throughput over (T - 5 min, T] (the usage bytes that fall in it * 8 / 300 s, all their devices and servers) is at or above the heavy threshold (default 50 Mb/s), divided by the connected clients. Plan-class share: the connected clients whose plan class is high, divided by the connected clients; a client's plan is the plan_mbps of its latest connect at or before T, classed low (<= 20 Mb/s), medium (> 20 and <= 100) or high (> 100)."
@@ -16,6 +17,7 @@ export const HEAVY_WINDOW_S = CLIENT_WINDOW_S
 // T unless it came after T; only then is silver read.
 const PLAN_AT_T = `CASE WHEN g.plan_ts IS NULL OR g.plan_ts <= :t THEN g.plan_mbps ELSE (
     SELECT s.plan_mbps FROM silver_events s WHERE s.client = g.client AND s.type = 'connect' AND s.ts <= :t
+      AND ${foldedByGold('s.id')}
     ORDER BY s.ts DESC, s.id DESC LIMIT 1) END`
 
 /**
@@ -73,7 +75,8 @@ export function heavyClientsMetric(db: Db, { liveCache = true } = {}) {
     `SELECT a.client AS now, c.client AS atT FROM ${AFTER_T} a
      LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device
      UNION ALL
-     SELECT client, NULL FROM silver_events INDEXED BY silver_events_type_ts WHERE type = 'connect' AND ts > :t`,
+     SELECT client, NULL FROM silver_events INDEXED BY silver_events_type_ts WHERE type = 'connect' AND ts > :t
+       AND ${foldedByGold()}`,
   )
   // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
   const keptConnected = db.prepare<{ t: number; idle: IdleMs; clients: string }, { client: string }>(

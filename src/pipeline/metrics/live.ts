@@ -7,7 +7,7 @@
 import type { Db } from '../db/open'
 import { secondOf } from '../gold/buckets'
 import { partsInSecondsSql } from '../db/usage-parts'
-import { NEWEST_EVENT_SQL, everyType } from '../silver/event-time'
+import { NEWEST_FOLDED_SQL, everyType, foldedByGold } from '../silver/event-time'
 
 /** How far before the newest second the live state still answers, in seconds. */
 export const RECENT_S = 5
@@ -30,12 +30,13 @@ export function liveAnchorQuery(db: Db, recentEvents = RECENT_EVENTS) {
   const newestLive = liveNewestSecondQuery(db)
   const eventsAfter = db.prepare<[number], { n: number }>(
     `SELECT count(*) AS n FROM (
-       SELECT 1 FROM silver_events INDEXED BY silver_events_type_ts WHERE ${everyType()} AND ts > ?
+       SELECT 1 FROM silver_events INDEXED BY silver_events_type_ts
+       WHERE ${everyType()} AND ts > ? AND ${foldedByGold()}
        LIMIT ${recentEvents + 1})`,
   )
   // Silver must still hold the events after T (its retention, 30 days by default, may have taken them from a
   // file of old events while gold kept their devices' states).
-  const silverNewest = db.prepare<[], { ts: number | null }>(NEWEST_EVENT_SQL)
+  const silverNewest = db.prepare<[], { ts: number | null }>(NEWEST_FOLDED_SQL)
   return (sec: number): number | null => {
     const anchor = newestLive()
     if (anchor === null || sec < anchor - RECENT_S) return null
@@ -48,7 +49,7 @@ export function liveAnchorQuery(db: Db, recentEvents = RECENT_EVENTS) {
 
 /** The devices with an event after T (`:t`, epoch ms), as SQL: their state at T is read from silver. */
 export const DEVICES_AFTER_T = `SELECT DISTINCT device FROM silver_events INDEXED BY silver_events_type_ts
-  WHERE ${everyType()} AND ts > :t`
+  WHERE ${everyType()} AND ts > :t AND ${foldedByGold()}`
 
 /**
  * The second the overview reads its states at (connected devices and clients, distinct devices, heavy share,

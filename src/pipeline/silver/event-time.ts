@@ -9,3 +9,15 @@ export const everyType = (column = 'type'): string =>
 
 /** The newest event's time in silver, as `ts` (null when silver is empty): one index seek per type. */
 export const NEWEST_EVENT_SQL = `SELECT max(ts) AS ts FROM silver_events WHERE ${everyType()}`
+
+/**
+ * The silver row `column` (an id) is one gold has folded. Gold may trail silver (its own thread, a lag): a
+ * metric that reads gold and corrects it with silver reads only the rows gold has, so that it answers as of
+ * gold's watermark, never counting an event both ways or one way only (docs/pipeline.md, "Answers as of
+ * gold"). The watermark is read once per statement; the ids are in every index, so rows are not fetched.
+ */
+export const foldedByGold = (column = 'id'): string =>
+  `${column} <= (SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold')`
+
+/** The newest event's time among those gold has folded, as `ts` (null for none). */
+export const NEWEST_FOLDED_SQL = `SELECT max(ts) AS ts FROM silver_events WHERE ${everyType()} AND ${foldedByGold()}`
