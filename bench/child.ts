@@ -21,6 +21,7 @@ const fileImport = async () => (await import('./import')).importBench
 const BENCHES: Record<string, () => Promise<Bench>> = {
   prepare: async () => (await import('./datasets')).prepareDatasets,
   pipeline: async () => (await import('./pipeline')).pipelineBench,
+  'pipeline-threads': async () => (await import('./pipeline-threads')).pipelineThreadsBench,
   'pipeline-grown': async () => (await import('./pipeline-grown')).grownPipelineBench,
   'ws-batch': kindOf(ws, 'batch'),
   'ws-single': kindOf(ws, 'single'),

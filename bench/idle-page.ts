@@ -15,7 +15,7 @@ import { ceilingRow, fmt, type BenchResult } from './report'
 import {
   callsText,
   connectedChartFilled,
-  ensureRendererBuilt,
+  ensureBuilt,
   handlersSince,
   importTraffic,
   startVigia,
@@ -59,7 +59,7 @@ function threadSeconds(pid: number): Map<string, { name: string; s: number }> {
 
 export async function idlePageBench(mode: Mode): Promise<BenchResult> {
   const feed = FEED[mode]
-  ensureRendererBuilt()
+  ensureBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'vigia-idle-'))
   const db = join(dir, 'vigia.db')
   importTraffic(dir, db, { ...feed, servers: SERVERS })

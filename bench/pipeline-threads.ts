@@ -1,14 +1,24 @@
 // Pipeline throughput as the app runs the engine (EngineHost): landing, bronze and silver on the engine's
 // thread, gold on a thread of its own (src/main/gold-worker.ts), a checkpointer beside them. The same events
 // as the pipeline benchmark, in calls of 100 frames of 100 events, one at a time; the rate counts until gold
-// has folded the last of them. The limit is the plain table again, right after, on the same events.
+// has folded the last of them. The limit is the plain table again, right after, on the same events. A
+// process of its own, so that its peak memory is that of the engine as the app runs it, alone.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { EngineHost } from '../src/main/engine-host'
 import type { IncomingFrame } from '../src/pipeline/engine'
-import { FRAME_EVENTS, FRAMES_PER_CALL, LIMIT_TRANSACTION_ROWS, WARM_EVENTS, type Mode } from './config'
-import { warmDb } from './datasets'
+import {
+  FRAME_EVENTS,
+  FRAMES_PER_CALL,
+  LIMIT_TRANSACTION_ROWS,
+  SIZES,
+  WARM_EVENTS,
+  type Mode,
+} from './config'
+import { lines as linesOf, ndjsonFile, warmDb } from './datasets'
 import { plainTable, rowOf } from './plain-table'
-import { fmt } from './report'
+import { fmt, shareRow, type BenchResult } from './report'
 
 export interface ThreadsFigures {
   /** Events per second until gold folded the last one, and until the last call was answered. */
@@ -53,5 +63,33 @@ export async function measureThreads(
     ackRate: (events / ackedMs) * 1000,
     limit: (events / limitMs) * 1000,
     detail: `${fmt.int(events)} events after the first ${fmt.int(WARM_EVENTS)}, EngineHost (the engine's worker and gold's) in calls of 100 frames x 100 events, one at a time: the last call answered after ${fmt.ms(ackedMs)} (${fmt.rate((events / ackedMs) * 1000, 'events')}), gold caught up ${fmt.ms(ms - ackedMs)} later; limit: the same events into one plain table, 10k-row transactions, right after`,
+  }
+}
+
+export async function pipelineThreadsBench(mode: Mode): Promise<BenchResult> {
+  const events = SIZES[mode].pipelineEvents
+  const file = await ndjsonFile(SIZES[mode].fileBytes)
+  const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-pipeline-threads-'))
+  try {
+    const eventLines: string[] = []
+    for await (const line of linesOf(file, events, WARM_EVENTS)) eventLines.push(line)
+    const threads = await measureThreads(dir, mode, eventLines)
+    return {
+      rows: [
+        shareRow(
+          'pipeline throughput, landing -> gold, as the app runs it (gold on a thread of its own)',
+          threads.rate,
+          threads.limit,
+          0.3,
+          'events',
+          threads.detail,
+        ),
+      ],
+      details: [],
+      peakRss: process.resourceUsage().maxRSS * 1024,
+      engine: true,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }

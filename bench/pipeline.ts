@@ -12,7 +12,6 @@ import { FRAME_EVENTS, LIMIT_TRANSACTION_ROWS, SIZES, WARM_EVENTS, type Mode } f
 import { lines, ndjsonFile, warmDb } from './datasets'
 import { plainTable, rowOf } from './plain-table'
 import { medallionFloor } from './medallion-floor'
-import { measureThreads } from './pipeline-threads'
 import { fmt, shareRow, type BenchResult } from './report'
 import { resetStages, stageReport, timeStages } from './stage-timer'
 
@@ -114,11 +113,9 @@ export async function pipelineBench(mode: Mode): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vigia-bench-pipeline-'))
   try {
     await warmDb(join(dir, 'vigia.db'), mode)
-    // Read once: the engine in one thread, then as the app runs it, take the same events.
     const eventLines: string[] = []
     for await (const line of lines(file, events, WARM_EVENTS)) eventLines.push(line)
     const { rate, limit, details } = await measureIngest(dir, join(dir, 'vigia.db'), eventLines, events)
-    const threads = await measureThreads(dir, mode, eventLines)
     // The engines' peak, before the floor below replays gold's writes with every statement's arguments kept.
     const peakRss = process.resourceUsage().maxRSS * 1024
     return {
@@ -130,14 +127,6 @@ export async function pipelineBench(mode: Mode): Promise<BenchResult> {
           0.3,
           'events',
           `${fmt.int(events)} events after the first ${fmt.int(WARM_EVENTS)} (already in the database), Engine.ingestFrames of 100 frames x 100 events; limit: the same events into one plain table, 10k-row transactions`,
-        ),
-        shareRow(
-          'pipeline throughput, landing -> gold, as the app runs it (gold on a thread of its own)',
-          threads.rate,
-          threads.limit,
-          0.3,
-          'events',
-          threads.detail,
         ),
       ],
       details: [

@@ -15,7 +15,7 @@ import { ceilingRow, fmt, median, type BenchResult } from './report'
 import {
   callsText,
   connectedChartFilled,
-  ensureRendererBuilt,
+  ensureBuilt,
   handlersSince,
   importTraffic,
   startVigia,
@@ -93,7 +93,7 @@ const localInput = (page: Page, ms: number): Promise<string> =>
 export async function rangeChangeBench(mode: Mode): Promise<BenchResult> {
   const history = HISTORY[mode]
   const live = LIVE[mode]
-  ensureRendererBuilt()
+  ensureBuilt()
   const dir = mkdtempSync(join(tmpdir(), 'vigia-range-'))
   const db = join(dir, 'vigia.db')
   const first = importTraffic(dir, db, history)

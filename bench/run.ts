@@ -6,7 +6,9 @@ import { join, relative } from 'node:path'
 import * as prettier from 'prettier'
 import { DATA_DIR, ROOT_DIR, type Mode } from './config'
 import { runBench } from './fork'
+import { BUILT_WORKERS_ENV } from '../src/main/worker-client'
 import { profilesIn, summarize } from './profile'
+import { ensureBuilt } from './vigia-process'
 import {
   ceilingRow,
   fmt,
@@ -22,6 +24,7 @@ import {
 const BENCHES = [
   'prepare',
   'pipeline',
+  'pipeline-threads',
   'pipeline-grown',
   'ws-batch',
   'ws-single',
@@ -107,6 +110,11 @@ async function writeDoc(text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  // The app runs its worker threads from its build (the desktop app, and `npm start` headless); so do the
+  // benchmarks, built from these sources first. From sources each thread would register tsx and get a module
+  // loader thread and heap of its own, about 100 MB that the app does not have (benchmarks.md, tenth steps).
+  ensureBuilt()
+  process.env[BUILT_WORKERS_ENV] = join(ROOT_DIR, 'out', 'main')
   const m = machine()
   const started = performance.now()
   const results: [string, BenchResult][] = []

@@ -67,11 +67,14 @@ function newest(dir: string): number {
   return t
 }
 
-/** `serve` serves the built renderer: build it when the sources are newer. */
-export function ensureRendererBuilt(): void {
-  const index = join(ROOT_DIR, 'out', 'renderer', 'index.html')
-  const sources = Math.max(newest(join(ROOT_DIR, 'src', 'renderer')), newest(join(ROOT_DIR, 'src', 'shared')))
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return
+/**
+ * Builds the app when its sources are newer than the build: `serve` serves the built renderer, and the
+ * benchmarks run the built worker threads, as the app does (run.ts).
+ */
+export function ensureBuilt(): void {
+  const built = [join(ROOT_DIR, 'out', 'renderer', 'index.html'), join(ROOT_DIR, 'out', 'main', 'index.js')]
+  const sources = newest(join(ROOT_DIR, 'src'))
+  if (built.every((file) => existsSync(file) && statSync(file).mtimeMs >= sources)) return
   execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT_DIR, stdio: 'ignore' })
 }
 
