@@ -7,6 +7,7 @@ import { connectedHistoryQuery } from '../pipeline/metrics/connected-history'
 import { overviewQuery } from '../pipeline/metrics/overview'
 import { seriesQuery } from '../pipeline/metrics/series'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
+import { trailingGold } from '../pipeline/testing/trailing-gold'
 import { pipelineSettings } from '../shared/settings'
 import { ReaderHost } from './reader-host'
 import { spawnWorker } from './worker-client'
@@ -92,6 +93,25 @@ describe('the reader in its worker thread', () => {
     expect(await host.call('clientRowsFor', { at: T, ...heavy }, settings.heavyThresholdMbps)).toEqual(
       pageOf(rows, heavy, 0, rows.length).rows,
     )
+  })
+
+  it('answers as of gold while gold trails silver, as on a copy whose silver stops at gold', async () => {
+    const gold = trailingGold(dir)
+    const cut = await ReaderHost.start(gold.cutPath)
+    try {
+      host = await ReaderHost.start(gold.trailingPath)
+      const at = gold.anchor * 1000
+      const view = { sort: { column: 'bps' as const, desc: true }, search: '', heavyOnly: false }
+      const both = async <T>(ask: (reader: ReaderHost) => Promise<T>) =>
+        expect(await ask(host!)).toEqual(await ask(cut))
+      await both((r) => r.call('overview', at, settings, false))
+      await both((r) => r.call('overview', at - 1000, settings, true))
+      await both((r) => r.call('connected', [at, at - 3000], settings))
+      await both((r) => r.call('clientPage', { at, ...view, offset: 0, limit: 50 }, 1))
+    } finally {
+      await cut.stop()
+      gold.close()
+    }
   })
 
   it('keeps the client rows of a T for the next pages, and computes them again for another threshold', async () => {
