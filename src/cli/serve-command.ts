@@ -34,7 +34,7 @@ export function registerServe(program: Command): Command {
     .option('--max-frame <bytes>', 'largest WebSocket frame accepted', frameBytes, DEFAULT_INGEST.maxPayload)
     .option(
       '--gold-lag <ms>',
-      'how long the metrics (gold) may trail acknowledged events',
+      "with VIGIA_GOLD_THREAD=0: how long the metrics (gold) may trail acknowledged events (gold's own thread folds at once)",
       goldLag,
       process.env.VIGIA_GOLD_LAG_MS === undefined
         ? DEFAULT_GOLD_LAG_MS
