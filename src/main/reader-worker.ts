@@ -15,6 +15,7 @@ import { overviewQuery } from '../pipeline/metrics/overview'
 import { seriesQuery } from '../pipeline/metrics/series'
 import { layerSizes } from '../pipeline/retention'
 import { retentionStatusQuery } from '../pipeline/retention-status'
+import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
 import { currentSecond } from '../shared/instant'
@@ -47,9 +48,7 @@ const silverEmpty = db.prepare<[], { empty: number }>(
 // Metrics read gold and correct it with the silver rows gold has folded (silver/event-time.ts, foldedByGold).
 // Each read of them is one read transaction whose first statement reads gold's file alone: the snapshot of
 // silver, taken after it, then holds every row gold has folded, even if gold folds meanwhile.
-const goldFirst = db
-  .prepare<[], number>(`SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold'`)
-  .pluck()
+const goldFirst = db.prepare<[], number>(`SELECT ${GOLD_WATERMARK_SQL}`).pluck()
 const asOfGold =
   <A extends unknown[], R>(read: (...args: A) => R) =>
   (...args: A): R =>

@@ -6,7 +6,7 @@ import { connectedGroupsQuery, idleMsOf } from '../metrics/connected-devices'
 import { clientUsageQuery } from '../metrics/client-usage'
 import { HEAVY_WINDOW_S } from '../metrics/heavy-clients'
 import { serverBytesQuery, serverUtilisationMetric } from '../metrics/server-utilisation'
-import { everyType, foldedByGold } from '../silver/event-time'
+import { everyType } from '../silver/event-time'
 import type { PipelineSettings } from '../../shared/settings'
 import type { Watermarks } from '../watermarks'
 import { OK, step, type HysteresisRule, type Phase, type Transition } from './hysteresis'
@@ -58,7 +58,7 @@ export class AlertEvaluator {
   ) {
     this.newestEvent = db.prepare<[], { ts: number | null; first: number | null }>(
       // Two scalar subqueries, each a seek per type (silver/event-time.ts): max and min in one would scan.
-      `SELECT (SELECT max(ts) FROM silver_events WHERE ${everyType()} AND ${foldedByGold()}) AS ts,
+      `SELECT (SELECT max(ts) FROM silver_events WHERE ${everyType()}) AS ts,
          (SELECT min(ts) FROM silver_events WHERE ${everyType()}) AS first`,
     )
     // Counted per server and type in SQL: the devices themselves (139,000 at 10 million events) are not needed.

@@ -76,7 +76,7 @@ export function heavyClientsMetric(db: Db, { liveCache = true } = {}) {
      LEFT JOIN (${connectedAtT(AFTER_T)}) c ON c.device = a.device
      UNION ALL
      SELECT client, NULL FROM silver_events INDEXED BY silver_events_type_ts WHERE type = 'connect' AND ts > :t
-       AND ${foldedByGold()}`,
+       AND ${foldedByGold('id', 'ts')}`,
   )
   // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
   const keptConnected = db.prepare<{ t: number; idle: IdleMs; clients: string }, { client: string }>(

@@ -5,9 +5,8 @@
 // events; the query for any T costs 130-170 ms there). The overview keeps to 1,000 events, a few
 // milliseconds; the alert rules, which judge a minute as a flush first crosses it, take back more.
 import type { Db } from '../db/open'
-import { secondOf } from '../gold/buckets'
 import { partsInSecondsSql } from '../db/usage-parts'
-import { NEWEST_FOLDED_SQL, everyType, foldedByGold } from '../silver/event-time'
+import { FOLDED_BETWEEN_SQL, everyType, foldedByGold } from '../silver/event-time'
 
 /** How far before the newest second the live state still answers, in seconds. */
 export const RECENT_S = 5
@@ -31,25 +30,24 @@ export function liveAnchorQuery(db: Db, recentEvents = RECENT_EVENTS) {
   const eventsAfter = db.prepare<[number], { n: number }>(
     `SELECT count(*) AS n FROM (
        SELECT 1 FROM silver_events INDEXED BY silver_events_type_ts
-       WHERE ${everyType()} AND ts > ? AND ${foldedByGold()}
+       WHERE ${everyType()} AND ts > ? AND ${foldedByGold('id', 'ts')}
        LIMIT ${recentEvents + 1})`,
   )
-  // Silver must still hold the events after T (its retention, 30 days by default, may have taken them from a
-  // file of old events while gold kept their devices' states).
-  const silverNewest = db.prepare<[], { ts: number | null }>(NEWEST_FOLDED_SQL)
+  // Silver must still hold the events after T, up to gold's newest second (its retention, 30 days by default,
+  // may have taken them from a file of old events while gold kept their devices' states).
+  const foldedBetween = db.prepare<[number, number], { folded: number }>(FOLDED_BETWEEN_SQL)
   return (sec: number): number | null => {
     const anchor = newestLive()
     if (anchor === null || sec < anchor - RECENT_S) return null
     if (sec >= anchor) return anchor
     if (eventsAfter.get(sec * 1000)!.n > recentEvents) return null
-    const newest = silverNewest.get()?.ts ?? null
-    return newest !== null && secondOf(newest) === anchor ? anchor : null
+    return foldedBetween.get((anchor - 1) * 1000, anchor * 1000)!.folded ? anchor : null
   }
 }
 
 /** The devices with an event after T (`:t`, epoch ms), as SQL: their state at T is read from silver. */
 export const DEVICES_AFTER_T = `SELECT DISTINCT device FROM silver_events INDEXED BY silver_events_type_ts
-  WHERE ${everyType()} AND ts > :t AND ${foldedByGold()}`
+  WHERE ${everyType()} AND ts > :t AND ${foldedByGold('id', 'ts')}`
 
 /**
  * The second the overview reads its states at (connected devices and clients, distinct devices, heavy share,

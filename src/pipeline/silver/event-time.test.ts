@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DEVICES_AFTER_T } from '../metrics/live'
 import { freshDbEachTest, queryPlan } from '../testing/fresh-db'
-import { NEWEST_EVENT_SQL } from './event-time'
+import { FOLDED_BETWEEN_SQL, NEWEST_EVENT_SQL } from './event-time'
 
 const db = freshDbEachTest()
 
@@ -14,9 +14,15 @@ describe('silver by event time', () => {
     ])
   })
 
-  it('reads the devices with an event after T as a range per type of silver_events_type_ts', () => {
+  it('reads the devices with an event after T as a range per type of silver_events_type_ts, to gold’s newest second', () => {
     expect(planOf(DEVICES_AFTER_T, [{ t: 0 }])[0]).toBe(
-      'SEARCH silver_events USING COVERING INDEX silver_events_type_ts (type=? AND ts>?)',
+      'SEARCH silver_events USING COVERING INDEX silver_events_type_ts (type=? AND ts>? AND ts<?)',
+    )
+  })
+
+  it('tells whether gold folded an event in a range of time by a range per type, not a scan', () => {
+    expect(planOf(FOLDED_BETWEEN_SQL, [0, 1])).toContain(
+      'SEARCH silver_events USING COVERING INDEX silver_events_type_ts (type=? AND ts>? AND ts<?)',
     )
   })
 })

@@ -10,14 +10,21 @@ export const everyType = (column = 'type'): string =>
 /** The newest event's time in silver, as `ts` (null when silver is empty): one index seek per type. */
 export const NEWEST_EVENT_SQL = `SELECT max(ts) AS ts FROM silver_events WHERE ${everyType()}`
 
+/** The last silver id gold has folded, as a scalar subquery of gold's file. */
+export const GOLD_WATERMARK_SQL = `(SELECT last_id FROM gold.pipeline_gold_watermarks WHERE stage = 'gold')`
+
 /**
- * The silver row `column` (an id) is one gold has folded. Gold may trail silver (its own thread, a lag): a
+ * The silver row of id `column` is one gold has folded. Gold may trail silver (its own thread, a lag): a
  * metric that reads gold and corrects it with silver reads only the rows gold has, so that it answers as of
  * gold's watermark, never counting an event both ways or one way only (docs/pipeline.md, "Answers as of
  * gold"). The watermark is read once per statement; the ids are in every index, so rows are not fetched.
+ * With `ts`, a read of a range of time also ends at gold's newest second, after which gold has folded
+ * nothing: a scan by time then never walks through the events still waiting for gold.
  */
-export const foldedByGold = (column = 'id'): string =>
-  `${column} <= (SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold')`
+export const foldedByGold = (column = 'id', ts?: string): string =>
+  `${column} <= ${GOLD_WATERMARK_SQL}` +
+  (ts ? ` AND ${ts} <= (SELECT newest_sec * 1000 FROM gold.gold_live WHERE id = 1)` : '')
 
-/** The newest event's time among those gold has folded, as `ts` (null for none). */
-export const NEWEST_FOLDED_SQL = `SELECT max(ts) AS ts FROM silver_events WHERE ${everyType()} AND ${foldedByGold()}`
+/** Whether gold has folded an event with `ts` in (?, ?], as `folded` (0 or 1). */
+export const FOLDED_BETWEEN_SQL = `SELECT EXISTS (SELECT 1 FROM silver_events INDEXED BY silver_events_type_ts
+  WHERE ${everyType()} AND ts > ? AND ts <= ? AND ${foldedByGold()}) AS folded`

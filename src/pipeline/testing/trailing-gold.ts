@@ -4,6 +4,7 @@ import { expect } from 'vitest'
 import { copyDatabase } from '../db/gold-file'
 import { openDb, type Db } from '../db/open'
 import { Engine } from '../engine'
+import { GOLD_WATERMARK_SQL } from '../silver/event-time'
 import { ingestFrame, lateFeed, randomEvents } from '../metrics/testing/random-network'
 import type { tempDir } from './temp-db'
 
@@ -40,10 +41,7 @@ export function trailingGold(dir: ReturnType<typeof tempDir>): TrailingGold {
   trailing.settleGold()
   for (let i = folded; i < events.length; i += 100) ingestFrame(trailing, events.slice(i, i + 100))
   const db = trailing.db
-  const watermark = db
-    .prepare<[], number>(`SELECT last_id FROM pipeline_gold_watermarks WHERE stage = 'gold'`)
-    .pluck()
-    .get()!
+  const watermark = db.prepare<[], number>(`SELECT ${GOLD_WATERMARK_SQL}`).pluck().get()!
   expect(db.prepare('SELECT count(*) FROM silver_events WHERE id > ?').pluck().get(watermark)).toBe(2000)
   const anchor = db.prepare<[], number>('SELECT newest_sec FROM gold_live').pluck().get()!
   db.pragma('wal_checkpoint(TRUNCATE)')
