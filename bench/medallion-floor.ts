@@ -223,7 +223,7 @@ export async function medallionFloor(mode: Mode, file: string, events: number): 
   }
   report.push(
     `  splitting the frames and validating the records (left out above): ${checks.toFixed(1)} us per event`,
-    `  so, with them, one writer that answers with silver's counts: at least ${withChecks(FRAMES)} for frames, ${withChecks(LAYERS[3])} for a file's records; one that also keeps today's gold tables: at least ${withChecks(GOLD)}`,
+    `  so, with them, one writer that answers with silver's counts: at least ${withChecks(FRAMES)} for frames, ${withChecks(LAYERS[3])} for a file's records; one that also keeps today's gold tables (with a file's bronze rows): at least ${withChecks(GOLD)}`,
   )
   return report
 }
