@@ -27,6 +27,7 @@ import { encodeParts } from '../src/pipeline/db/usage-parts'
 import { Engine, type IncomingFrame } from '../src/pipeline/engine'
 import type { GoldInput } from '../src/pipeline/gold/gold-stage'
 import { GoldWriter } from '../src/pipeline/gold/gold-writer'
+import { Interner } from '../src/pipeline/gold/interner'
 import { spreadSample } from '../src/pipeline/gold/spread'
 import { FRAME_EVENTS, FRAMES_PER_CALL, SIZES, WARM_EVENTS } from './config'
 import { framesOf, lines, ndjsonFile, warmDb } from './datasets'
@@ -37,32 +38,16 @@ const NONE = 0
 const CONNECT = 1
 const DISCONNECT = 2
 
-/** Strings numbered from 1, 0 for null. */
-class Ids {
-  readonly names: (string | null)[] = [null]
-  private readonly ids = new Map<string, number>()
-  id(name: string | null): number {
-    if (name === null) return 0
-    let id = this.ids.get(name)
-    if (id === undefined) {
-      id = this.names.length
-      this.ids.set(name, id)
-      this.names.push(name)
-    }
-    return id
-  }
-}
-
 /** Adds `n` to the sum under `key`. */
 const add = <K>(sums: Map<K, number>, key: K, n: number) => sums.set(key, (sums.get(key) ?? 0) + n)
 
 /** The fold of the layout #18 names, reduced to what it must write; see the top of the file. */
 class LeanGold {
   // Servers and device types are a few dozen each: a second, server and type make one number as a key.
-  private readonly servers = new Ids()
-  private readonly types = new Ids()
-  private readonly clients = new Ids()
-  private readonly ips = new Ids()
+  private readonly servers = new Interner()
+  private readonly types = new Interner()
+  private readonly clients = new Interner()
+  private readonly ips = new Interner()
   private readonly slots = new Map<string, number>()
   private size = 0
   private lastSec = new Float64Array(1 << 18)
@@ -257,21 +242,21 @@ class LeanGold {
       } else add(flows, `${sec}\u0000${e.device}\u0000${e.peer ?? ''}`, e.bytes ?? 0)
       this.newestMinute = Math.max(this.newestMinute, Math.ceil(sec / 60))
     }
-    const server = (key: number) => this.servers.names[key % 256] ?? ''
+    const server = (key: number) => this.servers.value(key % 256) ?? ''
     const second = (key: number) => Math.floor(key / 256)
     this.db.transaction(() => {
       for (const [key, n] of conn) this.stmts.conn.run(second(key), server(key), n, 0)
       for (const [key, n] of disc) this.stmts.conn.run(second(key), server(key), 0, n)
       for (const [key, d] of down) this.stmts.usage.run(second(key), server(key), d, up.get(key) ?? 0)
       for (const [key, bytes] of types)
-        this.stmts.type.run(second(key), this.types.names[key % 256] ?? 'unknown', bytes)
+        this.stmts.type.run(second(key), this.types.value(key % 256) ?? 'unknown', bytes)
       for (const [key, bytes] of flows) {
         const [sec, device, peer] = key.split('\u0000')
         this.stmts.flow.run(Number(sec), device, peer, bytes)
       }
       for (const [key, n] of live) {
         if (n === 0) continue
-        const type = this.types.names[key % 256] ?? ''
+        const type = this.types.value(key % 256) ?? ''
         const rest = Math.floor(key / 256)
         this.stmts.live.run(Math.floor(rest / 256), server(rest), type, n, livePlan.get(key) ?? 0)
       }
@@ -300,9 +285,9 @@ class LeanGold {
       const minute = Math.floor(key / 2 ** 28)
       if (minute >= this.newestMinute) continue
       closed = true
-      const client = this.clients.names[Math.floor(key / 256) % 2 ** 20] ?? ''
+      const client = this.clients.value(Math.floor(key / 256) % 2 ** 20) ?? ''
       const bytes = parts.reduce((a, b) => a + b, 0)
-      this.stmts.parts.run(minute, client, this.servers.names[key % 256] ?? '', bytes, encodeParts(parts))
+      this.stmts.parts.run(minute, client, this.servers.value(key % 256) ?? '', bytes, encodeParts(parts))
       this.parts.delete(key)
     }
     if (!closed) return
@@ -312,11 +297,11 @@ class LeanGold {
       const status = this.status[slot]
       this.stmts.device.run(
         device,
-        this.servers.names[this.server[slot]!] ?? null,
-        this.clients.names[this.client[slot]!] ?? null,
-        this.types.names[this.type[slot]!] ?? null,
+        this.servers.value(this.server[slot]!) ?? null,
+        this.clients.value(this.client[slot]!) ?? null,
+        this.types.value(this.type[slot]!) ?? null,
         this.plan[slot]! / 1000,
-        this.ips.names[this.ip[slot]!] ?? null,
+        this.ips.value(this.ip[slot]!) ?? null,
         orNull(this.connectTs[slot]!),
         status === CONNECT ? 'connect' : status === DISCONNECT ? 'disconnect' : null,
         orNull(this.statusTs[slot]!),
@@ -327,7 +312,7 @@ class LeanGold {
     }
     this.dirtyDevices.clear()
     for (const [client, seen] of this.dirtyClients)
-      this.stmts.client.run(this.clients.names[client], seen.plan, seen.first, seen.last)
+      this.stmts.client.run(this.clients.value(client), seen.plan, seen.first, seen.last)
     this.dirtyClients.clear()
     this.minuteMs += performance.now() - started
     this.minuteWrites++
