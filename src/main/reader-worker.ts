@@ -97,7 +97,7 @@ const viewOf = (view: ClientView) => ({
 serveRequests<ReaderRequests>({
   overview: asOfGold((at, settings, settleUsage) => overviewAt(at, settings, settleUsage)),
   connected: asOfGold((times, settings) => connectedAt(times, settings)),
-  series: asOfGold((from, to, server, stepMs) => seriesOf(from, to, server, stepMs)),
+  series: (from, to, server, stepMs) => seriesOf(from, to, server, stepMs),
   clientPage: asOfGold((args, thresholdMbps) => {
     // At the newest second (or, in a busy live feed, as of it) the live state pages the table in SQL.
     const sec = statesSecond((args.at ?? currentSecond()) / 1000)

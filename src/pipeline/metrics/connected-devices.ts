@@ -2,10 +2,10 @@ import type { Db } from '../db/open'
 import { SERIES_STAGE } from '../gold/connected-series'
 import { PLAN_KBPS_SQL } from '../gold/live-state'
 import { compareBinary } from '../db/binary-order'
-import { FOLDED_BETWEEN_SQL, everyType, foldedByGold } from '../silver/event-time'
+import { FOLDED_AFTER_SQL, everyType, foldedByGold } from '../silver/event-time'
 import { SecondsWindow, eachRow, type SecondRows } from './seconds-window'
 import { snapshotKeyQuery } from './snapshot-key'
-import { DEVICES_AFTER_T, RECENT_EVENTS, liveAnchorQuery, liveNewestSecondQuery } from './live'
+import { DEVICES_AFTER_T, RECENT_EVENTS, liveAnchorQuery } from './live'
 
 export const DEFINITION =
   'A device is connected at T when its latest connect or disconnect at or before T is a connect (a disconnect wins a tie at equal ts) and it has some event in (T - idle timeout, T]. A client is connected when one of its devices is.'
@@ -164,12 +164,10 @@ export function connectedGroupsQuery(db: Db, recentEvents = RECENT_EVENTS) {
       .all(from, to)
       .map(([sec, server, type, devices, kbps]) => [sec, { server, type, devices, kbps }] as const),
   )
-  const foldedBetween = db.prepare<[number, number], { folded: number }>(FOLDED_BETWEEN_SQL)
-  const newestMs = liveNewestSecondQuery(db)
+  const foldedAfter = db.prepare<[number], { folded: number }>(FOLDED_AFTER_SQL)
   const fromWindow = (from: number, tMs: number): ConnectedGroup[] | null => {
     // An event gold folded after T: its device's state at T is read from silver.
-    const newest = newestMs()
-    if (newest !== null && foldedBetween.get(tMs, newest * 1000)!.folded) return null
+    if (foldedAfter.get(tMs)!.folded) return null
     const held = window.rows(from / 1000, tMs / 1000)
     return held && groupsOf(held, from / 1000, tMs / 1000)
   }

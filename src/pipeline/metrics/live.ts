@@ -6,7 +6,7 @@
 // milliseconds; the alert rules, which judge a minute as a flush first crosses it, take back more.
 import type { Db } from '../db/open'
 import { partsInSecondsSql } from '../db/usage-parts'
-import { FOLDED_BETWEEN_SQL, everyType, foldedByGold } from '../silver/event-time'
+import { FOLDED_AFTER_SQL, everyType, foldedByGold } from '../silver/event-time'
 
 /** How far before the newest second the live state still answers, in seconds. */
 export const RECENT_S = 5
@@ -35,13 +35,13 @@ export function liveAnchorQuery(db: Db, recentEvents = RECENT_EVENTS) {
   )
   // Silver must still hold the events after T, up to gold's newest second (its retention, 30 days by default,
   // may have taken them from a file of old events while gold kept their devices' states).
-  const foldedBetween = db.prepare<[number, number], { folded: number }>(FOLDED_BETWEEN_SQL)
+  const foldedAfter = db.prepare<[number], { folded: number }>(FOLDED_AFTER_SQL)
   return (sec: number): number | null => {
     const anchor = newestLive()
     if (anchor === null || sec < anchor - RECENT_S) return null
     if (sec >= anchor) return anchor
     if (eventsAfter.get(sec * 1000)!.n > recentEvents) return null
-    return foldedBetween.get((anchor - 1) * 1000, anchor * 1000)!.folded ? anchor : null
+    return foldedAfter.get((anchor - 1) * 1000)!.folded ? anchor : null
   }
 }
 
