@@ -1,11 +1,17 @@
-// A batch's writes of gold_clients, one statement per client: the events' first and last seen, the plan of
-// the client's latest connect, and what the live state moves (live_until, window bytes, devices, main and
-// latest server). These were up to four statements over the same row in one batch: the upsert, the plan's
-// update, live_until counted again and latest_server read again (on the benchmark's feed the plan's update
-// cost about 0.5 µs an event and latest_server's 0.9, beside 5.7 for the upsert). Each combination of what a
-// client's row takes is a statement of its own, prepared at first use.
-import type { Statement } from 'better-sqlite3'
+// A batch's writes of gold_clients, one row per client: the events' first and last seen, the plan of the
+// client's latest connect, and what the live state moves (live_until, window bytes, devices, main and latest
+// server). Each client's row is kept in memory (ClientStates): its new row is computed here and written
+// whole, by one statement, where SQL once combined the row it read with what the batch moved (sixteen
+// statements, one per combination of what a row takes).
 import type { Db } from '../db/open'
+import {
+  CLIENT_COLUMNS,
+  ClientStates,
+  clientRowOf,
+  clientStateOf,
+  type ClientRow,
+  type ClientState,
+} from './client-states'
 import type { MainServer } from './client-servers'
 
 /**
@@ -16,7 +22,7 @@ export const LATEST_SERVER_SQL = (client: string) =>
   `(SELECT server FROM (SELECT server, max(connect_ts) FROM gold_devices WHERE client = ${client}))`
 
 /** The latest last_seen of the client's devices whose status is a connect: its live_until counted again. */
-const LIVE_UNTIL_SQL = `(SELECT max(last_seen) FROM gold_devices WHERE client = ? AND status = 'connect')`
+const LIVE_UNTIL_SQL = `SELECT max(last_seen) FROM gold_devices WHERE client = ? AND status = 'connect'`
 
 /** What a batch moves in a client's row: a later live_until, bytes into or out of its window, devices. */
 export interface ClientMove {
@@ -54,94 +60,102 @@ export interface ClientSeen {
   plan?: ClientPlan
 }
 
-const MAIN = 1
-const RECOUNT = 2
-const LATEST = 4
-const PLAN = 8
+/** SQL's coalesce(max(a, b), a, b): the larger, or the one that is not null. */
+const laterOf = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.max(a, b)
 
 export class ClientRows {
-  private readonly upserts = new Map<number, Statement>()
-  private readonly updates = new Map<number, Statement>()
+  private readonly allStmt
+  private readonly putStmt
+  private readonly liveUntilStmt
+  private readonly latestServerStmt
+  /** Every row of gold_clients as of the last batch; null until read, and after `forget`. */
+  private states: ClientStates | null = null
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.allStmt = db.prepare<[], ClientRow>(`SELECT ${CLIENT_COLUMNS.join(', ')} FROM gold_clients`).raw()
+    const values = CLIENT_COLUMNS.slice(1)
+    this.putStmt = db.prepare<ClientRow>(
+      `INSERT INTO gold_clients (${CLIENT_COLUMNS.join(', ')}) VALUES (${CLIENT_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (client) DO UPDATE SET ${values.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    )
+    this.liveUntilStmt = db.prepare<[string], number | null>(LIVE_UNTIL_SQL).pluck()
+    this.latestServerStmt = db.prepare<[string], string | null>(`SELECT ${LATEST_SERVER_SQL('?')}`).pluck()
+  }
+
+  /** Reads every row into memory, so that the first batch does not wait for them. */
+  fill(): void {
+    this.resident()
+  }
+
+  /** Forgets the rows kept (after a rollback, or SQL that wrote gold_clients): the next batch reads them. */
+  forget(): void {
+    this.states = null
+  }
 
   /** Writes a client the batch's events name: its row is created if it has none. */
   upsert(client: string, seen: ClientSeen, write: ClientWrite): void {
     const { until, bytes, devices, main } = write.move
-    const flags = flagsOf(write) | (seen.plan ? PLAN : 0)
-    let stmt = this.upserts.get(flags)
-    if (!stmt) this.upserts.set(flags, (stmt = this.db.prepare(upsertSql(flags))))
-    const args: unknown[] = [client, seen.first, seen.last]
-    args.push(write.recount ? client : until, bytes, devices)
-    if (main) args.push(main.server, main.bytes)
-    if (seen.plan) args.push(seen.plan.plan, seen.plan.ts)
-    if (write.latest) args.push(client)
-    stmt.run(...args)
+    const s = this.resident().get(client)
+    const liveUntil = write.recount ? this.liveUntilStmt.get(client)! : null
+    if (!s) {
+      this.put({
+        client,
+        plan_mbps: seen.plan?.plan ?? null,
+        plan_ts: seen.plan?.ts ?? null,
+        first_seen: seen.first,
+        last_seen: seen.last,
+        live_until: write.recount ? liveUntil : until,
+        window_bytes: bytes,
+        devices,
+        main_server: main?.server ?? null,
+        main_bytes: main?.bytes ?? 0,
+        latest_server: write.latest ? this.latestServerStmt.get(client)! : null,
+      })
+      return
+    }
+    s.first_seen = Math.min(s.first_seen, seen.first)
+    s.last_seen = Math.max(s.last_seen, seen.last)
+    // The plan only from a connect at least as late as the row's.
+    if (seen.plan && (s.plan_ts === null || s.plan_ts <= seen.plan.ts)) {
+      s.plan_mbps = seen.plan.plan
+      s.plan_ts = seen.plan.ts
+    }
+    this.move(s, write, liveUntil)
   }
 
   /** Writes a client the live state moved without the batch's events naming it: a row it already has. */
   update(client: string, write: ClientWrite): void {
+    const s = this.resident().get(client)
+    if (s) this.move(s, write, write.recount ? this.liveUntilStmt.get(client)! : null)
+  }
+
+  /**
+   * What the live state moves in a row: live_until only forward (or counted again), window bytes and devices
+   * added, the main server and the latest server when the batch names them; then the row is written.
+   */
+  private move(s: ClientState, write: ClientWrite, counted: number | null): void {
     const { until, bytes, devices, main } = write.move
-    const flags = flagsOf(write)
-    let stmt = this.updates.get(flags)
-    if (!stmt) this.updates.set(flags, (stmt = this.db.prepare(updateSql(flags))))
-    const args: unknown[] = write.recount ? [client] : [until, until]
-    args.push(bytes, devices)
-    if (main) args.push(main.server, main.bytes)
-    if (write.latest) args.push(client)
-    stmt.run(...args, client)
+    s.live_until = write.recount ? counted : laterOf(s.live_until, until)
+    s.window_bytes += bytes
+    s.devices += devices
+    if (main) {
+      s.main_server = main.server
+      s.main_bytes = main.bytes
+    }
+    if (write.latest) s.latest_server = this.latestServerStmt.get(s.client)!
+    this.put(s)
   }
-}
 
-const flagsOf = (w: ClientWrite) =>
-  (w.move.main ? MAIN : 0) | (w.recount ? RECOUNT : 0) | (w.latest ? LATEST : 0)
+  private put(s: ClientState): void {
+    this.putStmt.run(...clientRowOf(s))
+    this.states!.set(s)
+  }
 
-// live_until only forward, window bytes and devices added; the plan only from a connect at least as late as
-// the row's (SET reads the row as it was, so both CASEs see the old plan_ts).
-function upsertSql(flags: number): string {
-  const columns = ['client', 'first_seen', 'last_seen', 'live_until', 'window_bytes', 'devices']
-  const values = ['?', '?', '?', flags & RECOUNT ? LIVE_UNTIL_SQL : '?', '?', '?']
-  const set = [
-    'first_seen = min(first_seen, excluded.first_seen)',
-    'last_seen = max(last_seen, excluded.last_seen)',
-    flags & RECOUNT
-      ? 'live_until = excluded.live_until'
-      : 'live_until = coalesce(max(live_until, excluded.live_until), live_until, excluded.live_until)',
-    'window_bytes = window_bytes + excluded.window_bytes',
-    'devices = devices + excluded.devices',
-  ]
-  if (flags & MAIN) {
-    columns.push('main_server', 'main_bytes')
-    values.push('?', '?')
-    set.push('main_server = excluded.main_server', 'main_bytes = excluded.main_bytes')
+  private resident(): ClientStates {
+    if (this.states) return this.states
+    const states = new ClientStates()
+    for (const r of this.allStmt.iterate()) states.set(clientStateOf(r))
+    return (this.states = states)
   }
-  if (flags & PLAN) {
-    const later = 'plan_ts IS NULL OR plan_ts <= excluded.plan_ts'
-    columns.push('plan_mbps', 'plan_ts')
-    values.push('?', '?')
-    set.push(
-      `plan_mbps = CASE WHEN ${later} THEN excluded.plan_mbps ELSE plan_mbps END`,
-      `plan_ts = CASE WHEN ${later} THEN excluded.plan_ts ELSE plan_ts END`,
-    )
-  }
-  if (flags & LATEST) {
-    columns.push('latest_server')
-    values.push(LATEST_SERVER_SQL('?'))
-    set.push('latest_server = excluded.latest_server')
-  }
-  return `INSERT INTO gold_clients (${columns.join(', ')}) VALUES (${values.join(', ')})
-    ON CONFLICT (client) DO UPDATE SET ${set.join(', ')}`
-}
-
-function updateSql(flags: number): string {
-  const set = [
-    flags & RECOUNT
-      ? `live_until = ${LIVE_UNTIL_SQL}`
-      : 'live_until = coalesce(max(live_until, ?), live_until, ?)',
-    'window_bytes = window_bytes + ?',
-    'devices = devices + ?',
-  ]
-  if (flags & MAIN) set.push('main_server = ?', 'main_bytes = ?')
-  if (flags & LATEST) set.push(`latest_server = ${LATEST_SERVER_SQL('?')}`)
-  return `UPDATE gold_clients SET ${set.join(', ')} WHERE client = ?`
 }

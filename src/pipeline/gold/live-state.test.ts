@@ -11,6 +11,7 @@ import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute
 import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
 import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
+import { CLIENT_COLUMNS, clientRowOf } from './client-states'
 import { EVERY_CLIENT_SERVER_SQL, refillLiveState } from './live-state'
 import { UNDO_CLIENT_MINUTES_SQL } from '../testing/undo-client-minutes'
 import { UNDO_CONNECTED_SERIES_SQL } from '../testing/undo-connected-series'
@@ -74,6 +75,20 @@ function expectResidentIsTable(when: string): void {
   const multi = dump()[5]!.map((r) => JSON.parse(r)[0] as string)
   expect(new Set(multi), when).toEqual(new Set([...servers].filter(([, n]) => n > 1).map(([c]) => c)))
 }
+
+/** Every client's row as the engine keeps it in memory (ClientStates); null when not read since forgotten. */
+function keptClients(): string[] | null {
+  const kept = temp.engine['gold']['live']['clientRows']['states']
+  return kept ? [...kept.all()].map((c) => JSON.stringify(clientRowOf(c))).sort() : null
+}
+
+const tableClients = () =>
+  temp.engine.db
+    .prepare(`SELECT ${CLIENT_COLUMNS.join(', ')} FROM gold_clients`)
+    .raw()
+    .all()
+    .map((r) => JSON.stringify(r))
+    .sort()
 
 const ingest = (events: Record<string, unknown>[]) => ingestFrame(temp.engine, events)
 
@@ -195,11 +210,12 @@ describe('live state', () => {
     expect(kept).toEqual(counted)
   })
 
-  it("keeps the clients' bytes per server as the table holds them after a fold that rolled back", () => {
+  it("keeps the clients' bytes per server and rows as the tables hold them after a fold that rolled back", () => {
     const shape = { seed: 12, start: START, minutes: 8, events: 3000, devices: 40, clients: 12, servers: 3 }
     const events = nearlyInOrder(randomEvents(shape), 5, 100)
     ingest(events.slice(0, 1500))
     expectResidentIsTable('before the rollback')
+    expect(keptClients(), 'the rows before the rollback').toEqual(tableClients())
     // The fold moves the windows, then fails at its last write: the transaction rolls back.
     temp.engine.db.exec(`CREATE TEMP TRIGGER fail AFTER INSERT ON gold_servers WHEN NEW.server = 'boom'
       BEGIN SELECT RAISE(ABORT, 'the fold failed after its windows moved'); END`)
@@ -207,10 +223,12 @@ describe('live state', () => {
     expect(() => ingest(failing)).toThrow('the fold failed')
     temp.engine.db.exec('DROP TRIGGER fail')
     expect(resident()).toBeNull()
+    expect(keptClients()).toBeNull()
     ingest(events.slice(1500))
     const { kept, counted } = keptAndCounted()
     expect(kept).toEqual(counted)
     expectResidentIsTable('after the rollback')
+    expect(keptClients(), 'the rows after the rollback').toEqual(tableClients())
   })
 
   it('writes the plan of the latest connect of a client, of several in one batch or in many, ties to the later folded', () => {

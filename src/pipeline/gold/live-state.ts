@@ -220,9 +220,10 @@ export class LiveState {
     })
   }
 
-  /** Reads the clients' bytes per server into memory, so that the first batch does not wait for them. */
+  /** Reads the clients' bytes per server and their rows into memory, so that the first batch does not wait for them. */
   preload(): void {
     this.residentClientServers()
+    this.clientRows.fill()
   }
 
   /**
@@ -232,6 +233,7 @@ export class LiveState {
   forget(): void {
     this.clientServers = null
     this.windowTail.forget()
+    this.clientRows.forget()
   }
 
   /** Notes the clients' usage parts a batch wrote: after they are written. */
@@ -382,6 +384,8 @@ export class LiveState {
     if (!batch.clientWindows) {
       this.db.exec(REFILL_CLIENT_WINDOWS_SQL)
       this.clientServers = this.readClientServers()
+      this.clientRows.forget()
+      this.clientRows.fill()
     }
     if (batch.pairWindows === null) this.db.exec(REFILL_PAIR_WINDOWS_SQL)
     for (const { key, bytes } of batch.pairWindows?.values() ?? []) {

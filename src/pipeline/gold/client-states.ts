@@ -1,0 +1,168 @@
+// Every client's row of gold_clients, held by gold's thread in a compact layout (numbers in typed arrays,
+// servers interned), so that a fold computes each client's new row in JavaScript and writes it whole, rather
+// than asking SQL to combine the old row with what the fold moved. It is the first of the per-key states gold
+// keeps in its own memory (#18, docs/pipeline.md "Gold's state in memory"): the devices' are
+// resident-states.ts.
+import { Interner } from './interner'
+
+/** A gold_clients row. */
+export interface ClientState {
+  client: string
+  plan_mbps: number | null
+  plan_ts: number | null
+  first_seen: number
+  last_seen: number
+  live_until: number | null
+  window_bytes: number
+  devices: number
+  main_server: string | null
+  main_bytes: number
+  latest_server: string | null
+}
+
+/** gold_clients' columns, in the order of the rows `ClientStates` reads and writes. */
+export const CLIENT_COLUMNS = [
+  'client',
+  'plan_mbps',
+  'plan_ts',
+  'first_seen',
+  'last_seen',
+  'live_until',
+  'window_bytes',
+  'devices',
+  'main_server',
+  'main_bytes',
+  'latest_server',
+] as const satisfies readonly (keyof ClientState)[]
+
+/** A row in CLIENT_COLUMNS' order. */
+export type ClientRow = [
+  client: string,
+  plan_mbps: number | null,
+  plan_ts: number | null,
+  first_seen: number,
+  last_seen: number,
+  live_until: number | null,
+  window_bytes: number,
+  devices: number,
+  main_server: string | null,
+  main_bytes: number,
+  latest_server: string | null,
+]
+
+// Per client, in these slots: a missing number is NaN (SQLite stores no NaN, so none is ever real).
+const PLAN = 0
+const PLAN_TS = 1
+const FIRST_SEEN = 2
+const LAST_SEEN = 3
+const LIVE_UNTIL = 4
+const WINDOW_BYTES = 5
+const DEVICES = 6
+const MAIN_BYTES = 7
+const NUMBERS = 8
+// Interned servers, 0 for null.
+const MAIN_SERVER = 0
+const LATEST_SERVER = 1
+const STRINGS = 2
+
+const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n)
+
+export class ClientStates {
+  /** Client -> its slot. */
+  private readonly slots = new Map<string, number>()
+  private readonly servers = new Interner()
+  private numbers = new Float64Array(0)
+  private serverIds = new Int32Array(0)
+
+  get size(): number {
+    return this.slots.size
+  }
+
+  /** A copy of the client's row, undefined for a client without one. */
+  get(client: string): ClientState | undefined {
+    const slot = this.slots.get(client)
+    if (slot === undefined) return undefined
+    const n = slot * NUMBERS
+    const s = slot * STRINGS
+    return {
+      client,
+      plan_mbps: orNull(this.numbers[n + PLAN]!),
+      plan_ts: orNull(this.numbers[n + PLAN_TS]!),
+      first_seen: this.numbers[n + FIRST_SEEN]!,
+      last_seen: this.numbers[n + LAST_SEEN]!,
+      live_until: orNull(this.numbers[n + LIVE_UNTIL]!),
+      window_bytes: this.numbers[n + WINDOW_BYTES]!,
+      devices: this.numbers[n + DEVICES]!,
+      main_server: this.servers.value(this.serverIds[s + MAIN_SERVER]!),
+      main_bytes: this.numbers[n + MAIN_BYTES]!,
+      latest_server: this.servers.value(this.serverIds[s + LATEST_SERVER]!),
+    }
+  }
+
+  /** Every client's row, in no particular order. */
+  *all(): IterableIterator<ClientState> {
+    for (const client of this.slots.keys()) yield this.get(client)!
+  }
+
+  set(state: ClientState): void {
+    let slot = this.slots.get(state.client)
+    if (slot === undefined) {
+      slot = this.slots.size
+      if (slot * NUMBERS === this.numbers.length) this.grow()
+      this.slots.set(state.client, slot)
+    }
+    const n = slot * NUMBERS
+    const s = slot * STRINGS
+    this.numbers[n + PLAN] = state.plan_mbps ?? NaN
+    this.numbers[n + PLAN_TS] = state.plan_ts ?? NaN
+    this.numbers[n + FIRST_SEEN] = state.first_seen
+    this.numbers[n + LAST_SEEN] = state.last_seen
+    this.numbers[n + LIVE_UNTIL] = state.live_until ?? NaN
+    this.numbers[n + WINDOW_BYTES] = state.window_bytes
+    this.numbers[n + DEVICES] = state.devices
+    this.numbers[n + MAIN_BYTES] = state.main_bytes
+    this.serverIds[s + MAIN_SERVER] = this.servers.id(state.main_server)
+    this.serverIds[s + LATEST_SERVER] = this.servers.id(state.latest_server)
+  }
+
+  /** Doubles the room for clients (a network grows by a few at a time, after its first read). */
+  private grow(): void {
+    const capacity = Math.max(1024, (this.numbers.length / NUMBERS) * 2)
+    const numbers = new Float64Array(capacity * NUMBERS)
+    numbers.set(this.numbers)
+    this.numbers = numbers
+    const serverIds = new Int32Array(capacity * STRINGS)
+    serverIds.set(this.serverIds)
+    this.serverIds = serverIds
+  }
+}
+
+/** A ClientState from a row in CLIENT_COLUMNS' order. */
+export const clientStateOf = (r: ClientRow): ClientState => ({
+  client: r[0],
+  plan_mbps: r[1],
+  plan_ts: r[2],
+  first_seen: r[3],
+  last_seen: r[4],
+  live_until: r[5],
+  window_bytes: r[6],
+  devices: r[7],
+  main_server: r[8],
+  main_bytes: r[9],
+  latest_server: r[10],
+})
+
+/** A ClientState as a row in CLIENT_COLUMNS' order, for a statement's parameters. */
+export const clientRowOf = (c: ClientState): ClientRow => [
+  c.client,
+  c.plan_mbps,
+  c.plan_ts,
+  c.first_seen,
+  c.last_seen,
+  c.live_until,
+  c.window_bytes,
+  c.devices,
+  c.main_server,
+  c.main_bytes,
+  c.latest_server,
+]
