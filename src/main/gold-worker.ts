@@ -6,6 +6,7 @@ import { openDb } from '../pipeline/db/open'
 import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { GoldFeed } from '../pipeline/gold/gold-feed'
 import { GoldWriter } from '../pipeline/gold/gold-writer'
+import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import type { GoldToEngine, EngineToGold } from './gold-protocol'
 import { GoldShared } from './gold-shared'
 import { logMemoryIfAsked } from './memory-log'
@@ -21,7 +22,12 @@ const shared = new GoldShared(buffer)
 const db = openOrExit(() => openDb(dbPath))
 // The engine's checkpointer thread copies gold's log too (it checkpoints every attached file).
 leaveCheckpointsToOthers(db)
-const writer = new GoldWriter(db)
+// The readers get the clients' rows each commit wrote (gold-broadcast.ts).
+const channel = goldChannel(dbPath, (message) => {
+  if (message.kind === 'hello') writer.resendClients()
+})
+const broadcast = (message: GoldBroadcast) => channel.postMessage(message)
+const writer = new GoldWriter(db, { onCommit: (delta) => broadcast({ kind: 'clients', delta }) })
 writer.preload()
 const feed = new GoldFeed(writer)
 // A crash may have left gold behind silver.

@@ -16,6 +16,10 @@ import { seriesQuery } from '../pipeline/metrics/series'
 import { layerSizes } from '../pipeline/retention'
 import { retentionStatusQuery } from '../pipeline/retention-status'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
+import type { ClientStates } from '../pipeline/gold/client-states'
+import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
+import { ClientMirror } from '../pipeline/metrics/client-mirror'
+import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
 import { currentSecond } from '../shared/instant'
@@ -27,10 +31,21 @@ const LAYERS_EVERY_MS = 60_000
 const LIVE_SLACK_MS = 15_000
 const LIVE_REUSE_S = 5
 
-const db = openOrExit(() => openDb((workerData as { dbPath: string }).dbPath, { readonly: true }))
+const { dbPath } = workerData as { dbPath: string }
+const db = openOrExit(() => openDb(dbPath, { readonly: true }))
 logMemoryIfAsked('reader')
 
-const overviewAt = overviewQuery(db)
+// The clients' rows gold's thread sends after each commit (gold-broadcast.ts), and those of the read
+// transaction under way when the reader has them (asOfGold): else the metrics read them in SQL.
+const mirror = new ClientMirror()
+const channel = goldChannel(dbPath, (message) => {
+  if (message.kind === 'clients') mirror.receive(message.delta, hello)
+})
+const hello = () => channel.postMessage({ kind: 'hello' } satisfies GoldBroadcast)
+hello()
+let clientsNow: ClientStates | null = null
+
+const overviewAt = overviewQuery(db, () => clientsNow)
 const connectedAt = connectedHistoryQuery(db)
 const seriesOf = seriesQuery(db)
 const clientRowsAt = clientRowsQuery(db)
@@ -48,13 +63,20 @@ const silverEmpty = db.prepare<[], { empty: number }>(
 // Metrics read gold and correct it with the silver rows gold has folded (silver/event-time.ts, foldedByGold).
 // Each read of them is one read transaction whose first statement reads gold's file alone: the snapshot of
 // silver, taken after it, then holds every row gold has folded, even if gold folds meanwhile.
-const goldFirst = db.prepare<[], number>(`SELECT ${GOLD_WATERMARK_SQL}`).pluck()
+const goldFirst = db.prepare<[], { watermark: number; epoch: number }>(
+  `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
+)
 const asOfGold =
   <A extends unknown[], R>(read: (...args: A) => R) =>
   (...args: A): R =>
     db.transaction(() => {
-      goldFirst.get()
-      return read(...args)
+      const { watermark, epoch } = goldFirst.get()!
+      clientsNow = mirror.at(epoch, watermark)
+      try {
+        return read(...args)
+      } finally {
+        clientsNow = null
+      }
     })()
 
 type ClientRowsAt = { sec: number; rows: ClientRow[]; thresholdMbps: number }

@@ -9,6 +9,7 @@ import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
 import { frameRecords, type SourceRecord } from './bronze/source-records'
 import { openDb, type Db } from './db/open'
+import { bumpGoldEpoch } from './gold/gold-epoch'
 import { GoldStage, type GoldInput } from './gold/gold-stage'
 import { ensureConnectedSeries } from './gold/connected-series'
 import type { DeviceStatesLimits } from './gold/device-states'
@@ -475,6 +476,8 @@ export class Engine {
   private withGoldPaused<T>(fn: () => T): T {
     this.remote?.pause()
     try {
+      // Before anything is written: a reader that sees the write also sees the new epoch (gold-epoch.ts).
+      bumpGoldEpoch(this.db)
       return fn()
     } finally {
       this.remote?.resume()

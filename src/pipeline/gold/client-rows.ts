@@ -9,6 +9,7 @@ import {
   ClientStates,
   clientRowOf,
   clientStateOf,
+  type ClientDelta,
   type ClientRow,
   type ClientState,
 } from './client-states'
@@ -91,6 +92,11 @@ export class ClientRows {
   /** Forgets the rows kept (after a rollback, or SQL that wrote gold_clients): the next batch reads them. */
   forget(): void {
     this.states = null
+  }
+
+  /** The rows written since the last call, for the readers (ClientStates.takeDelta); read first if forgotten. */
+  takeDelta(epoch: number, watermark: number, reset = false): ClientDelta {
+    return this.resident().takeDelta(epoch, watermark, reset)
   }
 
   /** Writes a client the batch's events name: its row is created if it has none. */

@@ -2,7 +2,8 @@
 // servers interned), so that a fold computes each client's new row in JavaScript and writes it whole, rather
 // than asking SQL to combine the old row with what the fold moved. It is the first of the per-key states gold
 // keeps in its own memory (#18, docs/pipeline.md "Gold's state in memory"): the devices' are
-// resident-states.ts.
+// resident-states.ts. After each commit gold sends the readers what changed (`takeDelta`), and each reader
+// keeps a copy (`apply`, client-mirror.ts) in the same slots.
 import { Interner } from './interner'
 
 /** A gold_clients row. */
@@ -67,12 +68,41 @@ const STRINGS = 2
 
 const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n)
 
+/**
+ * What one commit of gold changed in the clients' rows, as gold's thread sends it to the readers: the rows of
+ * the slots it wrote, with the clients and servers first named since the last delta. A reset replaces a
+ * reader's copy (the first delta of a ClientStates, or one asked for by a new reader).
+ */
+export interface ClientDelta {
+  /** Gold's epoch and watermark once the commit is in (docs/pipeline.md, "Gold's state in memory"). */
+  epoch: number
+  watermark: number
+  reset: boolean
+  /** Clients given slots since the last delta: the slots from `firstSlot` on, in order. */
+  firstSlot: number
+  names: string[]
+  /** Servers given ids since the last delta: the ids from `firstServer` on, in order. */
+  firstServer: number
+  servers: string[]
+  /** The rows written: their slots, NUMBERS numbers and STRINGS server ids each. */
+  slots: Int32Array
+  numbers: Float64Array
+  serverIds: Int32Array
+}
+
 export class ClientStates {
   /** Client -> its slot. */
   private readonly slots = new Map<string, number>()
+  /** Slot -> its client. */
+  private readonly names: string[] = []
   private readonly servers = new Interner()
   private numbers = new Float64Array(0)
   private serverIds = new Int32Array(0)
+  /** The slots `set` since the last delta, and where the last delta's names and servers ended. */
+  private readonly changed = new Set<number>()
+  private sentSlots = 0
+  private sentServers = 1
+  private sentOnce = false
 
   get size(): number {
     return this.slots.size
@@ -105,12 +135,8 @@ export class ClientStates {
   }
 
   set(state: ClientState): void {
-    let slot = this.slots.get(state.client)
-    if (slot === undefined) {
-      slot = this.slots.size
-      if (slot * NUMBERS === this.numbers.length) this.grow()
-      this.slots.set(state.client, slot)
-    }
+    const slot = this.slotOf(state.client)
+    this.changed.add(slot)
     const n = slot * NUMBERS
     const s = slot * STRINGS
     this.numbers[n + PLAN] = state.plan_mbps ?? NaN
@@ -123,6 +149,68 @@ export class ClientStates {
     this.numbers[n + MAIN_BYTES] = state.main_bytes
     this.serverIds[s + MAIN_SERVER] = this.servers.id(state.main_server)
     this.serverIds[s + LATEST_SERVER] = this.servers.id(state.latest_server)
+  }
+
+  /**
+   * The rows `set` since the last delta (every row for the first one, or with `reset`), with gold's epoch
+   * and watermark; the next delta starts from here.
+   */
+  takeDelta(epoch: number, watermark: number, reset = false): ClientDelta {
+    const full = reset || !this.sentOnce
+    const firstSlot = full ? 0 : this.sentSlots
+    const firstServer = full ? 1 : this.sentServers
+    const slots = full ? Int32Array.from(this.names.keys()) : Int32Array.from(this.changed)
+    const numbers = new Float64Array(slots.length * NUMBERS)
+    const serverIds = new Int32Array(slots.length * STRINGS)
+    slots.forEach((slot, i) => {
+      numbers.set(this.numbers.subarray(slot * NUMBERS, (slot + 1) * NUMBERS), i * NUMBERS)
+      serverIds.set(this.serverIds.subarray(slot * STRINGS, (slot + 1) * STRINGS), i * STRINGS)
+    })
+    const servers: string[] = []
+    for (let id = firstServer; id < this.servers.size; id++) servers.push(this.servers.value(id)!)
+    const delta: ClientDelta = {
+      epoch,
+      watermark,
+      reset: full,
+      firstSlot,
+      names: this.names.slice(firstSlot),
+      firstServer,
+      servers,
+      slots,
+      numbers,
+      serverIds,
+    }
+    this.changed.clear()
+    this.sentSlots = this.names.length
+    this.sentServers = this.servers.size
+    this.sentOnce = true
+    return delta
+  }
+
+  /**
+   * Applies a delta taken from the ClientStates of gold's thread, whose slots and server ids this copy
+   * shares: a reset to a new, empty copy; any other to the copy the previous deltas made.
+   */
+  apply(delta: ClientDelta): void {
+    if (delta.firstSlot !== this.names.length || delta.firstServer !== this.servers.size)
+      throw new Error('a client delta out of order')
+    for (const name of delta.names) this.slotOf(name)
+    for (const server of delta.servers) this.servers.id(server)
+    delta.slots.forEach((slot, i) => {
+      this.numbers.set(delta.numbers.subarray(i * NUMBERS, (i + 1) * NUMBERS), slot * NUMBERS)
+      this.serverIds.set(delta.serverIds.subarray(i * STRINGS, (i + 1) * STRINGS), slot * STRINGS)
+    })
+  }
+
+  private slotOf(client: string): number {
+    let slot = this.slots.get(client)
+    if (slot === undefined) {
+      slot = this.names.length
+      if (slot * NUMBERS === this.numbers.length) this.grow()
+      this.slots.set(client, slot)
+      this.names.push(client)
+    }
+    return slot
   }
 
   /** Doubles the room for clients (a network grows by a few at a time, after its first read). */

@@ -7,6 +7,7 @@ import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
 import { ClientMinutes } from './client-minutes'
 import type { ClientPlan } from './client-rows'
+import type { ClientDelta } from './client-states'
 import { ConnectedSeriesFold, SERIES_STAGE, type SeriesEvent } from './connected-series'
 import { DeviceMinutes } from './device-minutes'
 import { DeviceStates, type DeviceStatesLimits } from './device-states'
@@ -268,6 +269,11 @@ export class GoldStage {
   forget(): void {
     this.devices.forget()
     this.live.forget()
+  }
+
+  /** The clients' rows written since the last call, for the readers (ClientStates.takeDelta). */
+  takeClientDelta(epoch: number, watermark: number, reset = false): ClientDelta {
+    return this.live.takeClientDelta(epoch, watermark, reset)
   }
 
   /** Forgets the windows of the live state only: after retention counted them again. */

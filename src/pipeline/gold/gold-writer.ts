@@ -7,8 +7,19 @@ import type { EventSpan } from '../../shared/api'
 import { hull } from '../../shared/event-span'
 import type { Db } from '../db/open'
 import { Watermarks } from '../watermarks'
+import type { ClientDelta } from './client-states'
 import type { DeviceStatesLimits } from './device-states'
+import { goldEpochQuery } from './gold-epoch'
 import { GoldStage, type GoldInput } from './gold-stage'
+
+export interface GoldWriterOptions {
+  deviceStates?: DeviceStatesLimits
+  /**
+   * After each commit that folded events: the clients' rows it wrote, for the readers (gold-worker.ts sends
+   * them on). Called after the commit, never for a transaction that rolled back.
+   */
+  onCommit?: (clients: ClientDelta) => void
+}
 
 /** Silver rows read per transaction when catching up from silver. */
 const CATCH_UP_BATCH = 50_000
@@ -22,13 +33,19 @@ export class GoldWriter {
   /** Gold's data_version after our last transaction: another value says another connection wrote gold. */
   private goldVersion: number
   private folded: EventSpan | null = null
+  private readonly epoch
+  private readonly onCommit: ((clients: ClientDelta) => void) | undefined
+  /** The next delta is a whole copy (a reader asked for one). */
+  private resend = false
 
   constructor(
     private readonly db: Db,
-    deviceStates: DeviceStatesLimits = {},
+    { deviceStates = {}, onCommit }: GoldWriterOptions = {},
   ) {
     this.watermarks = new Watermarks(db)
     this.gold = new GoldStage(db, this.watermarks, deviceStates)
+    this.epoch = goldEpochQuery(db)
+    this.onCommit = onCommit
     // A write first, so the transaction holds gold's lock from its start: a deferred one that read gold first
     // could not take it if another connection committed gold in between.
     this.lockGold = db.prepare(
@@ -97,6 +114,11 @@ export class GoldWriter {
     return span
   }
 
+  /** Sends a whole copy of the clients' rows with the next commit, rather than what it changed. */
+  resendClients(): void {
+    this.resend = true
+  }
+
   /** Drops what is kept in memory of gold (after a failed transaction: memory may be ahead of gold). */
   forget(): void {
     this.gold.forget()
@@ -116,20 +138,30 @@ export class GoldWriter {
   }
 
   private write(fn: () => number): number {
+    // The clients' rows are taken inside the transaction (what it holds), and sent once it is committed.
+    let delta: ClientDelta | null = null
+    let count: number
     try {
-      return this.db.transaction(() => {
+      count = this.db.transaction(() => {
         this.lockGold.run()
         const version = this.db.pragma('gold.data_version', { simple: true }) as number
         if (version !== this.goldVersion) this.gold.forget()
         this.goldVersion = version
-        const count = fn()
+        const folded = fn()
         const span = this.gold.takeFolded()
         if (span) this.folded = hull(this.folded, span)
-        return count
+        if (this.onCommit && folded > 0)
+          delta = this.gold.takeClientDelta(this.epoch(), this.watermarks.get('gold'), this.resend)
+        return folded
       })()
     } catch (error) {
       this.forget()
       throw error
     }
+    if (delta) {
+      this.resend = false
+      this.onCommit!(delta)
+    }
+    return count
   }
 }

@@ -17,6 +17,11 @@ export class Interner {
     return id
   }
 
+  /** The next id to be given: ids 1 to size - 1 are taken. */
+  get size(): number {
+    return this.values.length
+  }
+
   value(id: number): string | null {
     return this.values[id]!
   }

@@ -29,6 +29,7 @@ import {
   type ClientWrite,
 } from './client-rows'
 import { ClientServers } from './client-servers'
+import type { ClientDelta } from './client-states'
 import type { DeviceChange, DeviceSnapshot } from './device-states'
 import { SlidingSum, windowMoves, type AddedAfter, type Moves } from './sliding-sum'
 import type { ClientParts } from './usage-sums'
@@ -234,6 +235,11 @@ export class LiveState {
     this.clientServers = null
     this.windowTail.forget()
     this.clientRows.forget()
+  }
+
+  /** The clients' rows written since the last call, for the readers (ClientRows.takeDelta). */
+  takeClientDelta(epoch: number, watermark: number, reset = false): ClientDelta {
+    return this.clientRows.takeDelta(epoch, watermark, reset)
   }
 
   /** Notes the clients' usage parts a batch wrote: after they are written. */

@@ -3,7 +3,7 @@ import type { HeavyClientsMetric } from '../../shared/metrics'
 import { clientUsageQuery } from './client-usage'
 import { AFTER_T, CONNECTED_AT_T, connectedAtT, type IdleMs } from './connected-devices'
 import { liveAnchorQuery, takenPartsSql } from './live'
-import { LiveHeavyCache, type LiveCounts } from './live-heavy-cache'
+import { LiveHeavyCache, type ClientsNow, type LiveCounts } from './live-heavy-cache'
 import { LOW_MAX_MBPS, MEDIUM_MAX_MBPS, planClass, type PlanClass } from './plan-class'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { foldedByGold } from '../silver/event-time'
@@ -24,8 +24,11 @@ const PLAN_AT_T = `CASE WHEN g.plan_ts IS NULL OR g.plan_ts <= :t THEN g.plan_mb
  * `liveCache`: after gold's newest second, count from the rows kept between calls (LiveHeavyCache) rather
  * than in SQL; the tests compare the two.
  */
-export function heavyClientsMetric(db: Db, { liveCache = true } = {}) {
-  const cache = liveCache ? new LiveHeavyCache(db) : null
+export function heavyClientsMetric(
+  db: Db,
+  { liveCache = true, clientsNow }: { liveCache?: boolean; clientsNow?: ClientsNow } = {},
+) {
+  const cache = liveCache ? new LiveHeavyCache(db, clientsNow) : null
   const usage = clientUsageQuery(db)
   // The connected clients counted per plan, and whether they are among the heavy ones.
   const clients = db.prepare<

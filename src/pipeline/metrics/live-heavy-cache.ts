@@ -17,10 +17,17 @@
 // even for one call.
 import type { Db } from '../db/open'
 import { SECONDS_PER_MINUTE, decodeParts, minuteOfSecond } from '../db/usage-parts'
+import type { ClientStates } from '../gold/client-states'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { planClass, type PlanClass } from './plan-class'
 import { SnapshotAge } from './seconds-window'
 import { snapshotKeyQuery } from './snapshot-key'
+
+/**
+ * The clients' rows of the caller's read transaction, when it keeps a copy of them (client-mirror.ts), or
+ * null: they are then read in SQL.
+ */
+export type ClientsNow = () => ClientStates | null
 
 /** What the overview shows of the connected clients at T. */
 export interface LiveCounts {
@@ -57,7 +64,10 @@ export class LiveHeavyCache {
   /** Per client, the first second T > N at which it is not heavy (N for one not heavy at N). */
   private heavyUntil = new Float64Array(0)
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly clientsNow: ClientsNow = () => null,
+  ) {
     this.snapshot = new SnapshotAge(snapshotKeyQuery(db))
     this.clientsStmt = db
       .prepare<[], [string, number, number | null, number | null]>(
@@ -111,9 +121,18 @@ export class LiveHeavyCache {
     return counts
   }
 
-  /** The clients with a live_until (the others are connected at no T after N). */
+  /**
+   * The clients with a live_until (the others are connected at no T after N): from the reader's copy of
+   * their rows when it has the read transaction's, else in SQL.
+   */
   private readClients(): void {
-    const rows = this.clientsStmt.all()
+    const kept = this.clientsNow()
+    let rows: [string, number, number | null, number | null][]
+    if (kept) {
+      rows = []
+      for (const c of kept.all())
+        if (c.live_until !== null) rows.push([c.client, c.window_bytes, c.plan_mbps, c.live_until])
+    } else rows = this.clientsStmt.all()
     this.clients = new Array<string>(rows.length)
     this.window = new Float64Array(rows.length)
     this.classOf = new Uint8Array(rows.length)

@@ -11,6 +11,7 @@ import { devicePairsMetric } from './device-pairs'
 import { deviceTypesMetric } from './device-types'
 import { distinctDevicesMetric } from './distinct-devices'
 import { heavyClientsMetric } from './heavy-clients'
+import type { ClientsNow } from './live-heavy-cache'
 import { liveNewestSecondQuery, statesSecondQuery } from './live'
 import { serverUtilisationMetric } from './server-utilisation'
 import { throughputMetric } from './throughput'
@@ -22,12 +23,16 @@ export const TOP_PAIRS = 20
  */
 export const USAGE_SETTLE_S = 60
 
-export function overviewQuery(db: Db) {
+/**
+ * `clientsNow`: the clients' rows of the read transaction's gold, when the reader keeps a copy of them
+ * (client-mirror.ts); null, or none, and they are read in SQL.
+ */
+export function overviewQuery(db: Db, clientsNow?: ClientsNow) {
   const connectedGroups = connectedGroupsQuery(db)
   const connections = connectionsMetric(db)
   const distinct = distinctDevicesMetric(db)
   const throughput = throughputMetric(db)
-  const heavy = heavyClientsMetric(db)
+  const heavy = heavyClientsMetric(db, { clientsNow })
   const pairs = devicePairsMetric(db)
   const deviceTypes = deviceTypesMetric(db)
   const servers = serverUtilisationMetric(db)

@@ -3,6 +3,7 @@
 import { openDb, type Db } from '../db/open'
 import { GoldFeed } from '../gold/gold-feed'
 import type { GoldInput } from '../gold/gold-stage'
+import type { ClientDelta } from '../gold/client-states'
 import { GoldWriter } from '../gold/gold-writer'
 import type { RemoteGold } from '../gold/remote-gold'
 
@@ -11,10 +12,16 @@ export class InlineGold implements RemoteGold {
   private readonly writer: GoldWriter
   private readonly feed: GoldFeed
 
-  constructor(path: string, batch?: number) {
+  /** `onCommit`: the clients' rows each commit wrote, as gold's thread sends them to the readers. */
+  constructor(path: string, batch?: number, onCommit?: (clients: ClientDelta) => void) {
     this.db = openDb(path)
-    this.writer = new GoldWriter(this.db)
+    this.writer = new GoldWriter(this.db, { onCommit })
     this.feed = new GoldFeed(this.writer, batch)
+  }
+
+  /** A whole copy of the clients' rows with the next commit (a reader asked for one). */
+  resendClients(): void {
+    this.writer.resendClients()
   }
 
   post(rows: readonly GoldInput[]): void {

@@ -1,0 +1,130 @@
+// Gold's thread sends the readers the clients' rows each commit wrote, on the database's channel
+// (gold-broadcast.ts): a reader's copy made from them is the rows of gold_clients its read transaction sees,
+// and a reader that starts late has a whole copy with gold's next commit once it says hello.
+import type { BroadcastChannel } from 'node:worker_threads'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDb, type Db } from '../pipeline/db/open'
+import { CLIENT_COLUMNS, clientRowOf } from '../pipeline/gold/client-states'
+import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
+import { ClientMirror } from '../pipeline/metrics/client-mirror'
+import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
+import { frame, tempDir } from '../pipeline/testing/temp-db'
+import { EngineHost } from './engine-host'
+import { goldChannel } from './gold-broadcast'
+
+const T = Math.floor(Date.now() / 1000) * 1000 - 60_000
+
+/** A reader's copy kept from the channel of the database at `path`, as reader-worker.ts keeps it. */
+function readerCopy(path: string) {
+  const mirror = new ClientMirror()
+  let resets = 0
+  const channel: BroadcastChannel = goldChannel(path, (message) => {
+    if (message.kind !== 'clients') return
+    if (message.delta.reset) resets++
+    mirror.receive(message.delta, hello)
+  })
+  const hello = () => channel.postMessage({ kind: 'hello' })
+  return { mirror, channel, hello, resets: () => resets }
+}
+
+/** Until `done` holds, or 10 s: the channel's messages come on the event loop. */
+async function until(done: () => boolean): Promise<void> {
+  const started = Date.now()
+  while (!done()) {
+    if (Date.now() - started > 10_000) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+describe("gold's thread and the readers' copies of the clients' rows", () => {
+  let dir: ReturnType<typeof tempDir>
+  let host: EngineHost | undefined
+  let reader: Db | undefined
+  const channels: BroadcastChannel[] = []
+  beforeEach(() => {
+    dir = tempDir()
+  })
+  afterEach(async () => {
+    for (const channel of channels.splice(0)) channel.close()
+    reader?.close()
+    await host?.stop()
+    dir.remove()
+  })
+
+  it("sends each commit's rows, and a whole copy to a reader that says hello", async () => {
+    const path = dir.path('vigia.db')
+    host = await EngineHost.start(path, { goldLagMs: 0 })
+    reader = openDb(path, { readonly: true })
+    const first = readerCopy(path)
+    channels.push(first.channel)
+
+    /** The copy's rows for the reader's read transaction, and the rows it reads (null: no copy for it). */
+    const compare = (mirror: ClientMirror) =>
+      reader!.transaction(() => {
+        const gold = reader!
+          .prepare<[], { watermark: number; epoch: number }>(
+            `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
+          )
+          .get()!
+        const rows = reader!
+          .prepare(`SELECT ${CLIENT_COLUMNS.join(', ')} FROM gold_clients`)
+          .raw()
+          .all()
+        const copy = mirror.at(gold.epoch, gold.watermark)
+        return {
+          copy: copy && [...copy.all()].map((c) => JSON.stringify(clientRowOf(c))).sort(),
+          rows: rows.map((r) => JSON.stringify(r)).sort(),
+        }
+      })()
+    const ingest = async (n: number, from: number) => {
+      const events = Array.from({ length: n }, (_, i) => {
+        const k = from + i
+        return k % 10 === 0
+          ? {
+              id: `c${k}`,
+              ts: T + k * 100,
+              type: 'connect',
+              server: `s${k % 3}`,
+              device: `d${k % 25}`,
+              client: `k${k % 9}`,
+              plan_mbps: 50,
+            }
+          : {
+              id: `u${k}`,
+              ts: T + k * 100,
+              type: 'usage',
+              server: `s${k % 3}`,
+              device: `d${k % 25}`,
+              client: `k${k % 9}`,
+              bytes_down: 1000 + k,
+              bytes_up: 10,
+            }
+      })
+      await host!.call('ingestFrames', [frame(events.map((e) => JSON.stringify(e)).join('\n'))])
+      await host!.call('settleGold')
+    }
+
+    await ingest(200, 0)
+    await until(() => compare(first.mirror).copy !== null)
+    expect(compare(first.mirror).copy).toEqual(compare(first.mirror).rows)
+    expect(compare(first.mirror).rows.length).toBe(9)
+    await ingest(200, 200)
+    await until(() => compare(first.mirror).copy !== null)
+    expect(compare(first.mirror).copy).toEqual(compare(first.mirror).rows)
+    expect(first.resets()).toBe(1)
+
+    // A reader that starts now says hello: gold's next commit brings it (and the others) a whole copy.
+    const late = readerCopy(path)
+    channels.push(late.channel)
+    late.hello()
+    // The hello comes on gold's event loop, between folds: a commit after it brings the copy.
+    for (let i = 0; compare(late.mirror).copy === null && i < 20; i++) {
+      await ingest(50, 400 + i * 50)
+      await until(() => compare(first.mirror).copy !== null)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(compare(late.mirror).copy).toEqual(compare(late.mirror).rows)
+    expect(compare(first.mirror).copy).toEqual(compare(first.mirror).rows)
+    expect(late.resets()).toBe(1)
+  })
+})

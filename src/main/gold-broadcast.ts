@@ -1,0 +1,17 @@
+// What gold's thread tells the readers directly, on a channel every thread of the process can open by the
+// database's name (a BroadcastChannel): no port passes through the hosts, and a reader or gold's thread that
+// starts again simply opens it again. Gold's thread sends the clients' rows each commit wrote
+// (ClientStates.takeDelta); a reader that lacks them says hello and gets a whole copy with the next commit.
+import { resolve } from 'node:path'
+import { BroadcastChannel } from 'node:worker_threads'
+import type { ClientDelta } from '../pipeline/gold/client-states'
+
+export type GoldBroadcast = { kind: 'clients'; delta: ClientDelta } | { kind: 'hello' }
+
+/** The channel of the database at `dbPath`, unreferenced: it never keeps a thread alive. */
+export function goldChannel(dbPath: string, onMessage: (message: GoldBroadcast) => void): BroadcastChannel {
+  const channel = new BroadcastChannel(`vigia-gold:${resolve(dbPath)}`)
+  channel.onmessage = (event) => onMessage((event as { data: GoldBroadcast }).data)
+  channel.unref()
+  return channel
+}

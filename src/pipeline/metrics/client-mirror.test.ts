@@ -1,0 +1,188 @@
+// A reader's copy of the clients' rows, kept from what gold sends after each commit (client-mirror.ts), is
+// the rows of gold_clients that reader's own read transaction sees whenever it says it has them: after
+// every fold of a late and reordered feed, a fold that rolled back, a settings change, a rebuild, and for a
+// reader that joins late. The heavy-share cache counts the same from it as from SQL.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { DEFAULT_SETTINGS } from '../../shared/settings'
+import { openDb, type Db } from '../db/open'
+import { Engine } from '../engine'
+import { CLIENT_COLUMNS, clientRowOf, type ClientDelta } from '../gold/client-states'
+import { GOLD_EPOCH_SQL } from '../gold/gold-epoch'
+import { GOLD_WATERMARK_SQL } from '../silver/event-time'
+import { InlineGold } from '../testing/inline-gold'
+import { tempDir } from '../testing/temp-db'
+import { ClientMirror } from './client-mirror'
+import { idleMsOf } from './connected-devices'
+import { heavyClientsMetric } from './heavy-clients'
+import { liveNewestSecondQuery } from './live'
+import { QUIET_MS } from './seconds-window'
+import { ingestFrame, random, randomEvents } from './testing/random-network'
+
+const START = Date.UTC(2024, 5, 1, 12, 0, 0)
+
+/** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
+function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: number) {
+  const next = random(seed)
+  return [...events]
+    .sort((a, b) => (a.ts as number) - (b.ts as number))
+    .map((e, i) => ({ e, k: i + next() * jitter }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.e)
+}
+
+describe("a reader's copy of the clients' rows", () => {
+  let dir: ReturnType<typeof tempDir>
+  let engine: Engine
+  let gold: InlineGold
+  let reader: Db
+  let mirror: ClientMirror
+  let sent: ClientDelta[]
+  let asked: number
+
+  beforeEach(() => {
+    dir = tempDir()
+    const path = dir.path('vigia.db')
+    mirror = new ClientMirror()
+    sent = []
+    asked = 0
+    const ask = () => {
+      asked++
+      gold.resendClients()
+    }
+    gold = new InlineGold(path, undefined, (delta) => {
+      sent.push(delta)
+      mirror.receive(delta, ask)
+    })
+    engine = Engine.open(path, { remoteGold: gold, goldLagMs: 0 })
+    reader = openDb(path, { readonly: true })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+    reader.close()
+    engine.close()
+    gold.close()
+    dir.remove()
+  })
+
+  /** The reader's read transaction: gold's epoch and watermark, and gold_clients' rows, sorted. */
+  const readerSees = () =>
+    reader.transaction(() => {
+      const gold = reader
+        .prepare<[], { watermark: number; epoch: number }>(
+          `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
+        )
+        .get()!
+      const rows = reader
+        .prepare(`SELECT ${CLIENT_COLUMNS.join(', ')} FROM gold_clients`)
+        .raw()
+        .all()
+      return { ...gold, rows: rows.map((r) => JSON.stringify(r)).sort() }
+    })()
+
+  /** The mirror's rows for that transaction, sorted; null when it says it does not have them. */
+  const mirrorOf = ({ epoch, watermark }: { epoch: number; watermark: number }) => {
+    const states = mirror.at(epoch, watermark)
+    return states ? [...states.all()].map((c) => JSON.stringify(clientRowOf(c))).sort() : null
+  }
+
+  const ingest = (events: Record<string, unknown>[]) => {
+    ingestFrame(engine, events)
+    engine.settleGold()
+  }
+
+  it('is the rows of the read transaction after every fold: late events, a rollback, a settings change, a rebuild', () => {
+    const shape = { seed: 7, start: START, minutes: 9, events: 3000, devices: 60, clients: 20, servers: 3 }
+    const events = nearlyInOrder(randomEvents(shape), 3, 150)
+    const check = (when: string) => {
+      const seen = readerSees()
+      expect(seen.rows.length, when).toBeGreaterThan(0)
+      expect(mirrorOf(seen), when).toEqual(seen.rows)
+    }
+    for (let i = 0; i < 1400; i += 100) {
+      ingest(events.slice(i, i + 100))
+      check(`after event ${i + 100}`)
+    }
+    // Only the first copy is whole: then each commit sends the rows it wrote.
+    expect(sent.filter((d) => d.reset)).toHaveLength(1)
+
+    // A read transaction that began before gold's last commit is not the copy's.
+    reader.exec('BEGIN')
+    try {
+      const older = readerSees()
+      ingest(events.slice(1400, 1500))
+      expect(readerSees().watermark).toBe(older.watermark)
+      expect(mirrorOf(older)).toBeNull()
+    } finally {
+      reader.exec('COMMIT')
+    }
+    check('after the read transaction')
+
+    // A fold that fails after it wrote clients' rows rolls back: nothing is sent, and the next commit
+    // sends a whole copy, read again from the table.
+    gold.db.exec(`CREATE TEMP TRIGGER fail AFTER INSERT ON gold_servers WHEN NEW.server = 'boom'
+      BEGIN SELECT RAISE(ABORT, 'the fold failed'); END`)
+    const before = sent.length
+    expect(() =>
+      ingest(events.slice(1500, 1600).map((e, i) => (i === 99 ? { ...e, server: 'boom' } : e))),
+    ).toThrow('the fold failed')
+    gold.db.exec('DROP TRIGGER fail')
+    expect(sent).toHaveLength(before)
+    ingest(events.slice(1600, 1700))
+    expect(sent.at(-1)!.reset).toBe(true)
+    check('after the rollback')
+
+    // A settings change moves gold's epoch: the copy is not the reader's until gold's next commit.
+    const epoch = readerSees().epoch
+    engine.updateSettings({ heavyThresholdMbps: 12 })
+    expect(readerSees().epoch).toBe(epoch + 1)
+    expect(mirrorOf(readerSees())).toBeNull()
+    ingest(events.slice(1700, 1800))
+    check('after a settings change')
+
+    // A rebuild starts gold's watermark again from 0, in a new epoch.
+    engine.rebuild()
+    check('after a rebuild')
+    ingest(events.slice(1800))
+    check('at the end')
+    expect(asked).toBe(0)
+  })
+
+  it('asks for a whole copy when it starts after gold, and has it with the next commit', () => {
+    const shape = { seed: 9, start: START, minutes: 5, events: 800, devices: 30, clients: 10, servers: 2 }
+    const events = randomEvents(shape)
+    ingest(events.slice(0, 400))
+    // A reader started now: the deltas it gets do not follow a copy it has.
+    mirror = new ClientMirror()
+    ingest(events.slice(400, 500))
+    expect(asked).toBe(1)
+    expect(mirrorOf(readerSees())).toBeNull()
+    ingest(events.slice(500))
+    expect(sent.at(-1)!.reset).toBe(true)
+    expect(mirrorOf(readerSees())).toEqual(readerSees().rows)
+  })
+
+  it("gives the heavy-share cache the counts SQL gives, after gold's newest second", () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const shape = { seed: 11, start: START, minutes: 8, events: 2500, devices: 80, clients: 30, servers: 3 }
+    ingest(randomEvents(shape))
+    const seen = readerSees()
+    let asked = 0
+    const fromMirror = heavyClientsMetric(reader, {
+      clientsNow: () => {
+        asked++
+        return mirror.at(seen.epoch, seen.watermark)
+      },
+    })
+    const fromSql = heavyClientsMetric(reader, { liveCache: false })
+    expect(mirror.at(seen.epoch, seen.watermark)).not.toBeNull()
+    // The cache keeps rows once nothing was committed for QUIET_MS.
+    vi.setSystemTime(Date.now() + QUIET_MS)
+    const n = liveNewestSecondQuery(reader)()!
+    for (const after of [1, 30, 200, 299])
+      for (const mbps of [0, 0.5, 2])
+        expect(
+          fromMirror(n + after, idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin), mbps),
+          `${after} s, ${mbps}`,
+        ).toEqual(fromSql(n + after, idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin), mbps))
+  })
+})
