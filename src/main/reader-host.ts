@@ -4,7 +4,7 @@
 // reader, opening the Overview or changing its range queued the chart behind the figures
 // (docs/benchmarks.md). A reader that dies is started again once; the service never goes down with it.
 import type { Worker } from 'node:worker_threads'
-import type { ReaderRequests } from './reader-protocol'
+import type { ReaderRequests, ReaderWorkerData } from './reader-protocol'
 import { WorkerClient, spawnWorker } from './worker-client'
 
 type Reader = WorkerClient<ReaderRequests>
@@ -16,7 +16,7 @@ const LANE_OF: Partial<Record<keyof ReaderRequests, Lane>> = { connected: 'chart
 
 export interface ReaderHostOptions {
   /** Starts a worker thread; tests pass their own to get hold of them (the reads' first, the chart's second). */
-  spawn?: (dbPath: string) => Worker
+  spawn?: (dbPath: string, lane: Lane) => Worker
   /** Where the host says that a reader stopped; console.error by default. */
   log?: (message: string) => void
 }
@@ -76,15 +76,22 @@ export class ReaderHost {
 
   /** Starts the workers and waits until their read-only connections are open: the database must exist. */
   static async start(dbPath: string, options: ReaderHostOptions = {}): Promise<ReaderHost> {
-    const spawn = options.spawn ?? ((path: string) => spawnWorker('reader-worker', { dbPath: path }))
+    // Only the reads' worker keeps a copy of the clients' rows (ReaderWorkerData): the chart's asks none.
+    const spawn =
+      options.spawn ??
+      ((path: string, lane: Lane) =>
+        spawnWorker('reader-worker', {
+          dbPath: path,
+          clientCopy: lane === 'reads',
+        } satisfies ReaderWorkerData))
     const log = options.log ?? ((message: string) => console.error(message))
-    const lane = async (name: string) => {
-      const start = () => WorkerClient.start<ReaderRequests>(spawn(dbPath), { name: `the ${name}` })
+    const lane = async (name: string, which: Lane) => {
+      const start = () => WorkerClient.start<ReaderRequests>(spawn(dbPath, which), { name: `the ${name}` })
       return new ReaderLane(name, start, log, await start())
     }
-    const reads = await lane('reader')
+    const reads = await lane('reader', 'reads')
     try {
-      return new ReaderHost({ reads, chart: await lane('chart reader') })
+      return new ReaderHost({ reads, chart: await lane('chart reader', 'chart') })
     } catch (error) {
       await reads.stop()
       throw error

@@ -43,3 +43,13 @@ export interface ReaderRequests {
   retentionStatus: { args: [days: PipelineSettings['retentionDays'], now: number]; result: RetentionStatus }
   silverEmpty: { args: []; result: boolean }
 }
+
+/** What a reader worker is started with. */
+export interface ReaderWorkerData {
+  dbPath: string
+  /**
+   * Whether it keeps a copy of the clients' rows from gold's thread (client-mirror.ts): the reader of the
+   * pages does; the connected-devices chart's reader, which never reads them, does not.
+   */
+  clientCopy?: boolean
+}

@@ -23,7 +23,7 @@ import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
 import { currentSecond } from '../shared/instant'
-import type { ReaderRequests } from './reader-protocol'
+import type { ReaderRequests, ReaderWorkerData } from './reader-protocol'
 import { logMemoryIfAsked } from './memory-log'
 import { openOrExit, serveRequests } from './worker-dispatcher'
 
@@ -31,18 +31,20 @@ const LAYERS_EVERY_MS = 60_000
 const LIVE_SLACK_MS = 15_000
 const LIVE_REUSE_S = 5
 
-const { dbPath } = workerData as { dbPath: string }
+const { dbPath, clientCopy = false } = workerData as ReaderWorkerData
 const db = openOrExit(() => openDb(dbPath, { readonly: true }))
 logMemoryIfAsked('reader')
 
 // The clients' rows gold's thread sends after each commit (gold-broadcast.ts), and those of the read
 // transaction under way when the reader has them (asOfGold): else the metrics read them in SQL.
-const mirror = new ClientMirror()
-const channel = goldChannel(dbPath, (message) => {
-  if (message.kind === 'clients') mirror.receive(message.delta, hello)
-})
-const hello = () => channel.postMessage({ kind: 'hello' } satisfies GoldBroadcast)
-hello()
+const mirror = clientCopy ? new ClientMirror() : null
+if (mirror) {
+  const channel = goldChannel(dbPath, (message) => {
+    if (message.kind === 'clients') mirror.receive(message.delta, hello)
+  })
+  const hello = () => channel.postMessage({ kind: 'hello' } satisfies GoldBroadcast)
+  hello()
+}
 let clientsNow: ClientStates | null = null
 
 const overviewAt = overviewQuery(db, () => clientsNow)
@@ -71,7 +73,7 @@ const asOfGold =
   (...args: A): R =>
     db.transaction(() => {
       const { watermark, epoch } = goldFirst.get()!
-      clientsNow = mirror.at(epoch, watermark)
+      clientsNow = mirror?.at(epoch, watermark) ?? null
       try {
         return read(...args)
       } finally {
