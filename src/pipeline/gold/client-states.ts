@@ -68,6 +68,20 @@ const STRINGS = 2
 
 const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n)
 
+/** The numbers of a row, by column: what `numberAt` reads. */
+const NUMBER_AT = {
+  plan_mbps: PLAN,
+  plan_ts: PLAN_TS,
+  first_seen: FIRST_SEEN,
+  last_seen: LAST_SEEN,
+  live_until: LIVE_UNTIL,
+  window_bytes: WINDOW_BYTES,
+  devices: DEVICES,
+  main_bytes: MAIN_BYTES,
+} as const
+
+export type ClientNumber = keyof typeof NUMBER_AT
+
 /**
  * What one commit of gold changed in the clients' rows, as gold's thread sends it to the readers: the rows of
  * the slots it wrote, with the clients and servers first named since the last delta. A reset replaces a
@@ -127,6 +141,20 @@ export class ClientStates {
       main_bytes: this.numbers[n + MAIN_BYTES]!,
       latest_server: this.servers.value(this.serverIds[s + LATEST_SERVER]!),
     }
+  }
+
+  /** Slots 0 to slotCount - 1 hold a client each (`clientAt`, `numberAt`). */
+  get slotCount(): number {
+    return this.names.length
+  }
+
+  clientAt(slot: number): string {
+    return this.names[slot]!
+  }
+
+  /** A number of the row in `slot`, NaN for null: for passes over every client without a row object each. */
+  numberAt(slot: number, column: ClientNumber): number {
+    return this.numbers[slot * NUMBERS + NUMBER_AT[column]]!
   }
 
   /** Every client's row, in no particular order. */

@@ -161,7 +161,7 @@ describe("a reader's copy of the clients' rows", () => {
     expect(mirrorOf(readerSees())).toEqual(readerSees().rows)
   })
 
-  it("gives the heavy-share cache the counts SQL gives, after gold's newest second", () => {
+  it("gives the heavy share the counts SQL gives, near gold's newest second and in the cache after it", () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     const shape = { seed: 11, start: START, minutes: 8, events: 2500, devices: 80, clients: 30, servers: 3 }
     ingest(randomEvents(shape))
@@ -175,14 +175,41 @@ describe("a reader's copy of the clients' rows", () => {
     })
     const fromSql = heavyClientsMetric(reader, { liveCache: false })
     expect(mirror.at(seen.epoch, seen.watermark)).not.toBeNull()
+    const idle = idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin)
+    const n = liveNewestSecondQuery(reader)()!
+    // Thresholds around the clients' rates at N, so that some clients are heavy and some not.
+    const rates = reader
+      .prepare<[], number>('SELECT window_bytes * 8.0 / 300 FROM gold_clients WHERE window_bytes > 0')
+      .pluck()
+      .all()
+      .sort((a, b) => a - b)
+    const thresholds = [
+      0,
+      rates[Math.floor(rates.length / 4)]! / 1e6,
+      rates[Math.floor(rates.length / 2)]! / 1e6,
+    ]
+    // A snapshot just committed, near gold's newest second N: counted over the copy where the statement
+    // reads every row, before and after N (before it, less the seconds after T, and without the clients
+    // events after T changed).
+    const answers = []
+    for (const t of [n - 4, n - 2, n - 1, n, n + 1, n + 5])
+      for (const mbps of thresholds) {
+        const answer = fromSql(t, idle, mbps)
+        expect(fromMirror(t, idle, mbps), `${t - n} s, ${mbps}`).toEqual(answer)
+        answers.push(answer)
+      }
+    // Some clients heavy and some not: the threshold tells them apart.
+    expect(answers.some((a) => a.heavyClients > 0 && a.heavyClients < a.connectedClients)).toBe(true)
+    expect(asked).toBeGreaterThanOrEqual(6 * 3)
+    asked = 0
     // The cache keeps rows once nothing was committed for QUIET_MS.
     vi.setSystemTime(Date.now() + QUIET_MS)
-    const n = liveNewestSecondQuery(reader)()!
     for (const after of [1, 30, 200, 299])
-      for (const mbps of [0, 0.5, 2])
-        expect(
-          fromMirror(n + after, idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin), mbps),
-          `${after} s, ${mbps}`,
-        ).toEqual(fromSql(n + after, idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin), mbps))
+      for (const mbps of thresholds)
+        expect(fromMirror(n + after, idle, mbps), `${after} s, ${mbps}`).toEqual(
+          fromSql(n + after, idle, mbps),
+        )
+    // The cache read the clients once for the snapshot, from the copy.
+    expect(asked).toBe(1)
   })
 })
