@@ -1,12 +1,13 @@
-// Gold's thread sends the readers the clients' rows each commit wrote, on the database's channel
-// (gold-broadcast.ts): a reader's copy made from them is the rows of gold_clients its read transaction sees,
-// and a reader that starts late has a whole copy with gold's next commit once it says hello.
+// Gold's thread shares the clients' rows with the readers, and sends the memory and the names on the
+// database's channel (gold-broadcast.ts): what a reader reads there is the rows of gold_clients its read
+// transaction sees, and a reader that starts late has them with gold's next commit once it says hello.
 import type { BroadcastChannel } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../pipeline/db/open'
-import { CLIENT_COLUMNS, clientRowOf } from '../pipeline/gold/client-states'
+import { CLIENT_COLUMNS } from '../pipeline/gold/client-states'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
-import { ClientMirror } from '../pipeline/metrics/client-mirror'
+import { SharedClients } from '../pipeline/gold/shared-clients'
+import { sharedRowsOf } from '../pipeline/testing/shared-client-rows'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
 import { EngineHost } from './engine-host'
@@ -14,17 +15,18 @@ import { goldChannel } from './gold-broadcast'
 
 const T = Math.floor(Date.now() / 1000) * 1000 - 60_000
 
-/** A reader's copy kept from the channel of the database at `path`, as reader-worker.ts keeps it. */
+/** The shared rows as reader-worker.ts reads them, from the channel of the database at `path`. */
 function readerCopy(path: string) {
-  const mirror = new ClientMirror()
-  let resets = 0
+  const mirror = new SharedClients()
+  let generations = 0
   const channel: BroadcastChannel = goldChannel(path, (message) => {
-    if (message.kind !== 'clients') return
-    if (message.delta.reset) resets++
-    mirror.receive(message.delta, hello)
+    if (message.kind === 'clients-shared') mirror.attach(message.buffers)
+    if (message.kind !== 'client-names') return
+    if (message.names.firstSlot === 0) generations++
+    if (!mirror.addNames(message.names)) hello()
   })
   const hello = () => channel.postMessage({ kind: 'hello' })
-  return { mirror, channel, hello, resets: () => resets }
+  return { mirror, channel, hello, resets: () => generations }
 }
 
 /** Until `done` holds, or 10 s: the channel's messages come on the event loop. */
@@ -59,7 +61,7 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
     channels.push(first.channel)
 
     /** The copy's rows for the reader's read transaction, and the rows it reads (null: no copy for it). */
-    const compare = (mirror: ClientMirror) =>
+    const compare = (mirror: SharedClients) =>
       reader!.transaction(() => {
         const gold = reader!
           .prepare<[], { watermark: number; epoch: number }>(
@@ -70,9 +72,10 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
           .prepare(`SELECT ${CLIENT_COLUMNS.join(', ')} FROM gold_clients`)
           .raw()
           .all()
-        const copy = mirror.at(gold.epoch, gold.watermark)
+        const view = mirror.open(gold.epoch, gold.watermark)
+        const copy = view && sharedRowsOf(view)
         return {
-          copy: copy && [...copy.all()].map((c) => JSON.stringify(clientRowOf(c))).sort(),
+          copy,
           rows: rows.map((r) => JSON.stringify(r)).sort(),
         }
       })()

@@ -6,6 +6,7 @@ import { openDb } from '../pipeline/db/open'
 import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { GoldFeed } from '../pipeline/gold/gold-feed'
 import { GoldWriter } from '../pipeline/gold/gold-writer'
+import { SharedClientsWriter } from '../pipeline/gold/shared-clients'
 import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import type { GoldToEngine, EngineToGold } from './gold-protocol'
 import { GoldShared } from './gold-shared'
@@ -22,12 +23,24 @@ const shared = new GoldShared(buffer)
 const db = openOrExit(() => openDb(dbPath))
 // The engine's checkpointer thread copies gold's log too (it checkpoints every attached file).
 leaveCheckpointsToOthers(db)
-// The readers get the clients' rows each commit wrote (gold-broadcast.ts).
+// The readers read the clients' rows in memory gold's thread shares (shared-clients.ts), with their names by
+// message (gold-broadcast.ts); a reader that says hello gets both with the next commit.
+const clientRows = new SharedClientsWriter()
+let sendShared = true
 const channel = goldChannel(dbPath, (message) => {
-  if (message.kind === 'hello') writer.resendClients()
+  if (message.kind !== 'hello') return
+  writer.resendClients()
+  sendShared = true
 })
 const broadcast = (message: GoldBroadcast) => channel.postMessage(message)
-const writer = new GoldWriter(db, { onCommit: (delta) => broadcast({ kind: 'clients', delta }) })
+const writer = new GoldWriter(db, {
+  onCommit: (clients, epoch, watermark) => {
+    if (sendShared) broadcast({ kind: 'clients-shared', buffers: clientRows.buffers })
+    sendShared = false
+    const names = clientRows.publish(clients, epoch, watermark)
+    if (names) broadcast({ kind: 'client-names', names })
+  },
+})
 writer.preload()
 const feed = new GoldFeed(writer)
 // A crash may have left gold behind silver.

@@ -76,13 +76,13 @@ export class ReaderHost {
 
   /** Starts the workers and waits until their read-only connections are open: the database must exist. */
   static async start(dbPath: string, options: ReaderHostOptions = {}): Promise<ReaderHost> {
-    // Only the reads' worker keeps a copy of the clients' rows (ReaderWorkerData): the chart's asks none.
+    // Only the reads' worker reads the clients' rows gold's thread shares (ReaderWorkerData).
     const spawn =
       options.spawn ??
       ((path: string, lane: Lane) =>
         spawnWorker('reader-worker', {
           dbPath: path,
-          clientCopy: lane === 'reads',
+          sharedClients: lane === 'reads',
         } satisfies ReaderWorkerData))
     const log = options.log ?? ((message: string) => console.error(message))
     const lane = async (name: string, which: Lane) => {

@@ -48,8 +48,8 @@ export interface ReaderRequests {
 export interface ReaderWorkerData {
   dbPath: string
   /**
-   * Whether it keeps a copy of the clients' rows from gold's thread (client-mirror.ts): the reader of the
-   * pages does; the connected-devices chart's reader, which never reads them, does not.
+   * Whether it reads the clients' rows gold's thread shares (shared-clients.ts): the reader of the pages
+   * does; the connected-devices chart's reader, which never reads them, does not.
    */
-  clientCopy?: boolean
+  sharedClients?: boolean
 }

@@ -16,9 +16,8 @@ import { seriesQuery } from '../pipeline/metrics/series'
 import { layerSizes } from '../pipeline/retention'
 import { retentionStatusQuery } from '../pipeline/retention-status'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
-import type { ClientStates } from '../pipeline/gold/client-states'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
-import { ClientMirror } from '../pipeline/metrics/client-mirror'
+import { SharedClients, type ClientsView } from '../pipeline/gold/shared-clients'
 import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
@@ -31,21 +30,23 @@ const LAYERS_EVERY_MS = 60_000
 const LIVE_SLACK_MS = 15_000
 const LIVE_REUSE_S = 5
 
-const { dbPath, clientCopy = false } = workerData as ReaderWorkerData
+const { dbPath, sharedClients = false } = workerData as ReaderWorkerData
 const db = openOrExit(() => openDb(dbPath, { readonly: true }))
 logMemoryIfAsked('reader')
 
-// The clients' rows gold's thread sends after each commit (gold-broadcast.ts), and those of the read
-// transaction under way when the reader has them (asOfGold): else the metrics read them in SQL.
-const mirror = clientCopy ? new ClientMirror() : null
-if (mirror) {
+// The clients' rows in the memory gold's thread shares (shared-clients.ts), with their names by message
+// (gold-broadcast.ts); those of the read transaction under way when they are (asOfGold): else the metrics
+// read them in SQL.
+const shared = sharedClients ? new SharedClients() : null
+if (shared) {
   const channel = goldChannel(dbPath, (message) => {
-    if (message.kind === 'clients') mirror.receive(message.delta, hello)
+    if (message.kind === 'clients-shared') shared.attach(message.buffers)
+    else if (message.kind === 'client-names' && !shared.addNames(message.names)) hello()
   })
   const hello = () => channel.postMessage({ kind: 'hello' } satisfies GoldBroadcast)
   hello()
 }
-let clientsNow: ClientStates | null = null
+let clientsNow: ClientsView | null = null
 
 const overviewAt = overviewQuery(db, () => clientsNow)
 const connectedAt = connectedHistoryQuery(db)
@@ -73,7 +74,7 @@ const asOfGold =
   (...args: A): R =>
     db.transaction(() => {
       const { watermark, epoch } = goldFirst.get()!
-      clientsNow = mirror?.at(epoch, watermark) ?? null
+      clientsNow = shared?.open(epoch, watermark) ?? null
       try {
         return read(...args)
       } finally {

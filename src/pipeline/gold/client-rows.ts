@@ -9,7 +9,7 @@ import {
   ClientStates,
   clientRowOf,
   clientStateOf,
-  type ClientDelta,
+  type ClientChanges,
   type ClientRow,
   type ClientState,
 } from './client-states'
@@ -94,9 +94,9 @@ export class ClientRows {
     this.states = null
   }
 
-  /** The rows written since the last call, for the readers (ClientStates.takeDelta); read first if forgotten. */
-  takeDelta(epoch: number, watermark: number, reset = false): ClientDelta {
-    return this.resident().takeDelta(epoch, watermark, reset)
+  /** The rows written since the last call, for the readers (ClientStates.takeChanges); read if forgotten. */
+  takeChanges(full = false): ClientChanges {
+    return this.resident().takeChanges(full)
   }
 
   /** Writes a client the batch's events name: its row is created if it has none. */

@@ -2,8 +2,8 @@
 // servers interned), so that a fold computes each client's new row in JavaScript and writes it whole, rather
 // than asking SQL to combine the old row with what the fold moved. It is the first of the per-key states gold
 // keeps in its own memory (#18, docs/pipeline.md "Gold's state in memory"): the devices' are
-// resident-states.ts. After each commit gold sends the readers what changed (`takeDelta`), and each reader
-// keeps a copy (`apply`, client-mirror.ts) in the same slots.
+// resident-states.ts. After each commit gold's thread copies the rows it changed into memory the readers
+// share (`takeChanges`, shared-clients.ts).
 import { Interner } from './interner'
 
 /** A gold_clients row. */
@@ -60,16 +60,16 @@ const LIVE_UNTIL = 4
 const WINDOW_BYTES = 5
 const DEVICES = 6
 const MAIN_BYTES = 7
-const NUMBERS = 8
+export const NUMBERS = 8
 // Interned servers, 0 for null.
-const MAIN_SERVER = 0
-const LATEST_SERVER = 1
-const STRINGS = 2
+export const MAIN_SERVER = 0
+export const LATEST_SERVER = 1
+export const STRINGS = 2
 
 const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n)
 
 /** The numbers of a row, by column: what `numberAt` reads. */
-const NUMBER_AT = {
+export const NUMBER_AT = {
   plan_mbps: PLAN,
   plan_ts: PLAN_TS,
   first_seen: FIRST_SEEN,
@@ -83,23 +83,20 @@ const NUMBER_AT = {
 export type ClientNumber = keyof typeof NUMBER_AT
 
 /**
- * What one commit of gold changed in the clients' rows, as gold's thread sends it to the readers: the rows of
- * the slots it wrote, with the clients and servers first named since the last delta. A reset replaces a
- * reader's copy (the first delta of a ClientStates, or one asked for by a new reader).
+ * What `set` changed since the last call of `takeChanges`: the slots written, and the clients and servers
+ * first named since (all of them for `full`: the first changes of a ClientStates, or asked for again). The
+ * arrays are the ClientStates' own, NUMBERS numbers and STRINGS server ids per slot: copy them before the
+ * next `set`.
  */
-export interface ClientDelta {
-  /** Gold's epoch and watermark once the commit is in (docs/pipeline.md, "Gold's state in memory"). */
-  epoch: number
-  watermark: number
-  reset: boolean
-  /** Clients given slots since the last delta: the slots from `firstSlot` on, in order. */
+export interface ClientChanges {
+  full: boolean
+  slots: Iterable<number>
   firstSlot: number
-  names: string[]
-  /** Servers given ids since the last delta: the ids from `firstServer` on, in order. */
+  names: readonly string[]
   firstServer: number
   servers: string[]
-  /** The rows written: their slots, NUMBERS numbers and STRINGS server ids each. */
-  slots: Int32Array
+  slotCount: number
+  serverCount: number
   numbers: Float64Array
   serverIds: Int32Array
 }
@@ -112,11 +109,11 @@ export class ClientStates {
   private readonly servers = new Interner()
   private numbers = new Float64Array(0)
   private serverIds = new Int32Array(0)
-  /** The slots `set` since the last delta, and where the last delta's names and servers ended. */
+  /** The slots `set` since the last `takeChanges`, and where its names and servers ended. */
   private readonly changed = new Set<number>()
-  private sentSlots = 0
-  private sentServers = 1
-  private sentOnce = false
+  private takenSlots = 0
+  private takenServers = 1
+  private takenOnce = false
 
   get size(): number {
     return this.slots.size
@@ -179,55 +176,28 @@ export class ClientStates {
     this.serverIds[s + LATEST_SERVER] = this.servers.id(state.latest_server)
   }
 
-  /**
-   * The rows `set` since the last delta (every row for the first one, or with `reset`), with gold's epoch
-   * and watermark; the next delta starts from here.
-   */
-  takeDelta(epoch: number, watermark: number, reset = false): ClientDelta {
-    const full = reset || !this.sentOnce
-    const firstSlot = full ? 0 : this.sentSlots
-    const firstServer = full ? 1 : this.sentServers
-    const slots = full ? Int32Array.from(this.names.keys()) : Int32Array.from(this.changed)
-    const numbers = new Float64Array(slots.length * NUMBERS)
-    const serverIds = new Int32Array(slots.length * STRINGS)
-    slots.forEach((slot, i) => {
-      numbers.set(this.numbers.subarray(slot * NUMBERS, (slot + 1) * NUMBERS), i * NUMBERS)
-      serverIds.set(this.serverIds.subarray(slot * STRINGS, (slot + 1) * STRINGS), i * STRINGS)
-    })
-    const servers: string[] = []
-    for (let id = firstServer; id < this.servers.size; id++) servers.push(this.servers.value(id)!)
-    const delta: ClientDelta = {
-      epoch,
-      watermark,
-      reset: full,
-      firstSlot,
-      names: this.names.slice(firstSlot),
-      firstServer,
-      servers,
-      slots,
-      numbers,
-      serverIds,
+  /** What `set` changed since the last call (everything for the first, or with `full`); starts again. */
+  takeChanges(full = false): ClientChanges {
+    const all = full || !this.takenOnce
+    const changes: ClientChanges = {
+      full: all,
+      slots: all ? this.names.keys() : [...this.changed],
+      firstSlot: all ? 0 : this.takenSlots,
+      names: this.names.slice(all ? 0 : this.takenSlots),
+      firstServer: all ? 1 : this.takenServers,
+      servers: [],
+      slotCount: this.names.length,
+      serverCount: this.servers.size,
+      numbers: this.numbers,
+      serverIds: this.serverIds,
     }
+    for (let id = changes.firstServer; id < this.servers.size; id++)
+      changes.servers.push(this.servers.value(id)!)
     this.changed.clear()
-    this.sentSlots = this.names.length
-    this.sentServers = this.servers.size
-    this.sentOnce = true
-    return delta
-  }
-
-  /**
-   * Applies a delta taken from the ClientStates of gold's thread, whose slots and server ids this copy
-   * shares: a reset to a new, empty copy; any other to the copy the previous deltas made.
-   */
-  apply(delta: ClientDelta): void {
-    if (delta.firstSlot !== this.names.length || delta.firstServer !== this.servers.size)
-      throw new Error('a client delta out of order')
-    for (const name of delta.names) this.slotOf(name)
-    for (const server of delta.servers) this.servers.id(server)
-    delta.slots.forEach((slot, i) => {
-      this.numbers.set(delta.numbers.subarray(i * NUMBERS, (i + 1) * NUMBERS), slot * NUMBERS)
-      this.serverIds.set(delta.serverIds.subarray(i * STRINGS, (i + 1) * STRINGS), slot * STRINGS)
-    })
+    this.takenSlots = this.names.length
+    this.takenServers = this.servers.size
+    this.takenOnce = true
+    return changes
   }
 
   private slotOf(client: string): number {

@@ -2,7 +2,7 @@
 // retention, a settings change: Engine.withGoldPaused), before it writes. Gold's watermark alone names what
 // gold holds only while gold's fold is its one writer: a rebuild starts it again from 0, and retention may
 // count the clients' windows again without moving it. The pair (epoch, watermark) names it always, so a
-// reader can tell whether the clients' rows gold's thread sent it (client-mirror.ts) are the rows its read
+// reader can tell whether the clients' rows gold's thread shares (shared-clients.ts) are the rows its read
 // transaction sees.
 import { GOLD_SCHEMA } from '../db/gold-file'
 import type { Db } from '../db/open'

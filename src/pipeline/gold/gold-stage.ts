@@ -7,7 +7,7 @@ import type { Watermarks } from '../watermarks'
 import { secondOf, minuteOf } from './buckets'
 import { ClientMinutes } from './client-minutes'
 import type { ClientPlan } from './client-rows'
-import type { ClientDelta } from './client-states'
+import type { ClientChanges } from './client-states'
 import { ConnectedSeriesFold, SERIES_STAGE, type SeriesEvent } from './connected-series'
 import { DeviceMinutes } from './device-minutes'
 import { DeviceStates, type DeviceStatesLimits } from './device-states'
@@ -271,9 +271,9 @@ export class GoldStage {
     this.live.forget()
   }
 
-  /** The clients' rows written since the last call, for the readers (ClientStates.takeDelta). */
-  takeClientDelta(epoch: number, watermark: number, reset = false): ClientDelta {
-    return this.live.takeClientDelta(epoch, watermark, reset)
+  /** The clients' rows written since the last call, for the readers (ClientStates.takeChanges). */
+  takeClientChanges(full = false): ClientChanges {
+    return this.live.takeClientChanges(full)
   }
 
   /** Forgets the windows of the live state only: after retention counted them again. */

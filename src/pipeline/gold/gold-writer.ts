@@ -7,7 +7,7 @@ import type { EventSpan } from '../../shared/api'
 import { hull } from '../../shared/event-span'
 import type { Db } from '../db/open'
 import { Watermarks } from '../watermarks'
-import type { ClientDelta } from './client-states'
+import type { ClientChanges } from './client-states'
 import type { DeviceStatesLimits } from './device-states'
 import { goldEpochQuery } from './gold-epoch'
 import { GoldStage, type GoldInput } from './gold-stage'
@@ -15,10 +15,11 @@ import { GoldStage, type GoldInput } from './gold-stage'
 export interface GoldWriterOptions {
   deviceStates?: DeviceStatesLimits
   /**
-   * After each commit that folded events: the clients' rows it wrote, for the readers (gold-worker.ts sends
-   * them on). Called after the commit, never for a transaction that rolled back.
+   * After each commit that folded events: the clients' rows it wrote, with gold's epoch and watermark, for the
+   * readers (gold-worker.ts publishes them). Called after the commit, never for a transaction that rolled
+   * back; copy the rows before the next fold.
    */
-  onCommit?: (clients: ClientDelta) => void
+  onCommit?: (clients: ClientChanges, epoch: number, watermark: number) => void
 }
 
 /** Silver rows read per transaction when catching up from silver. */
@@ -34,7 +35,7 @@ export class GoldWriter {
   private goldVersion: number
   private folded: EventSpan | null = null
   private readonly epoch
-  private readonly onCommit: ((clients: ClientDelta) => void) | undefined
+  private readonly onCommit: GoldWriterOptions['onCommit']
   /** The next delta is a whole copy (a reader asked for one). */
   private resend = false
 
@@ -114,7 +115,7 @@ export class GoldWriter {
     return span
   }
 
-  /** Sends a whole copy of the clients' rows with the next commit, rather than what it changed. */
+  /** Publishes every client's row with the next commit, rather than what it changed. */
   resendClients(): void {
     this.resend = true
   }
@@ -138,8 +139,8 @@ export class GoldWriter {
   }
 
   private write(fn: () => number): number {
-    // The clients' rows are taken inside the transaction (what it holds), and sent once it is committed.
-    let delta: ClientDelta | null = null
+    // The clients' rows are taken inside the transaction (what it holds), and published once it is committed.
+    let changes: { clients: ClientChanges; epoch: number; watermark: number } | null = null
     let count: number
     try {
       count = this.db.transaction(() => {
@@ -151,16 +152,21 @@ export class GoldWriter {
         const span = this.gold.takeFolded()
         if (span) this.folded = hull(this.folded, span)
         if (this.onCommit && folded > 0)
-          delta = this.gold.takeClientDelta(this.epoch(), this.watermarks.get('gold'), this.resend)
+          changes = {
+            clients: this.gold.takeClientChanges(this.resend),
+            epoch: this.epoch(),
+            watermark: this.watermarks.get('gold'),
+          }
         return folded
       })()
     } catch (error) {
       this.forget()
       throw error
     }
-    if (delta) {
+    if (changes) {
       this.resend = false
-      this.onCommit!(delta)
+      const { clients, epoch, watermark } = changes
+      this.onCommit!(clients, epoch, watermark)
     }
     return count
   }

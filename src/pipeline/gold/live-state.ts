@@ -29,7 +29,7 @@ import {
   type ClientWrite,
 } from './client-rows'
 import { ClientServers } from './client-servers'
-import type { ClientDelta } from './client-states'
+import type { ClientChanges } from './client-states'
 import type { DeviceChange, DeviceSnapshot } from './device-states'
 import { SlidingSum, windowMoves, type AddedAfter, type Moves } from './sliding-sum'
 import type { ClientParts } from './usage-sums'
@@ -237,9 +237,9 @@ export class LiveState {
     this.clientRows.forget()
   }
 
-  /** The clients' rows written since the last call, for the readers (ClientRows.takeDelta). */
-  takeClientDelta(epoch: number, watermark: number, reset = false): ClientDelta {
-    return this.clientRows.takeDelta(epoch, watermark, reset)
+  /** The clients' rows written since the last call, for the readers (ClientRows.takeChanges). */
+  takeClientChanges(full = false): ClientChanges {
+    return this.clientRows.takeChanges(full)
   }
 
   /** Notes the clients' usage parts a batch wrote: after they are written. */

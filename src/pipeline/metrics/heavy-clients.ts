@@ -1,6 +1,6 @@
 import type { Db } from '../db/open'
 import type { HeavyClientsMetric } from '../../shared/metrics'
-import type { ClientStates } from '../gold/client-states'
+import type { ClientsView } from '../gold/shared-clients'
 import { clientUsageQuery } from './client-usage'
 import { AFTER_T, CONNECTED_AT_T, connectedAtT, type IdleMs } from './connected-devices'
 import { liveAnchorQuery, takenPartsSql } from './live'
@@ -71,9 +71,9 @@ export function heavyClientsMetric(
          AND c.client NOT IN (SELECT value FROM json_each(:excluded))`,
     )
   }
-  // The same counts over the reader's copy of the clients' rows (client-mirror.ts), when it has it: a pass
-  // over typed arrays, where the statement reads every row of gold_clients (about 25 ms at 100,000 clients,
-  // each time a live page asks).
+  // The same counts over the clients' rows in the memory gold's thread shares (shared-clients.ts), when it
+  // holds the read transaction's: a pass over typed arrays, where the statement reads every row of
+  // gold_clients (about 25 ms at 100,000 clients, each time a live page asks).
   const takenStmt = db.prepare<{ anchor: number; sec: number }, { client: string; bytes: number }>(taken)
   const takenOf = (window: { anchor: number; sec: number }) =>
     new Map(takenStmt.all(window).map((r) => [r.client, r.bytes]))
@@ -123,11 +123,13 @@ export function heavyClientsMetric(
     const stmt = sec === anchor ? liveAtAnchor : liveNearAnchor
     const cached =
       cache && sec > anchor && excluded.length === 0 ? cache.counts(anchor, sec, from, bps) : null
-    const copy = cached ? null : (clientsNow?.() ?? null)
+    const shared = cached ? null : (clientsNow?.() ?? null)
+    const counted =
+      shared && countShared(shared, sec === anchor ? null : takenOf(window), from, bps, new Set(excluded))
     const r =
       cached ??
-      (copy
-        ? countCopy(copy, sec === anchor ? null : takenOf(window), from, bps, new Set(excluded))
+      (counted && shared.stillValid()
+        ? counted
         : stmt.get({ ...window, from, bps, excluded: JSON.stringify(excluded) })!)
     const counts: HeavyCounts = {
       connected: r.connected,
@@ -173,12 +175,12 @@ export function heavyClientsMetric(
 }
 
 /**
- * The live statement's counts (liveCounts in heavyClientsMetric) over a copy of gold_clients' rows: the
+ * The live statement's counts (liveCounts in heavyClientsMetric) over gold_clients' rows in shared memory: the
  * connected clients (live_until after `from`, or any when null) not `excluded`, heavy at `bps` with their
  * window less what `taken` says, and per plan class. The same comparisons as the SQL, in the same order.
  */
-function countCopy(
-  copy: ClientStates,
+function countShared(
+  copy: ClientsView,
   taken: ReadonlyMap<string, number> | null,
   from: number | null,
   bps: number,

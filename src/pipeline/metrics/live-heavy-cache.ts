@@ -17,17 +17,17 @@
 // even for one call.
 import type { Db } from '../db/open'
 import { SECONDS_PER_MINUTE, decodeParts, minuteOfSecond } from '../db/usage-parts'
-import type { ClientStates } from '../gold/client-states'
+import type { ClientsView } from '../gold/shared-clients'
 import { CLIENT_WINDOW_S } from '../gold/live-state'
 import { planClass, type PlanClass } from './plan-class'
 import { SnapshotAge } from './seconds-window'
 import { snapshotKeyQuery } from './snapshot-key'
 
 /**
- * The clients' rows of the caller's read transaction, when it keeps a copy of them (client-mirror.ts), or
- * null: they are then read in SQL.
+ * The clients' rows of the caller's read transaction, when the memory gold's thread shares holds them
+ * (shared-clients.ts), or null: they are then read in SQL.
  */
-export type ClientsNow = () => ClientStates | null
+export type ClientsNow = () => ClientsView | null
 
 /** What the overview shows of the connected clients at T. */
 export interface LiveCounts {
@@ -122,17 +122,26 @@ export class LiveHeavyCache {
   }
 
   /**
-   * The clients with a live_until (the others are connected at no T after N): from the reader's copy of
-   * their rows when it has the read transaction's, else in SQL.
+   * The clients with a live_until (the others are connected at no T after N): from the memory gold's thread
+   * shares when it holds the read transaction's rows, else in SQL.
    */
   private readClients(): void {
-    const kept = this.clientsNow()
-    let rows: [string, number, number | null, number | null][]
-    if (kept) {
-      rows = []
-      for (const c of kept.all())
-        if (c.live_until !== null) rows.push([c.client, c.window_bytes, c.plan_mbps, c.live_until])
-    } else rows = this.clientsStmt.all()
+    const shared = this.clientsNow()
+    let rows: [string, number, number | null, number | null][] = []
+    if (shared) {
+      for (let slot = 0; slot < shared.slotCount; slot++) {
+        const liveUntil = shared.numberAt(slot, 'live_until')
+        if (Number.isNaN(liveUntil)) continue
+        const plan = shared.numberAt(slot, 'plan_mbps')
+        rows.push([
+          shared.clientAt(slot),
+          shared.numberAt(slot, 'window_bytes'),
+          Number.isNaN(plan) ? null : plan,
+          liveUntil,
+        ])
+      }
+    }
+    if (!shared?.stillValid()) rows = this.clientsStmt.all()
     this.clients = new Array<string>(rows.length)
     this.window = new Float64Array(rows.length)
     this.classOf = new Uint8Array(rows.length)

@@ -24,8 +24,8 @@ export const TOP_PAIRS = 20
 export const USAGE_SETTLE_S = 60
 
 /**
- * `clientsNow`: the clients' rows of the read transaction's gold, when the reader keeps a copy of them
- * (client-mirror.ts); null, or none, and they are read in SQL.
+ * `clientsNow`: the clients' rows of the read transaction's gold, when the memory gold's thread shares holds
+ * them (shared-clients.ts); null, or none, and they are read in SQL.
  */
 export function overviewQuery(db: Db, clientsNow?: ClientsNow) {
   const connectedGroups = connectedGroupsQuery(db)

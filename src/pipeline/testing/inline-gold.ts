@@ -3,7 +3,7 @@
 import { openDb, type Db } from '../db/open'
 import { GoldFeed } from '../gold/gold-feed'
 import type { GoldInput } from '../gold/gold-stage'
-import type { ClientDelta } from '../gold/client-states'
+import type { GoldWriterOptions } from '../gold/gold-writer'
 import { GoldWriter } from '../gold/gold-writer'
 import type { RemoteGold } from '../gold/remote-gold'
 
@@ -12,14 +12,14 @@ export class InlineGold implements RemoteGold {
   private readonly writer: GoldWriter
   private readonly feed: GoldFeed
 
-  /** `onCommit`: the clients' rows each commit wrote, as gold's thread sends them to the readers. */
-  constructor(path: string, batch?: number, onCommit?: (clients: ClientDelta) => void) {
+  /** `onCommit`: the clients' rows each commit wrote, as gold's thread publishes them to the readers. */
+  constructor(path: string, batch?: number, onCommit?: GoldWriterOptions['onCommit']) {
     this.db = openDb(path)
     this.writer = new GoldWriter(this.db, { onCommit })
     this.feed = new GoldFeed(this.writer, batch)
   }
 
-  /** A whole copy of the clients' rows with the next commit (a reader asked for one). */
+  /** Every client's row with the next commit (a reader asked for them). */
   resendClients(): void {
     this.writer.resendClients()
   }

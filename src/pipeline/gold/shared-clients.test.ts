@@ -1,22 +1,23 @@
-// A reader's copy of the clients' rows, kept from what gold sends after each commit (client-mirror.ts), is
-// the rows of gold_clients that reader's own read transaction sees whenever it says it has them: after
-// every fold of a late and reordered feed, a fold that rolled back, a settings change, a rebuild, and for a
-// reader that joins late. The heavy-share cache counts the same from it as from SQL.
+// The clients' rows in the memory gold shares with the readers (shared-clients.ts) are the rows of
+// gold_clients a reader's own read transaction sees whenever they say they are: after every fold of a late
+// and reordered feed, a fold that rolled back, a settings change, a rebuild, for a reader that joins late,
+// and not once gold has published again. The heavy share counts the same from them as from SQL.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DEFAULT_SETTINGS } from '../../shared/settings'
 import { openDb, type Db } from '../db/open'
 import { Engine } from '../engine'
-import { CLIENT_COLUMNS, clientRowOf, type ClientDelta } from '../gold/client-states'
-import { GOLD_EPOCH_SQL } from '../gold/gold-epoch'
+import { CLIENT_COLUMNS } from './client-states'
+import { GOLD_EPOCH_SQL } from './gold-epoch'
+import { SharedClients, SharedClientsWriter, type ClientNames } from './shared-clients'
 import { GOLD_WATERMARK_SQL } from '../silver/event-time'
 import { InlineGold } from '../testing/inline-gold'
+import { sharedRowsOf } from '../testing/shared-client-rows'
 import { tempDir } from '../testing/temp-db'
-import { ClientMirror } from './client-mirror'
-import { idleMsOf } from './connected-devices'
-import { heavyClientsMetric } from './heavy-clients'
-import { liveNewestSecondQuery } from './live'
-import { QUIET_MS } from './seconds-window'
-import { ingestFrame, random, randomEvents } from './testing/random-network'
+import { idleMsOf } from '../metrics/connected-devices'
+import { heavyClientsMetric } from '../metrics/heavy-clients'
+import { liveNewestSecondQuery } from '../metrics/live'
+import { QUIET_MS } from '../metrics/seconds-window'
+import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
 
@@ -30,28 +31,33 @@ function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: 
     .map((x) => x.e)
 }
 
-describe("a reader's copy of the clients' rows", () => {
+describe("the clients' rows in shared memory", () => {
   let dir: ReturnType<typeof tempDir>
   let engine: Engine
   let gold: InlineGold
   let reader: Db
-  let mirror: ClientMirror
-  let sent: ClientDelta[]
+  let writer: SharedClientsWriter
+  let shared: SharedClients
+  let sent: ClientNames[]
   let asked: number
 
   beforeEach(() => {
     dir = tempDir()
     const path = dir.path('vigia.db')
-    mirror = new ClientMirror()
+    writer = new SharedClientsWriter()
+    shared = new SharedClients()
+    shared.attach(writer.buffers)
     sent = []
     asked = 0
-    const ask = () => {
-      asked++
-      gold.resendClients()
-    }
-    gold = new InlineGold(path, undefined, (delta) => {
-      sent.push(delta)
-      mirror.receive(delta, ask)
+    // As gold's thread and a reader's do (gold-worker.ts, reader-worker.ts), in one thread.
+    gold = new InlineGold(path, undefined, (clients, epoch, watermark) => {
+      const names = writer.publish(clients, epoch, watermark)
+      if (!names) return
+      sent.push(names)
+      if (!shared.addNames(names)) {
+        asked++
+        gold.resendClients()
+      }
     })
     engine = Engine.open(path, { remoteGold: gold, goldLagMs: 0 })
     reader = openDb(path, { readonly: true })
@@ -79,10 +85,10 @@ describe("a reader's copy of the clients' rows", () => {
       return { ...gold, rows: rows.map((r) => JSON.stringify(r)).sort() }
     })()
 
-  /** The mirror's rows for that transaction, sorted; null when it says it does not have them. */
+  /** The shared rows for that transaction, sorted; null when they say they are not its. */
   const mirrorOf = ({ epoch, watermark }: { epoch: number; watermark: number }) => {
-    const states = mirror.at(epoch, watermark)
-    return states ? [...states.all()].map((c) => JSON.stringify(clientRowOf(c))).sort() : null
+    const view = shared.open(epoch, watermark)
+    return view ? sharedRowsOf(view) : null
   }
 
   const ingest = (events: Record<string, unknown>[]) => {
@@ -98,12 +104,18 @@ describe("a reader's copy of the clients' rows", () => {
       expect(seen.rows.length, when).toBeGreaterThan(0)
       expect(mirrorOf(seen), when).toEqual(seen.rows)
     }
-    for (let i = 0; i < 1400; i += 100) {
+    for (let i = 0; i < 1300; i += 100) {
       ingest(events.slice(i, i + 100))
       check(`after event ${i + 100}`)
     }
-    // Only the first copy is whole: then each commit sends the rows it wrote.
-    expect(sent.filter((d) => d.reset)).toHaveLength(1)
+    // Names come once: the first commit's all, then the clients each commit named first.
+    expect(sent[0]!.firstSlot).toBe(0)
+    expect(new Set(sent.map((n) => n.generation))).toEqual(new Set([1]))
+    // Gold publishing again voids a view opened before.
+    const open = shared.open(readerSees().epoch, readerSees().watermark)!
+    expect(open.stillValid()).toBe(true)
+    ingest(events.slice(1300, 1400))
+    expect(open.stillValid()).toBe(false)
 
     // A read transaction that began before gold's last commit is not the copy's.
     reader.exec('BEGIN')
@@ -128,7 +140,8 @@ describe("a reader's copy of the clients' rows", () => {
     gold.db.exec('DROP TRIGGER fail')
     expect(sent).toHaveLength(before)
     ingest(events.slice(1600, 1700))
-    expect(sent.at(-1)!.reset).toBe(true)
+    // The rows were read again: a generation of their own, its names from the first slot.
+    expect(sent.at(-1)).toMatchObject({ generation: 2, firstSlot: 0 })
     check('after the rollback')
 
     // A settings change moves gold's epoch: the copy is not the reader's until gold's next commit.
@@ -147,17 +160,21 @@ describe("a reader's copy of the clients' rows", () => {
     expect(asked).toBe(0)
   })
 
-  it('asks for a whole copy when it starts after gold, and has it with the next commit', () => {
+  it('asks for every name when it starts after gold, and has them with the next commit', () => {
     const shape = { seed: 9, start: START, minutes: 5, events: 800, devices: 30, clients: 10, servers: 2 }
     const events = randomEvents(shape)
     ingest(events.slice(0, 400))
-    // A reader started now: the deltas it gets do not follow a copy it has.
-    mirror = new ClientMirror()
-    ingest(events.slice(400, 500))
+    // A reader started now: the names it gets do not follow any it has.
+    shared = new SharedClients()
+    shared.attach(writer.buffers)
+    ingest(
+      // Clients it never heard of.
+      events.slice(400, 500).map((e) => (e.client ? { ...e, client: `new-${e.client as string}` } : e)),
+    )
     expect(asked).toBe(1)
     expect(mirrorOf(readerSees())).toBeNull()
     ingest(events.slice(500))
-    expect(sent.at(-1)!.reset).toBe(true)
+    expect(sent.at(-1)!.firstSlot).toBe(0)
     expect(mirrorOf(readerSees())).toEqual(readerSees().rows)
   })
 
@@ -170,11 +187,11 @@ describe("a reader's copy of the clients' rows", () => {
     const fromMirror = heavyClientsMetric(reader, {
       clientsNow: () => {
         asked++
-        return mirror.at(seen.epoch, seen.watermark)
+        return shared.open(seen.epoch, seen.watermark)
       },
     })
     const fromSql = heavyClientsMetric(reader, { liveCache: false })
-    expect(mirror.at(seen.epoch, seen.watermark)).not.toBeNull()
+    expect(shared.open(seen.epoch, seen.watermark)).not.toBeNull()
     const idle = idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin)
     const n = liveNewestSecondQuery(reader)()!
     // Thresholds around the clients' rates at N, so that some clients are heavy and some not.
