@@ -5,6 +5,7 @@
 // resident-states.ts. After each commit gold's thread copies the rows it changed into memory the readers
 // share (`takeChanges`, shared-clients.ts).
 import { Interner } from './interner'
+import { resized } from './resized'
 
 /** A gold_clients row. */
 export interface ClientState {
@@ -214,12 +215,8 @@ export class ClientStates {
   /** Doubles the room for clients (a network grows by a few at a time, after its first read). */
   private grow(): void {
     const capacity = Math.max(1024, (this.numbers.length / NUMBERS) * 2)
-    const numbers = new Float64Array(capacity * NUMBERS)
-    numbers.set(this.numbers)
-    this.numbers = numbers
-    const serverIds = new Int32Array(capacity * STRINGS)
-    serverIds.set(this.serverIds)
-    this.serverIds = serverIds
+    this.numbers = resized(this.numbers, capacity * NUMBERS)
+    this.serverIds = resized(this.serverIds, capacity * STRINGS)
   }
 }
 

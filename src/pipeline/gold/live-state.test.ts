@@ -9,7 +9,7 @@ import { UNDO_FRAME_LINEAGE_SQL } from '../testing/undo-frame-lineage'
 import { UNDO_DEVICE_USAGE_IDS_SQL } from '../testing/undo-device-usage-ids'
 import { UNDO_LATEST_MINUTE_IN_DEVICES_SQL } from '../testing/undo-latest-minute-in-devices'
 import { UNDO_PARTS_TOTAL_SQL } from '../testing/undo-parts-total'
-import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
+import { ingestFrame, nearlyInOrder, randomEvents } from '../metrics/testing/random-network'
 import { MIGRATIONS } from '../db/migrations'
 import { CLIENT_COLUMNS, clientRowOf } from './client-states'
 import { EVERY_CLIENT_SERVER_SQL, refillLiveState } from './live-state'
@@ -91,15 +91,6 @@ const tableClients = () =>
     .sort()
 
 const ingest = (events: Record<string, unknown>[]) => ingestFrame(temp.engine, events)
-
-/** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
-function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: number) {
-  const next = random(seed)
-  const keyed = [...events]
-    .sort((a, b) => (a.ts as number) - (b.ts as number))
-    .map((e, i) => ({ e, k: i + next() * jitter }))
-  return keyed.sort((a, b) => a.k - b.k).map((x) => x.e)
-}
 
 describe('live state', () => {
   it('is, after every batch, the state counted again from gold: in order, late and out of order', () => {

@@ -6,6 +6,7 @@
 // the client (~60, interned), the ip (~40); the numbers take ~61.
 import type { DeviceState } from './device-states'
 import { Interner } from './interner'
+import { resized } from './resized'
 
 export const BYTES_PER_DEVICE = 233
 
@@ -88,14 +89,8 @@ export class ResidentStates {
   /** Doubles the room for states (a network grows by a few devices at a time, after its first load). */
   private grow(): void {
     const capacity = Math.max(1024, this.statuses.length * 2)
-    const numbers = new Float64Array(capacity * NUMBERS)
-    numbers.set(this.numbers)
-    this.numbers = numbers
-    const stringIds = new Int32Array(capacity * STRINGS)
-    stringIds.set(this.stringIds)
-    this.stringIds = stringIds
-    const statuses = new Uint8Array(capacity)
-    statuses.set(this.statuses)
-    this.statuses = statuses
+    this.numbers = resized(this.numbers, capacity * NUMBERS)
+    this.stringIds = resized(this.stringIds, capacity * STRINGS)
+    this.statuses = resized(this.statuses, capacity)
   }
 }

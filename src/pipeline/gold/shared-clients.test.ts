@@ -17,19 +17,9 @@ import { idleMsOf } from '../metrics/connected-devices'
 import { heavyClientsMetric } from '../metrics/heavy-clients'
 import { liveNewestSecondQuery } from '../metrics/live'
 import { QUIET_MS } from '../metrics/seconds-window'
-import { ingestFrame, random, randomEvents } from '../metrics/testing/random-network'
+import { ingestFrame, nearlyInOrder, randomEvents } from '../metrics/testing/random-network'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
-
-/** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
-function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: number) {
-  const next = random(seed)
-  return [...events]
-    .sort((a, b) => (a.ts as number) - (b.ts as number))
-    .map((e, i) => ({ e, k: i + next() * jitter }))
-    .sort((a, b) => a.k - b.k)
-    .map((x) => x.e)
-}
 
 describe("the clients' rows in shared memory", () => {
   let dir: ReturnType<typeof tempDir>

@@ -167,3 +167,13 @@ export function withoutLiveState<R>(engine: Engine, read: () => R): R {
     engine.db.exec('ROLLBACK TO hide; RELEASE hide')
   }
 }
+
+/** Events mostly in time order, as a live feed sends them: each moved up to `jitter` places. */
+export function nearlyInOrder(events: Record<string, unknown>[], seed: number, jitter: number) {
+  const next = random(seed)
+  return [...events]
+    .sort((a, b) => (a.ts as number) - (b.ts as number))
+    .map((e, i) => ({ e, k: i + next() * jitter }))
+    .sort((a, b) => a.k - b.k)
+    .map((x) => x.e)
+}
