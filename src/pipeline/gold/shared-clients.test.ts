@@ -100,7 +100,8 @@ describe("the clients' rows in shared memory", () => {
     }
     // Names come once: the first commit's all, then the clients each commit named first.
     expect(sent[0]!.firstSlot).toBe(0)
-    expect(new Set(sent.map((n) => n.generation))).toEqual(new Set([1]))
+    const generation = sent[0]!.generation
+    expect(new Set(sent.map((n) => n.generation))).toEqual(new Set([generation]))
     // Gold publishing again voids a view opened before.
     const open = shared.open(readerSees().epoch, readerSees().watermark)!
     expect(open.stillValid()).toBe(true)
@@ -131,7 +132,7 @@ describe("the clients' rows in shared memory", () => {
     expect(sent).toHaveLength(before)
     ingest(events.slice(1600, 1700))
     // The rows were read again: a generation of their own, its names from the first slot.
-    expect(sent.at(-1)).toMatchObject({ generation: 2, firstSlot: 0 })
+    expect(sent.at(-1)).toMatchObject({ generation: generation + 1, firstSlot: 0 })
     check('after the rollback')
 
     // A settings change moves gold's epoch: the copy is not the reader's until gold's next commit.
@@ -166,6 +167,22 @@ describe("the clients' rows in shared memory", () => {
     ingest(events.slice(500))
     expect(sent.at(-1)!.firstSlot).toBe(0)
     expect(mirrorOf(readerSees())).toEqual(readerSees().rows)
+
+    // Gold's thread started again (an engine started again), with memory of its own: until its names come,
+    // its rows are not read with the names the reader has (its generation is not theirs).
+    const again = new SharedClientsWriter()
+    writer = again
+    shared.attach(again.buffers)
+    const kept = shared.addNames
+    shared.addNames = () => true
+    ingest(
+      randomEvents({ ...shape, seed: 10, start: START + 6 * 60_000, events: 200 }).map((e) => ({
+        ...e,
+        id: `again-${e.id as string}`,
+      })),
+    )
+    expect(mirrorOf(readerSees())).toBeNull()
+    shared.addNames = kept
   })
 
   it("gives the heavy share the counts SQL gives, near gold's newest second and in the cache after it", () => {

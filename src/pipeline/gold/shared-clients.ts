@@ -56,7 +56,9 @@ export class SharedClientsWriter {
   private readonly gold: Float64Array
   private readonly numbers: Float64Array
   private readonly serverIds: Int32Array
-  private generation = 0
+  // Random at first: a reader that outlived a gold thread (an engine started again) never takes the new one's
+  // slots for its old names of the same generation number.
+  private generation = Math.floor(Math.random() * 2 ** 30)
   /** Past MAX_CLIENTS nothing more is published: the readers read SQL. */
   private full = false
 
