@@ -82,26 +82,10 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
     const ingest = async (n: number, from: number) => {
       const events = Array.from({ length: n }, (_, i) => {
         const k = from + i
+        const about = { ts: T + k * 100, server: `s${k % 3}`, device: `d${k % 25}`, client: `k${k % 9}` }
         return k % 10 === 0
-          ? {
-              id: `c${k}`,
-              ts: T + k * 100,
-              type: 'connect',
-              server: `s${k % 3}`,
-              device: `d${k % 25}`,
-              client: `k${k % 9}`,
-              plan_mbps: 50,
-            }
-          : {
-              id: `u${k}`,
-              ts: T + k * 100,
-              type: 'usage',
-              server: `s${k % 3}`,
-              device: `d${k % 25}`,
-              client: `k${k % 9}`,
-              bytes_down: 1000 + k,
-              bytes_up: 10,
-            }
+          ? { id: `c${k}`, type: 'connect', ...about, plan_mbps: 50 }
+          : { id: `u${k}`, type: 'usage', ...about, bytes_down: 1000 + k, bytes_up: 10 }
       })
       await host!.call('ingestFrames', [frame(events.map((e) => JSON.stringify(e)).join('\n'))])
       await host!.call('settleGold')

@@ -101,24 +101,18 @@ export class ClientRows {
 
   /** Writes a client the batch's events name: its row is created if it has none. */
   upsert(client: string, seen: ClientSeen, write: ClientWrite): void {
-    const { until, bytes, devices, main } = write.move
-    const s = this.resident().get(client)
-    const liveUntil = write.recount ? this.liveUntilStmt.get(client)! : null
-    if (!s) {
-      this.put({
-        client,
-        plan_mbps: seen.plan?.plan ?? null,
-        plan_ts: seen.plan?.ts ?? null,
-        first_seen: seen.first,
-        last_seen: seen.last,
-        live_until: write.recount ? liveUntil : until,
-        window_bytes: bytes,
-        devices,
-        main_server: main?.server ?? null,
-        main_bytes: main?.bytes ?? 0,
-        latest_server: write.latest ? this.latestServerStmt.get(client)! : null,
-      })
-      return
+    const s = this.resident().get(client) ?? {
+      client,
+      plan_mbps: null,
+      plan_ts: null,
+      first_seen: seen.first,
+      last_seen: seen.last,
+      live_until: null,
+      window_bytes: 0,
+      devices: 0,
+      main_server: null,
+      main_bytes: 0,
+      latest_server: null,
     }
     s.first_seen = Math.min(s.first_seen, seen.first)
     s.last_seen = Math.max(s.last_seen, seen.last)
@@ -127,22 +121,23 @@ export class ClientRows {
       s.plan_mbps = seen.plan.plan
       s.plan_ts = seen.plan.ts
     }
-    this.move(s, write, liveUntil)
+    this.move(s, write)
   }
 
   /** Writes a client the live state moved without the batch's events naming it: a row it already has. */
   update(client: string, write: ClientWrite): void {
     const s = this.resident().get(client)
-    if (s) this.move(s, write, write.recount ? this.liveUntilStmt.get(client)! : null)
+    if (s) this.move(s, write)
   }
 
   /**
-   * What the live state moves in a row: live_until only forward (or counted again), window bytes and devices
-   * added, the main server and the latest server when the batch names them; then the row is written.
+   * What the live state moves in a row: live_until only forward (or counted again from gold_devices),
+   * window bytes and devices added, the main server and the latest server when the batch names them; then
+   * the row is written.
    */
-  private move(s: ClientState, write: ClientWrite, counted: number | null): void {
+  private move(s: ClientState, write: ClientWrite): void {
     const { until, bytes, devices, main } = write.move
-    s.live_until = write.recount ? counted : laterOf(s.live_until, until)
+    s.live_until = write.recount ? this.liveUntilStmt.get(s.client)! : laterOf(s.live_until, until)
     s.window_bytes += bytes
     s.devices += devices
     if (main) {

@@ -69,7 +69,7 @@ export const STRINGS = 2
 
 const orNull = (n: number): number | null => (Number.isNaN(n) ? null : n)
 
-/** The numbers of a row, by column: what `numberAt` reads. */
+/** Where each number of a row is among its NUMBERS: what ClientsView.numberAt reads (shared-clients.ts). */
 export const NUMBER_AT = {
   plan_mbps: PLAN,
   plan_ts: PLAN_TS,
@@ -139,20 +139,6 @@ export class ClientStates {
       main_bytes: this.numbers[n + MAIN_BYTES]!,
       latest_server: this.servers.value(this.serverIds[s + LATEST_SERVER]!),
     }
-  }
-
-  /** Slots 0 to slotCount - 1 hold a client each (`clientAt`, `numberAt`). */
-  get slotCount(): number {
-    return this.names.length
-  }
-
-  clientAt(slot: number): string {
-    return this.names[slot]!
-  }
-
-  /** A number of the row in `slot`, NaN for null: for passes over every client without a row object each. */
-  numberAt(slot: number, column: ClientNumber): number {
-    return this.numbers[slot * NUMBERS + NUMBER_AT[column]]!
   }
 
   /** Every client's row, in no particular order. */

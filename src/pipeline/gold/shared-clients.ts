@@ -154,15 +154,14 @@ export class SharedClients {
    * reader that started late): the reader then asks for all of them.
    */
   addNames(message: ClientNames): boolean {
-    if (message.generation !== this.generation) {
+    // Names of another generation, or sent again from the start for a reader that asked, replace those held.
+    if (
+      message.generation !== this.generation ||
+      message.firstSlot !== this.names.length ||
+      message.firstServer !== this.servers.length
+    ) {
       if (message.firstSlot !== 0 || message.firstServer !== 1) return false
       this.generation = message.generation
-      this.names = []
-      this.servers = ['']
-    }
-    if (message.firstSlot !== this.names.length || message.firstServer !== this.servers.length) {
-      // Names sent again from the start (for a reader that asked) replace those held.
-      if (message.firstSlot !== 0 || message.firstServer !== 1) return false
       this.names = []
       this.servers = ['']
     }
