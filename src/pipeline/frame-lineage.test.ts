@@ -12,20 +12,13 @@ import { importFile } from './importers/import-file'
 import type { LandingPayload } from './landing/landing-writer'
 import { normalize } from './silver/normalize'
 import { sortedRows, tablesLike } from './testing/batches'
+import { connectEvent } from './testing/connect-event'
 import { frame, tempDir } from './testing/temp-db'
 
 const T = Date.UTC(2026, 10, 28, 12, 0, 0)
 const RECEIVED = T + 60_000
 
-const connect = (id: string, device: string, ts = T) => ({
-  id,
-  type: 'connect',
-  ts,
-  server: 's1',
-  device,
-  client: `c-${device}`,
-  plan_mbps: 100,
-})
+const connect = (id: string, device: string, ts = T) => connectEvent(id, device, ts)
 const usage = (id: string, device: string, down: number, ts = T + 1000) => ({
   id,
   type: 'usage',

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS } from '../../shared/settings'
 import { openDb, type Db } from '../db/open'
 import { Engine } from '../engine'
 import { GoldWriter } from '../gold/gold-writer'
+import { connectEvent } from '../testing/connect-event'
 import { tempDir } from '../testing/temp-db'
 import { overviewQuery } from './overview'
 import { QUIET_MS } from './seconds-window'
@@ -10,15 +11,7 @@ import { ingestFrame } from './testing/random-network'
 
 // A whole second: events in the 999 ms before it are in gold's newest second.
 const T = Date.UTC(2026, 0, 5, 12, 0, 0)
-const connect = (device: string, ts: number) => ({
-  id: `${device}-${ts}`,
-  type: 'connect',
-  ts,
-  server: 's1',
-  device,
-  client: `c-${device}`,
-  plan_mbps: 100,
-})
+const connect = (device: string, ts: number) => connectEvent(`${device}-${ts}`, device, ts)
 
 describe("the readers' rows kept between calls", () => {
   let dir: ReturnType<typeof tempDir>
