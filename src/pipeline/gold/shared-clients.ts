@@ -60,7 +60,7 @@ export class SharedClientsWriter {
   // slots for its old names of the same generation number.
   private generation = Math.floor(Math.random() * 2 ** 30)
   /** Past MAX_CLIENTS nothing more is published: the readers read SQL. */
-  private full = false
+  private overflowed = false
 
   constructor() {
     const shared = (bytes: number, max: number) => new SharedArrayBuffer(bytes, { maxByteLength: max })
@@ -83,8 +83,8 @@ export class SharedClientsWriter {
    */
   publish(changes: ClientChanges, epoch: number, watermark: number): ClientNames | null {
     // Past it the epoch and watermark stay behind, and the readers read SQL.
-    if (this.full || changes.slotCount > MAX_CLIENTS) {
-      this.full = true
+    if (this.overflowed || changes.slotCount > MAX_CLIENTS) {
+      this.overflowed = true
       return null
     }
     if (changes.full) this.generation++
