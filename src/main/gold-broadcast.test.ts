@@ -1,12 +1,14 @@
-// Gold's thread shares the clients' rows with the readers, and sends the memory and the names on the
-// database's channel (gold-broadcast.ts): what a reader reads there is the rows of gold_clients its read
-// transaction sees, and a reader that starts late has them with gold's next commit once it says hello.
+// Gold's thread shares the clients' rows and the devices' last seen with the readers, and sends the memory and
+// the names on the database's channel (gold-broadcast.ts): what a reader reads there is the rows of
+// gold_clients and gold_devices its read transaction sees, and a reader that starts late has them with gold's
+// next commit once it says hello.
 import type { BroadcastChannel } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../pipeline/db/open'
 import { CLIENT_COLUMNS } from '../pipeline/gold/client-states'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
 import { SharedClients } from '../pipeline/gold/shared-clients'
+import { SharedSeen } from '../pipeline/gold/shared-seen'
 import { sharedRowsOf } from '../pipeline/testing/shared-client-rows'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
@@ -18,15 +20,17 @@ const T = Math.floor(Date.now() / 1000) * 1000 - 60_000
 /** The shared rows as reader-worker.ts reads them, from the channel of the database at `path`. */
 function readerCopy(path: string) {
   const mirror = new SharedClients()
+  const seen = new SharedSeen()
   let generations = 0
   const channel: BroadcastChannel = goldChannel(path, (message) => {
     if (message.kind === 'clients-shared') mirror.attach(message.buffers)
+    if (message.kind === 'devices-shared') seen.attach(message.buffers)
     if (message.kind !== 'client-names') return
     if (message.names.firstSlot === 0) generations++
     if (!mirror.addNames(message.names)) hello()
   })
   const hello = () => channel.postMessage({ kind: 'hello' })
-  return { mirror, channel, hello, resets: () => generations }
+  return { mirror, seen, channel, hello, resets: () => generations }
 }
 
 /** Until `done` holds, or 10 s: the channel's messages come on the event loop. */
@@ -60,6 +64,24 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
     const first = readerCopy(path)
     channels.push(first.channel)
 
+    /** The devices' last seen in the copy for the reader's read transaction, and in its rows. */
+    const compareSeen = (seen: SharedSeen) =>
+      reader!.transaction(() => {
+        const gold = reader!
+          .prepare<[], { watermark: number; epoch: number }>(
+            `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
+          )
+          .get()!
+        const rows = reader!
+          .prepare<[], [number, number, number | null]>(
+            'SELECT slot, last_seen, minute_first_ts FROM gold_devices',
+          )
+          .raw()
+          .all()
+        const view = seen.open(gold.epoch, gold.watermark)
+        const copy = view && rows.map(([slot]) => [slot, view.lastSeen(slot), view.minuteFirst(slot)])
+        return { copy, rows }
+      })()
     /** The copy's rows for the reader's read transaction, and the rows it reads (null: no copy for it). */
     const compare = (mirror: SharedClients) =>
       reader!.transaction(() => {
@@ -95,6 +117,9 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
     await until(() => compare(first.mirror).copy !== null)
     expect(compare(first.mirror).copy).toEqual(compare(first.mirror).rows)
     expect(compare(first.mirror).rows.length).toBe(9)
+    await until(() => compareSeen(first.seen).copy !== null)
+    expect(compareSeen(first.seen).copy).toEqual(compareSeen(first.seen).rows)
+    expect(compareSeen(first.seen).rows.length).toBe(25)
     await ingest(200, 200)
     await until(() => compare(first.mirror).copy !== null)
     expect(compare(first.mirror).copy).toEqual(compare(first.mirror).rows)
@@ -112,6 +137,8 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
     }
     expect(compare(late.mirror).copy).toEqual(compare(late.mirror).rows)
     expect(compare(first.mirror).copy).toEqual(compare(first.mirror).rows)
+    await until(() => compareSeen(late.seen).copy !== null)
+    expect(compareSeen(late.seen).copy).toEqual(compareSeen(late.seen).rows)
     expect(late.resets()).toBe(1)
   })
 })

@@ -7,6 +7,7 @@ import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { GoldFeed } from '../pipeline/gold/gold-feed'
 import { GoldWriter } from '../pipeline/gold/gold-writer'
 import { SharedClientsWriter } from '../pipeline/gold/shared-clients'
+import { SharedSeenWriter } from '../pipeline/gold/shared-seen'
 import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import type { GoldToEngine, EngineToGold } from './gold-protocol'
 import { GoldShared } from './gold-shared'
@@ -23,22 +24,28 @@ const shared = new GoldShared(buffer)
 const db = openOrExit(() => openDb(dbPath))
 // The engine's checkpointer thread copies gold's log too (it checkpoints every attached file).
 leaveCheckpointsToOthers(db)
-// The readers read the clients' rows in memory gold's thread shares (shared-clients.ts), with their names by
-// message (gold-broadcast.ts); a reader that says hello gets both with the next commit.
+// The readers read the clients' rows and the devices' last seen in memory gold's thread shares
+// (shared-clients.ts, shared-seen.ts), with the clients' names by message (gold-broadcast.ts); a reader that
+// says hello gets all of it with the next commit.
 const clientRows = new SharedClientsWriter()
+const devicesSeen = new SharedSeenWriter()
 let sendShared = true
 const channel = goldChannel(dbPath, (message) => {
   if (message.kind !== 'hello') return
-  writer.resendClients()
+  writer.resendShared()
   sendShared = true
 })
 const broadcast = (message: GoldBroadcast) => channel.postMessage(message)
 const writer = new GoldWriter(db, {
-  onCommit: (clients, epoch, watermark) => {
-    if (sendShared) broadcast({ kind: 'clients-shared', buffers: clientRows.buffers })
+  onCommit: ({ clients, devices, epoch, watermark }) => {
+    if (sendShared) {
+      broadcast({ kind: 'clients-shared', buffers: clientRows.buffers })
+      broadcast({ kind: 'devices-shared', buffers: devicesSeen.buffers })
+    }
     sendShared = false
     const names = clientRows.publish(clients, epoch, watermark)
     if (names) broadcast({ kind: 'client-names', names })
+    if (!devicesSeen.publish(devices, epoch, watermark)) writer.resendShared()
   },
 })
 writer.preload()

@@ -18,6 +18,8 @@ import { retentionStatusQuery } from '../pipeline/retention-status'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
 import { SharedClients, type ClientsView } from '../pipeline/gold/shared-clients'
+import { SharedSeen } from '../pipeline/gold/shared-seen'
+import { readingSeen } from '../pipeline/db/device-seen'
 import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
@@ -34,13 +36,15 @@ const { dbPath, sharedClients = false } = workerData as ReaderWorkerData
 const db = openOrExit(() => openDb(dbPath, { readonly: true }))
 logMemoryIfAsked('reader')
 
-// The clients' rows in the memory gold's thread shares (shared-clients.ts), with their names by message
-// (gold-broadcast.ts); those of the read transaction under way when they are (asOfGold): else the metrics
-// read them in SQL.
+// The clients' rows and the devices' last seen in the memory gold's thread shares (shared-clients.ts,
+// shared-seen.ts), with the clients' names by message (gold-broadcast.ts); those of the read transaction
+// under way when they are (asOfGold): else the metrics read them in SQL.
 const shared = sharedClients ? new SharedClients() : null
+const seen = sharedClients ? new SharedSeen() : null
 if (shared) {
   const channel = goldChannel(dbPath, (message) => {
     if (message.kind === 'clients-shared') shared.attach(message.buffers)
+    else if (message.kind === 'devices-shared') seen?.attach(message.buffers)
     else if (message.kind === 'client-names' && !shared.addNames(message.names)) hello()
   })
   const hello = () => channel.postMessage({ kind: 'hello' } satisfies GoldBroadcast)
@@ -71,16 +75,24 @@ const goldFirst = db.prepare<[], { watermark: number; epoch: number }>(
 )
 const asOfGold =
   <A extends unknown[], R>(read: (...args: A) => R) =>
-  (...args: A): R =>
-    db.transaction(() => {
-      const { watermark, epoch } = goldFirst.get()!
-      clientsNow = shared?.open(epoch, watermark) ?? null
-      try {
-        return read(...args)
-      } finally {
-        clientsNow = null
-      }
-    })()
+  (...args: A): R => {
+    // With the devices' last seen from shared memory, unless gold's thread copied again while they were read:
+    // then once more from the rows.
+    const once = (sharedSeen: boolean) =>
+      db.transaction(() => {
+        const { watermark, epoch } = goldFirst.get()!
+        clientsNow = shared?.open(epoch, watermark) ?? null
+        const seenNow = (sharedSeen && seen?.open(epoch, watermark)) || null
+        try {
+          const result = readingSeen(db, seenNow, () => read(...args))
+          return { result, valid: seenNow === null || seenNow.stillValid() }
+        } finally {
+          clientsNow = null
+        }
+      })()
+    const first = once(true)
+    return first.valid ? first.result : once(false).result
+  }
 
 type ClientRowsAt = { sec: number; rows: ClientRow[]; thresholdMbps: number }
 let clientCache: ClientRowsAt | null = null

@@ -33,6 +33,7 @@ const FROZEN: Record<string, string> = {
   '016-client-minutes.ts': '8d7cf57e4a911c774f018bf19f544b2ba7370d7370c8ae5d79522bd87021efb9',
   '017-connected-series.ts': '67279faf93f77f7ab2668f205a9ed45121bccbffbfc3427953328da005e65aef',
   '018-gold-file.ts': 'c7b5f226abb6d32686dee511d6c671a6bb21ed42826b2a01bfed93668bf2f8ad',
+  '019-device-slots.ts': 'a71942c66f8e6ac546c8d1a28f448415e0c858d1ab56bdaf20e44ff9650187b2',
 }
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'))

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { explainDbError } from './explain-error'
+import { registerDeviceSeen } from './device-seen'
 import { attachGold, ensureGoldFile, goldFileMatches } from './gold-file'
 import { MIGRATIONS } from './migrations'
 import { nativeBindingPath } from './native-binding'
@@ -42,6 +43,7 @@ function open(path: string, options: OpenOptions): Db {
   })
   db.pragma('busy_timeout = 5000')
   registerUsageParts(db)
+  registerDeviceSeen(db)
   attachGold(db, path, options.readonly ? null : { cacheKib: WRITER_GOLD_CACHE_KIB })
   if (!options.readonly) {
     db.pragma('journal_mode = WAL')

@@ -5,6 +5,7 @@ import { minuteOf } from './buckets'
 import { LATEST_MINUTE_ROWS_SQL } from './device-minutes'
 import { appendIdsSql, encodeIds } from './id-list'
 import { BYTES_PER_DEVICE, ResidentStates } from './resident-states'
+import type { SeenChanges } from './shared-seen'
 
 export interface DeviceState {
   device: string
@@ -129,7 +130,7 @@ export const firstSeen = (device: string, ts: number): DeviceState => ({
   minute_first_ts: ts,
 })
 
-const stateOf = (r: StateRow): DeviceState => ({
+const stateOf = (r: StateRow | [...StateRow, rowid: number]): DeviceState => ({
   device: r[0],
   server: r[1],
   client: r[2],
@@ -163,6 +164,9 @@ export class DeviceStates {
   private readonly maxResident: number
   private readonly countStmt
   private readonly allStmt
+  private readonly nextSlotStmt
+  /** The shared slot the next new device gets (gold_devices.slot): one past the highest, read with the states. */
+  private nextSlot = 0
   private readonly loadStmt
   private readonly putStmt
   private readonly seenStmt
@@ -176,7 +180,8 @@ export class DeviceStates {
     this.countStmt = db.prepare<[], number>('SELECT count(*) FROM gold_devices').pluck()
     // Rows as arrays: better-sqlite3 builds a row object property by property, several µs for eleven
     // columns, while an object literal of one shape costs next to nothing (docs/benchmarks.md, change 22).
-    this.allStmt = db.prepare<[], StateRow>(`SELECT ${columns} FROM gold_devices`).raw()
+    this.allStmt = db.prepare<[], [...StateRow, number]>(`SELECT ${columns}, slot FROM gold_devices`).raw()
+    this.nextSlotStmt = db.prepare<[], number>('SELECT coalesce(max(slot) + 1, 0) FROM gold_devices').pluck()
     this.loadStmt = db
       .prepare<[string], StateRow>(
         `SELECT ${columns} FROM gold_devices WHERE device IN (SELECT value FROM json_each(?))`,
@@ -188,8 +193,8 @@ export class DeviceStates {
     const put = (same: boolean) =>
       db.prepare(
         `INSERT INTO gold_devices (device, server, client, device_type, plan_mbps, ip, connect_ts, status,
-           status_ts, first_seen, last_seen, minute_first_ts, minute_usage_ids)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           status_ts, first_seen, last_seen, minute_first_ts, minute_usage_ids, slot)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (device) DO UPDATE SET server = excluded.server, client = excluded.client,
            device_type = excluded.device_type, plan_mbps = excluded.plan_mbps, ip = excluded.ip,
            connect_ts = excluded.connect_ts, status = excluded.status, status_ts = excluded.status_ts,
@@ -218,9 +223,10 @@ export class DeviceStates {
    */
   fill(): void {
     this.filled = true
+    this.nextSlot = this.nextSlotStmt.get()!
     if (this.countStmt.get()! > this.maxResident) return
     const resident = new ResidentStates()
-    for (const r of this.allStmt.iterate()) resident.set(stateOf(r))
+    for (const r of this.allStmt.iterate()) resident.set(stateOf(r), r[12])
     this.resident = resident
   }
 
@@ -299,6 +305,12 @@ export class DeviceStates {
    */
   flush(latestIds: ReadonlyMap<string, readonly number[] | null> = new Map()): DeviceChange[] {
     const changes: DeviceChange[] = []
+    const slots = new Map<string, number>()
+    const newSlot = (device: string) => {
+      const slot = this.nextSlot++
+      slots.set(device, slot)
+      return slot
+    }
     for (const [device, full] of this.dirty) {
       const s = this.cache.get(device)!
       const before = this.before.get(device) ?? null
@@ -332,10 +344,13 @@ export class DeviceStates {
         s.last_seen,
         s.minute_first_ts,
         ids,
+        // A new device's slot (an existing row keeps its own).
+        before === null ? newSlot(device) : null,
       )
     }
     if (this.resident) {
-      for (const device of this.dirty.keys()) this.resident.set(this.cache.get(device)!)
+      // A new device's rowid is read back (few: a device is new once).
+      for (const device of this.dirty.keys()) this.resident.set(this.cache.get(device)!, slots.get(device))
       // A network grown past the limit: the table holds every state, read as needed from now on.
       if (this.resident.size > this.maxResident) this.resident = null
     }
@@ -343,6 +358,15 @@ export class DeviceStates {
     this.before.clear()
     if (this.cache.size > this.maxCached) this.evictOldest(this.cache.size - Math.floor(this.maxCached / 2))
     return changes
+  }
+
+  /**
+   * Each device's last_seen and latest minute's first ts written since the last call (every device's for the
+   * first call after a `fill`, or with `full`), for the readers; null when gold does not hold every state in
+   * memory (a network past the resident limit).
+   */
+  takeSeen(full = false): SeenChanges | null {
+    return this.resident?.takeSeen(full) ?? null
   }
 
   private evictOldest(count: number): void {

@@ -12,6 +12,7 @@ import { ConnectedSeriesFold, SERIES_STAGE, type SeriesEvent } from './connected
 import { DeviceMinutes } from './device-minutes'
 import { DeviceStates, type DeviceStatesLimits } from './device-states'
 import { LiveState } from './live-state'
+import type { SeenChanges } from './shared-seen'
 import { spreadSample } from './spread'
 import { Sums2, Sums3, type Sums } from './sums'
 import { UsageWriter, addUsage, upsertStatement, usageSums } from './usage-sums'
@@ -274,6 +275,11 @@ export class GoldStage {
   /** The clients' rows written since the last call, for the readers (ClientStates.takeChanges). */
   takeClientChanges(full = false): ClientChanges {
     return this.live.takeClientChanges(full)
+  }
+
+  /** Each device's last_seen and latest minute's first ts written since the last call (DeviceStates.takeSeen). */
+  takeSeenChanges(full = false): SeenChanges | null {
+    return this.devices.takeSeen(full)
   }
 
   /** Forgets the windows of the live state only: after retention counted them again. */

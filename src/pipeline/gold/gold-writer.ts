@@ -11,15 +11,25 @@ import type { ClientChanges } from './client-states'
 import type { DeviceStatesLimits } from './device-states'
 import { goldEpochQuery } from './gold-epoch'
 import { GoldStage, type GoldInput } from './gold-stage'
+import type { SeenChanges } from './shared-seen'
+
+/** What a commit wrote that the readers take from shared memory, and the gold it is of. */
+export interface GoldCommit {
+  clients: ClientChanges
+  /** Null when gold does not hold every device in memory. */
+  devices: SeenChanges | null
+  epoch: number
+  watermark: number
+}
 
 export interface GoldWriterOptions {
   deviceStates?: DeviceStatesLimits
   /**
-   * After each commit that folded events: the clients' rows it wrote, with gold's epoch and watermark, for the
-   * readers (gold-worker.ts publishes them). Called after the commit, never for a transaction that rolled
-   * back; copy the rows before the next fold.
+   * After each commit that folded events: the clients' rows and devices' last seen it wrote, with gold's epoch
+   * and watermark, for the readers (gold-worker.ts publishes them). Called after the commit, never for a
+   * transaction that rolled back; copy the rows before the next fold.
    */
-  onCommit?: (clients: ClientChanges, epoch: number, watermark: number) => void
+  onCommit?: (commit: GoldCommit) => void
 }
 
 /** Silver rows read per transaction when catching up from silver. */
@@ -115,8 +125,8 @@ export class GoldWriter {
     return span
   }
 
-  /** Publishes every client's row with the next commit, rather than what it changed. */
-  resendClients(): void {
+  /** Publishes every client's row and device's last seen with the next commit, rather than what it changed. */
+  resendShared(): void {
     this.resend = true
   }
 
@@ -139,8 +149,8 @@ export class GoldWriter {
   }
 
   private write(fn: () => number): number {
-    // The clients' rows are taken inside the transaction (what it holds), and published once it is committed.
-    let changes: { clients: ClientChanges; epoch: number; watermark: number } | null = null
+    // The shared rows are taken inside the transaction (what it holds), and published once it is committed.
+    let changes: GoldCommit | null = null
     let count: number
     try {
       count = this.db.transaction(() => {
@@ -154,6 +164,7 @@ export class GoldWriter {
         if (this.onCommit && folded > 0)
           changes = {
             clients: this.gold.takeClientChanges(this.resend),
+            devices: this.gold.takeSeenChanges(this.resend),
             epoch: this.epoch(),
             watermark: this.watermarks.get('gold'),
           }
@@ -165,8 +176,7 @@ export class GoldWriter {
     }
     if (changes) {
       this.resend = false
-      const { clients, epoch, watermark } = changes
-      this.onCommit!(clients, epoch, watermark)
+      this.onCommit!(changes)
     }
     return count
   }

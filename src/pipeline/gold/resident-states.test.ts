@@ -24,7 +24,7 @@ const neverConnected = (device: string): DeviceState => firstSeen(device, T)
 describe('ResidentStates', () => {
   it('gives back each state as it was last set, nulls included, past the growth of its arrays', () => {
     const states = new ResidentStates()
-    for (let i = 0; i < 3000; i++) states.set(connected(i))
+    for (let i = 0; i < 3000; i++) states.set(connected(i), i)
     states.set(neverConnected('d5'))
     states.set({ ...connected(7), server: 's9', client: null, last_seen: T + 99 })
 
@@ -38,8 +38,29 @@ describe('ResidentStates', () => {
 
   it('hands out copies: changing one leaves the stored state alone', () => {
     const states = new ResidentStates()
-    states.set(connected(1))
+    states.set(connected(1), 0)
     states.get('d1')!.last_seen = T + 1000
     expect(states.get('d1')!.last_seen).toBe(T + 2)
+  })
+
+  it("gives the readers each device's last seen by its shared slot: every device's first, then those set since", () => {
+    const states = new ResidentStates()
+    for (let i = 0; i < 2000; i++) states.set(connected(i), 5000 + i)
+    expect(() => states.set(connected(2000))).toThrow('d2000 has no shared slot')
+    const all = states.takeSeen()
+    expect(all.full).toBe(true)
+    expect(all.slots).toHaveLength(2000)
+    expect([all.slots[9], all.lastSeen[9], all.minuteFirst[9]]).toEqual([5009, T + 18, T + 9])
+    // A null minute_first_ts travels as NaN.
+    expect(all.minuteFirst[10]).toBeNaN()
+
+    states.set({ ...connected(42), last_seen: T + 4242, minute_first_ts: T + 4200 })
+    states.set(connected(2001), 9)
+    const since = states.takeSeen()
+    expect(since.full).toBe(false)
+    expect([...since.slots]).toEqual([5042, 9])
+    expect([...since.lastSeen]).toEqual([T + 4242, T + 4002])
+    expect(states.takeSeen().slots).toHaveLength(0)
+    expect(states.takeSeen(true).slots).toHaveLength(2001)
   })
 })

@@ -7,6 +7,7 @@
 import type { DeviceState } from './device-states'
 import { Interner } from './interner'
 import { resized } from './resized'
+import type { SeenChanges } from './shared-seen'
 
 export const BYTES_PER_DEVICE = 233
 
@@ -37,6 +38,11 @@ export class ResidentStates {
   private numbers = new Float64Array(0)
   private stringIds = new Int32Array(0)
   private statuses = new Uint8Array(0)
+  /** Each device's slot in the memory shared with the readers (gold_devices.slot, migration 19). */
+  private sharedSlots = new Float64Array(0)
+  /** The slots `set` since the last `takeSeen`. */
+  private readonly changed = new Set<number>()
+  private takenOnce = false
 
   get size(): number {
     return this.slots.size
@@ -64,13 +70,17 @@ export class ResidentStates {
     }
   }
 
-  set(state: DeviceState): void {
+  /** Sets the device's state, and for a device not set before its shared slot. */
+  set(state: DeviceState, sharedSlot?: number): void {
     let slot = this.slots.get(state.device)
     if (slot === undefined) {
+      if (sharedSlot === undefined) throw new Error(`device ${state.device} has no shared slot`)
       slot = this.slots.size
       if (slot === this.statuses.length) this.grow()
       this.slots.set(state.device, slot)
+      this.sharedSlots[slot] = sharedSlot
     }
+    this.changed.add(slot)
     const n = slot * NUMBERS
     const s = slot * STRINGS
     this.numbers[n + PLAN] = state.plan_mbps ?? NaN
@@ -86,11 +96,37 @@ export class ResidentStates {
     this.ips[slot] = state.ip
   }
 
+  /**
+   * Each device's last_seen and latest minute's first ts, by its shared slot, of the devices `set` since
+   * the last call (of every device for the first, or with `full`), for the readers (shared-seen.ts).
+   */
+  takeSeen(full = false): SeenChanges {
+    const all = full || !this.takenOnce
+    const slots = all ? this.slots.values() : this.changed.values()
+    const count = all ? this.slots.size : this.changed.size
+    const changes: SeenChanges = {
+      full: all,
+      slots: new Float64Array(count),
+      lastSeen: new Float64Array(count),
+      minuteFirst: new Float64Array(count),
+    }
+    let i = 0
+    for (const slot of slots) {
+      changes.slots[i] = this.sharedSlots[slot]!
+      changes.lastSeen[i] = this.numbers[slot * NUMBERS + LAST_SEEN]!
+      changes.minuteFirst[i++] = this.numbers[slot * NUMBERS + MINUTE_FIRST_TS]!
+    }
+    this.changed.clear()
+    this.takenOnce = true
+    return changes
+  }
+
   /** Doubles the room for states (a network grows by a few devices at a time, after its first load). */
   private grow(): void {
     const capacity = Math.max(1024, this.statuses.length * 2)
     this.numbers = resized(this.numbers, capacity * NUMBERS)
     this.stringIds = resized(this.stringIds, capacity * STRINGS)
     this.statuses = resized(this.statuses, capacity)
+    this.sharedSlots = resized(this.sharedSlots, capacity)
   }
 }

@@ -40,13 +40,13 @@ describe("the clients' rows in shared memory", () => {
     sent = []
     asked = 0
     // As gold's thread and a reader's do (gold-worker.ts, reader-worker.ts), in one thread.
-    gold = new InlineGold(path, undefined, (clients, epoch, watermark) => {
+    gold = new InlineGold(path, undefined, ({ clients, epoch, watermark }) => {
       const names = writer.publish(clients, epoch, watermark)
       if (!names) return
       sent.push(names)
       if (!shared.addNames(names)) {
         asked++
-        gold.resendClients()
+        gold.resendShared()
       }
     })
     engine = Engine.open(path, { remoteGold: gold, goldLagMs: 0 })

@@ -2,6 +2,7 @@ import type { Db } from '../db/open'
 import { SERIES_STAGE } from '../gold/connected-series'
 import { PLAN_KBPS_SQL } from '../gold/live-state'
 import { compareBinary } from '../db/binary-order'
+import { seenSql } from '../db/device-seen'
 import { FOLDED_AFTER_SQL, everyType, foldedByGold } from '../silver/event-time'
 import { SecondsWindow, eachRow, type SecondRows } from './seconds-window'
 import { snapshotKeyQuery } from './snapshot-key'
@@ -53,7 +54,8 @@ export const activeInIdleWindow = (d: string) => {
       AND (${first} > :t - :idle OR ${last} <= :t OR ${d}.device IN (
         SELECT x.device FROM silver_events x INDEXED BY silver_events_type_ts
         WHERE ${everyType('x.type')} AND x.ts > :t - :idle AND x.ts <= :t AND ${foldedByGold('x.id')}))`
-  return `(${d}.minute_first_ts IS NOT NULL AND ${inWindow(`${d}.minute_first_ts`, `${d}.last_seen`)}
+  const minuteFirst = seenSql(d, 'minute_first_ts')
+  return `(${minuteFirst} IS NOT NULL AND ${inWindow(minuteFirst, seenSql(d, 'last_seen'))}
     OR EXISTS (
       WITH RECURSIVE m(minute) AS (
         SELECT ${HIGH_MINUTE} UNION ALL SELECT minute - 1 FROM m WHERE minute > ${LOW_MINUTE})
@@ -80,7 +82,7 @@ export const connectedAtT = (devices = 'gold_devices') => `
   WHERE d.status = 'connect' AND d.status_ts <= :t
     AND CASE
       WHEN :idle IS NULL THEN 1
-      WHEN d.last_seen <= :t THEN d.last_seen > :t - :idle
+      WHEN ${seenSql('d', 'last_seen')} <= :t THEN ${seenSql('d', 'last_seen')} > :t - :idle
       WHEN d.status_ts > :t - :idle THEN 1
       ELSE ${activeInIdleWindow('d')}
     END

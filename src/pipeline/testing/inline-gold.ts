@@ -12,16 +12,16 @@ export class InlineGold implements RemoteGold {
   private readonly writer: GoldWriter
   private readonly feed: GoldFeed
 
-  /** `onCommit`: the clients' rows each commit wrote, as gold's thread publishes them to the readers. */
+  /** `onCommit`: what each commit wrote, as gold's thread publishes it to the readers. */
   constructor(path: string, batch?: number, onCommit?: GoldWriterOptions['onCommit']) {
     this.db = openDb(path)
     this.writer = new GoldWriter(this.db, { onCommit })
     this.feed = new GoldFeed(this.writer, batch)
   }
 
-  /** Every client's row with the next commit (a reader asked for them). */
-  resendClients(): void {
-    this.writer.resendClients()
+  /** Every client's row and device's last seen with the next commit (a reader asked for them). */
+  resendShared(): void {
+    this.writer.resendShared()
   }
 
   post(rows: readonly GoldInput[]): void {

@@ -1,10 +1,12 @@
-// Migration 18 undone, for the tests that take a database back to an older schema: gold's tables and
-// watermarks back in the database's file, and no identity. Run before the undo of an older migration.
+// Migrations 19 and 18 undone, for the tests that take a database back to an older schema: no device slots,
+// gold's tables and watermarks back in the database's file, and no identity. Run before the undo of an older
+// migration.
 import type { Db } from '../db/open'
 import { inSchema } from '../db/gold-file'
 
 export function undoGoldFile(db: Db): void {
   db.transaction(() => {
+    db.exec('ALTER TABLE gold.gold_devices DROP COLUMN slot')
     const tables = db
       .prepare<[], { name: string; sql: string }>(
         `SELECT name, sql FROM gold.sqlite_schema WHERE type = 'table' AND name LIKE 'gold\\_%' ESCAPE '\\'

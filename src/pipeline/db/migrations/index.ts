@@ -22,6 +22,7 @@ import m015 from './015-multi-server-client-windows'
 import m016 from './016-client-minutes'
 import m017 from './017-connected-series'
 import m018 from './018-gold-file'
+import m019 from './019-device-slots'
 
 /** SQL, and for a migration that computes in JavaScript, a function run after it in the same transaction. */
 export type Migration = string | { sql: string; then: (db: Db) => void }
@@ -45,4 +46,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m016,
   m017,
   m018,
+  m019,
 ]

@@ -1,0 +1,164 @@
+// The devices' last_seen and minute_first_ts in the memory gold shares with the readers (shared-seen.ts) are
+// the values of gold_devices a reader's own read transaction sees whenever they say they are: after every
+// fold of a late and reordered feed, a fold that rolled back, a settings change, a rebuild, and not once gold
+// has published again. The metrics that read those columns take them from there (db/device-seen.ts).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DEFAULT_SETTINGS } from '../../shared/settings'
+import { readingSeen } from '../db/device-seen'
+import { openDb, type Db } from '../db/open'
+import { Engine } from '../engine'
+import { connectedDevicesQuery, connectedGroupsQuery, idleMsOf } from '../metrics/connected-devices'
+import { heavyClientsMetric } from '../metrics/heavy-clients'
+import { liveNewestSecondQuery } from '../metrics/live'
+import { ingestFrame, nearlyInOrder, randomEvents } from '../metrics/testing/random-network'
+import { GOLD_WATERMARK_SQL } from '../silver/event-time'
+import { InlineGold } from '../testing/inline-gold'
+import { tempDir } from '../testing/temp-db'
+import { GOLD_EPOCH_SQL } from './gold-epoch'
+import { SharedSeen, SharedSeenWriter } from './shared-seen'
+
+const START = Date.UTC(2024, 5, 1, 12, 0, 0)
+
+describe("the devices' last seen in shared memory", () => {
+  let dir: ReturnType<typeof tempDir>
+  let engine: Engine
+  let gold: InlineGold
+  let reader: Db
+  let writer: SharedSeenWriter
+  let shared: SharedSeen
+  let published: number
+
+  beforeEach(() => {
+    dir = tempDir()
+    const path = dir.path('vigia.db')
+    writer = new SharedSeenWriter()
+    shared = new SharedSeen()
+    shared.attach(writer.buffers)
+    published = 0
+    // As gold's thread and a reader's do (gold-worker.ts, reader-worker.ts), in one thread.
+    gold = new InlineGold(path, undefined, ({ devices, epoch, watermark }) => {
+      writer.publish(devices, epoch, watermark)
+      published++
+    })
+    engine = Engine.open(path, { remoteGold: gold, goldLagMs: 0 })
+    reader = openDb(path, { readonly: true })
+  })
+  afterEach(() => {
+    reader.close()
+    engine.close()
+    gold.close()
+    dir.remove()
+  })
+
+  const goldOf = () =>
+    reader
+      .prepare<[], { watermark: number; epoch: number }>(
+        `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
+      )
+      .get()!
+
+  /** In one read transaction: the rows' values, and the shared memory's for the same slots (null: not its). */
+  const readerSees = () =>
+    reader.transaction(() => {
+      const { epoch, watermark } = goldOf()
+      const rows = reader
+        .prepare<[], [number, number, number | null]>(
+          'SELECT slot, last_seen, minute_first_ts FROM gold_devices ORDER BY slot',
+        )
+        .raw()
+        .all()
+      const view = shared.open(epoch, watermark)
+      const mirror = view && rows.map(([slot]) => [slot, view.lastSeen(slot), view.minuteFirst(slot)])
+      return { rows, mirror: view?.stillValid() ? mirror : null }
+    })()
+
+  const ingest = (events: Record<string, unknown>[]) => {
+    ingestFrame(engine, events)
+    engine.settleGold()
+  }
+
+  it('is the rows of the read transaction after every fold: late events, a rollback, a settings change, a rebuild', () => {
+    const shape = { seed: 5, start: START, minutes: 9, events: 3000, devices: 60, clients: 20, servers: 3 }
+    const events = nearlyInOrder(randomEvents(shape), 3, 150)
+    const check = (when: string) => {
+      const { rows, mirror } = readerSees()
+      expect(rows.length, when).toBeGreaterThan(0)
+      expect(mirror, when).toEqual(rows)
+    }
+    for (let i = 0; i < 1300; i += 100) {
+      ingest(events.slice(i, i + 100))
+      check(`after event ${i + 100}`)
+    }
+    // Gold publishing again voids a view opened before.
+    const { epoch, watermark } = goldOf()
+    const open = shared.open(epoch, watermark)!
+    expect(open.stillValid()).toBe(true)
+    ingest(events.slice(1300, 1400))
+    expect(open.stillValid()).toBe(false)
+    // So does a slot the copy does not hold.
+    const again = goldOf()
+    const view = shared.open(again.epoch, again.watermark)!
+    view.lastSeen(10_000_000)
+    expect(view.stillValid()).toBe(false)
+
+    // A fold that fails rolls back: nothing is published, and the next commit publishes a whole copy, read
+    // again from the table.
+    gold.db.exec(`CREATE TEMP TRIGGER fail AFTER INSERT ON gold_servers WHEN NEW.server = 'boom'
+      BEGIN SELECT RAISE(ABORT, 'the fold failed'); END`)
+    const before = published
+    expect(() =>
+      ingest(events.slice(1400, 1500).map((e, i) => (i === 99 ? { ...e, server: 'boom' } : e))),
+    ).toThrow('the fold failed')
+    gold.db.exec('DROP TRIGGER fail')
+    expect(published).toBe(before)
+    ingest(events.slice(1500, 1600))
+    check('after the rollback')
+
+    // A settings change moves gold's epoch: the copy is not the reader's until gold's next commit.
+    engine.updateSettings({ heavyThresholdMbps: 12 })
+    expect(readerSees().mirror).toBeNull()
+    ingest(events.slice(1600, 1700))
+    check('after a settings change')
+
+    // A rebuild starts gold again, slots and all, in a new epoch.
+    engine.rebuild()
+    check('after a rebuild')
+    ingest(events.slice(1700))
+    check('at the end')
+  })
+
+  it("gives the metrics gold's last seen, whatever the rows say", () => {
+    const shape = { seed: 13, start: START, minutes: 8, events: 2500, devices: 80, clients: 30, servers: 3 }
+    ingest(nearlyInOrder(randomEvents(shape), 3, 100))
+    const idle = idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin)
+    const n = liveNewestSecondQuery(reader)()!
+    const devicesAt = connectedDevicesQuery(reader)
+    const groupsAt = connectedGroupsQuery(reader)
+    const heavyAt = heavyClientsMetric(reader, { liveCache: false })
+    // Every device at instants inside seconds (each device judged in SQL), and whole seconds near gold's
+    // newest (the live state, and the devices with an event after T), with the heavy share there.
+    const answers = () => ({
+      devices: [-95_500, -30_250, -4_100, -1_001].map((ms) => devicesAt(n * 1000 + ms, idle)),
+      groups: [-9, -4, -2, -1, 0].map((s) => groupsAt((n + s) * 1000, idle)),
+      heavy: [-9, -4, -2, -1, 0].map((s) => heavyAt(n + s, idle, 1)),
+    })
+    const withShared = () =>
+      reader.transaction(() => {
+        const { epoch, watermark } = goldOf()
+        const view = shared.open(epoch, watermark)
+        expect(view).not.toBeNull()
+        const result = readingSeen(reader, view, answers)
+        expect(view!.stillValid()).toBe(true)
+        return result
+      })()
+    const truth = answers()
+    expect(truth.devices.some((d) => d.length > 0)).toBe(true)
+    expect(withShared()).toEqual(truth)
+
+    // The rows' last seen made wrong behind gold's back (gold neither folds nor publishes): what SQL reads
+    // changes, what the metrics read through the shared memory does not.
+    engine.db.exec('UPDATE gold.gold_devices SET last_seen = first_seen, minute_first_ts = NULL')
+    expect(answers()).not.toEqual(truth)
+    expect(withShared()).toEqual(truth)
+  })
+})
