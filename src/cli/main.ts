@@ -3,6 +3,8 @@ import { Command, InvalidArgumentError, Option } from 'commander'
 import { existsSync, readFileSync } from 'node:fs'
 import { defaultDbPath } from '../main/paths'
 import { openDb, type Db } from '../pipeline/db/open'
+import { readingSeen } from '../pipeline/db/device-seen'
+import { replayedSeenView } from '../pipeline/gold/seen-replay'
 import { Engine } from '../pipeline/engine'
 import { SettingsStore } from '../pipeline/settings-store'
 import { currentSecond, isWholeSecond, isoOf, wholeSecondAdvice } from '../shared/instant'
@@ -74,12 +76,15 @@ program
   .action((options: { at?: number; json?: boolean }) => {
     const db = readerFor()
     try {
-      // Asked for now, it is a live view: its usage figures are a minute behind (docs/metrics.md).
-      const overview = overviewQuery(db)(
-        options.at ?? currentSecond(),
-        new SettingsStore(db).get(),
-        options.at === undefined,
-      )
+      const overviewAt = overviewQuery(db)
+      // Beside the running app, the devices' last seen gold's thread holds in memory are replayed from silver
+      // (seen-replay.ts), in the read transaction of the overview.
+      const overview = db.transaction(() =>
+        readingSeen(db, replayedSeenView(db), () =>
+          // Asked for now, it is a live view: its usage figures are a minute behind (docs/metrics.md).
+          overviewAt(options.at ?? currentSecond(), new SettingsStore(db).get(), options.at === undefined),
+        ),
+      )()
       console.log(options.json ? JSON.stringify(overview, null, 2) : formatOverview(overview))
     } finally {
       db.close()

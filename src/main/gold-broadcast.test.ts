@@ -9,6 +9,7 @@ import { CLIENT_COLUMNS } from '../pipeline/gold/client-states'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
 import { SharedClients } from '../pipeline/gold/shared-clients'
 import { SharedSeen } from '../pipeline/gold/shared-seen'
+import { replayedSeenView } from '../pipeline/gold/seen-replay'
 import { sharedRowsOf } from '../pipeline/testing/shared-client-rows'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
@@ -79,8 +80,14 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
           .raw()
           .all()
         const view = seen.open(gold.epoch, gold.watermark)
-        const copy = view && rows.map(([slot]) => [slot, view.lastSeen(slot), view.minuteFirst(slot)])
-        return { copy, rows }
+        const copy =
+          view && rows.map(([slot]) => [slot, view.lastSeen(slot, NaN), view.minuteFirst(slot, NaN)])
+        // The rows lag gold's memory (written once a minute): what they lack, replayed from silver.
+        const replay = replayedSeenView(reader!)
+        const whole = rows.map(([slot, last, first]) =>
+          replay ? [slot, replay.lastSeen(slot, last), replay.minuteFirst(slot, first)] : [slot, last, first],
+        )
+        return { copy, rows: whole }
       })()
     /** The copy's rows for the reader's read transaction, and the rows it reads (null: no copy for it). */
     const compare = (mirror: SharedClients) =>

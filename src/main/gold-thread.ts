@@ -6,6 +6,12 @@ import type { GoldInput } from '../pipeline/gold/gold-stage'
 import type { RemoteGold } from '../pipeline/gold/remote-gold'
 import type { EventSpan } from '../shared/api'
 import type { EngineToGold, GoldToEngine } from './gold-protocol'
+import {
+  SharedSeen,
+  SharedSeenWriter,
+  type SeenView,
+  type SharedSeenBuffers,
+} from '../pipeline/gold/shared-seen'
 import { GoldShared } from './gold-shared'
 import { spawnWorker } from './worker-client'
 
@@ -33,11 +39,16 @@ export class GoldThread implements RemoteGold {
   private readonly maxBehind: number
   private readonly onExit: (code: number) => void
 
+  /** The devices' last seen in gold's memory (shared-seen.ts), which the alert rules read. */
+  private readonly seen = new SharedSeen()
+
   private constructor(
     private readonly worker: Worker,
     private readonly shared: GoldShared,
+    seenBuffers: SharedSeenBuffers,
     options: GoldThreadOptions,
   ) {
+    this.seen.attach(seenBuffers)
     this.maxBehind = options.maxBehind ?? MAX_BEHIND
     worker.on('message', (message: GoldToEngine) => {
       if (message.kind === 'folded') options.onFolded(message.span)
@@ -49,7 +60,9 @@ export class GoldThread implements RemoteGold {
   /** Starts gold's thread on the database at `dbPath` and waits until it has read gold's states. */
   static start(dbPath: string, options: GoldThreadOptions): Promise<GoldThread> {
     const shared = new GoldShared()
-    const worker = spawnWorker('gold-worker', { dbPath, shared: shared.buffer })
+    // Made here, so that the engine holds them before gold's first commit.
+    const seen = SharedSeenWriter.allocate()
+    const worker = spawnWorker('gold-worker', { dbPath, shared: shared.buffer, seen })
     return new Promise((resolve, reject) => {
       const early = (code: number) =>
         reject(new Error(`gold's thread exited with code ${code} before it was ready`))
@@ -60,7 +73,7 @@ export class GoldThread implements RemoteGold {
         if (message.kind !== 'ready') return
         worker.off('message', onMessage)
         worker.off('exit', early)
-        resolve(new GoldThread(worker, shared, options))
+        resolve(new GoldThread(worker, shared, seen, options))
       }
       worker.on('message', onMessage)
     })
@@ -86,6 +99,10 @@ export class GoldThread implements RemoteGold {
 
   watermark(): number {
     return this.shared.watermark()
+  }
+
+  seenNow(epoch: number, watermark: number): SeenView | null {
+    return this.seen.open(epoch, watermark)
   }
 
   pause(): void {

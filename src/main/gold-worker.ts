@@ -7,7 +7,7 @@ import { leaveCheckpointsToOthers } from '../pipeline/db/wal-checkpoint'
 import { GoldFeed } from '../pipeline/gold/gold-feed'
 import { GoldWriter } from '../pipeline/gold/gold-writer'
 import { SharedClientsWriter } from '../pipeline/gold/shared-clients'
-import { SharedSeenWriter } from '../pipeline/gold/shared-seen'
+import { SharedSeenWriter, type SharedSeenBuffers } from '../pipeline/gold/shared-seen'
 import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import type { GoldToEngine, EngineToGold } from './gold-protocol'
 import { GoldShared } from './gold-shared'
@@ -19,7 +19,11 @@ const RETRY_MS = 1000
 const logFolds = process.env.VIGIA_GOLD_LOG === '1'
 
 const port = parentPort!
-const { dbPath, shared: buffer } = workerData as { dbPath: string; shared: SharedArrayBuffer }
+const {
+  dbPath,
+  shared: buffer,
+  seen,
+} = workerData as { dbPath: string; shared: SharedArrayBuffer; seen: SharedSeenBuffers }
 const shared = new GoldShared(buffer)
 const db = openOrExit(() => openDb(dbPath))
 // The engine's checkpointer thread copies gold's log too (it checkpoints every attached file).
@@ -28,15 +32,22 @@ leaveCheckpointsToOthers(db)
 // (shared-clients.ts, shared-seen.ts), with the clients' names by message (gold-broadcast.ts); a reader that
 // says hello gets all of it with the next commit.
 const clientRows = new SharedClientsWriter()
-const devicesSeen = new SharedSeenWriter()
+// The engine's thread made it, and reads it for the alert rules (gold-thread.ts).
+const devicesSeen = new SharedSeenWriter(seen)
 let sendShared = true
 const channel = goldChannel(dbPath, (message) => {
   if (message.kind !== 'hello') return
   writer.resendShared()
   sendShared = true
+  // At once: the devices' last seen of gold's last commit are there already, and a reader needs them while
+  // the rows lag (no commit may come for a while).
+  broadcast({ kind: 'devices-shared', buffers: devicesSeen.buffers })
 })
 const broadcast = (message: GoldBroadcast) => channel.postMessage(message)
 const writer = new GoldWriter(db, {
+  // The devices' rows whose last seen alone moved are written once a minute: the readers take those from
+  // gold's memory meanwhile (shared-seen.ts, seen-marker.ts).
+  deviceStates: { deferSeen: true },
   onCommit: ({ clients, devices, epoch, watermark }) => {
     if (sendShared) {
       broadcast({ kind: 'clients-shared', buffers: clientRows.buffers })

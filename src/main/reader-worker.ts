@@ -19,6 +19,8 @@ import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
 import { SharedClients, type ClientsView } from '../pipeline/gold/shared-clients'
 import { SharedSeen } from '../pipeline/gold/shared-seen'
+import { SEEN_BEHIND_SQL } from '../pipeline/gold/seen-marker'
+import { replayedSeenView } from '../pipeline/gold/seen-replay'
 import { readingSeen } from '../pipeline/db/device-seen'
 import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import { listQuarantine } from '../pipeline/silver/quarantine'
@@ -36,20 +38,18 @@ const { dbPath, sharedClients = false } = workerData as ReaderWorkerData
 const db = openOrExit(() => openDb(dbPath, { readonly: true }))
 logMemoryIfAsked('reader')
 
-// The clients' rows and the devices' last seen in the memory gold's thread shares (shared-clients.ts,
-// shared-seen.ts), with the clients' names by message (gold-broadcast.ts); those of the read transaction
-// under way when they are (asOfGold): else the metrics read them in SQL.
+// The clients' rows (the reads' lane) and the devices' last seen (every lane) in the memory gold's thread
+// shares (shared-clients.ts, shared-seen.ts), with the clients' names by message (gold-broadcast.ts); those
+// of the read transaction under way when they are (asOfGold): else the metrics read them in SQL.
 const shared = sharedClients ? new SharedClients() : null
-const seen = sharedClients ? new SharedSeen() : null
-if (shared) {
-  const channel = goldChannel(dbPath, (message) => {
-    if (message.kind === 'clients-shared') shared.attach(message.buffers)
-    else if (message.kind === 'devices-shared') seen?.attach(message.buffers)
-    else if (message.kind === 'client-names' && !shared.addNames(message.names)) hello()
-  })
-  const hello = () => channel.postMessage({ kind: 'hello' } satisfies GoldBroadcast)
-  hello()
-}
+const seen = new SharedSeen()
+const channel = goldChannel(dbPath, (message) => {
+  if (message.kind === 'devices-shared') seen.attach(message.buffers)
+  else if (message.kind === 'clients-shared') shared?.attach(message.buffers)
+  else if (message.kind === 'client-names' && shared && !shared.addNames(message.names)) hello()
+})
+const hello = () => channel.postMessage({ kind: 'hello' } satisfies GoldBroadcast)
+hello()
 let clientsNow: ClientsView | null = null
 
 const overviewAt = overviewQuery(db, () => clientsNow)
@@ -70,28 +70,38 @@ const silverEmpty = db.prepare<[], { empty: number }>(
 // Metrics read gold and correct it with the silver rows gold has folded (silver/event-time.ts, foldedByGold).
 // Each read of them is one read transaction whose first statement reads gold's file alone: the snapshot of
 // silver, taken after it, then holds every row gold has folded, even if gold folds meanwhile.
-const goldFirst = db.prepare<[], { watermark: number; epoch: number }>(
-  `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
+const goldFirst = db.prepare<[], { watermark: number; epoch: number; behind: number }>(
+  `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch, ${SEEN_BEHIND_SQL} AS behind`,
 )
+/** Reads that found gold's shared memory of another gold before one reads through a replay instead. */
+const SEEN_ATTEMPTS = 10
+const SEEN_RETRY_MS = 20
 const asOfGold =
   <A extends unknown[], R>(read: (...args: A) => R) =>
-  (...args: A): R => {
-    // With the devices' last seen from shared memory, unless gold's thread copied again while they were read:
-    // then once more from the rows.
-    const once = (sharedSeen: boolean) =>
+  async (...args: A): Promise<R> => {
+    // The devices' last seen: from gold's shared memory when it holds the read transaction's gold; from the
+    // rows when they are whole; else (gold committed between the two, or while they were read) once more a
+    // little later, and in the end replayed from silver (seen-replay.ts).
+    const once = (lastTry: boolean) =>
       db.transaction(() => {
-        const { watermark, epoch } = goldFirst.get()!
+        const { watermark, epoch, behind } = goldFirst.get()!
+        const seenNow = lastTry ? null : seen.open(epoch, watermark)
+        if (!seenNow && behind >= 0 && !lastTry) return null
         clientsNow = shared?.open(epoch, watermark) ?? null
-        const seenNow = (sharedSeen && seen?.open(epoch, watermark)) || null
         try {
-          const result = readingSeen(db, seenNow, () => read(...args))
-          return { result, valid: seenNow === null || seenNow.stillValid() }
+          const view = seenNow ?? (behind >= 0 ? replayedSeenView(db) : null)
+          const result = readingSeen(db, view, () => read(...args))
+          return seenNow === null || seenNow.stillValid() ? { result } : null
         } finally {
           clientsNow = null
         }
       })()
-    const first = once(true)
-    return first.valid ? first.result : once(false).result
+    for (let attempt = 1; attempt < SEEN_ATTEMPTS; attempt++) {
+      const answer = once(false)
+      if (answer) return answer.result
+      await new Promise((resolve) => setTimeout(resolve, SEEN_RETRY_MS))
+    }
+    return once(true)!.result
   }
 
 type ClientRowsAt = { sec: number; rows: ClientRow[]; thresholdMbps: number }

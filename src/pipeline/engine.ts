@@ -9,9 +9,13 @@ import { BronzeWriter } from './bronze/bronze-writer'
 import { splitFrame, type RawRecord } from './bronze/records'
 import { frameRecords, type SourceRecord } from './bronze/source-records'
 import { openDb, type Db } from './db/open'
-import { bumpGoldEpoch } from './gold/gold-epoch'
+import { GOLD_EPOCH_SQL, bumpGoldEpoch } from './gold/gold-epoch'
+import { GOLD_WATERMARK_SQL } from './silver/event-time'
 import { GoldStage, type GoldInput } from './gold/gold-stage'
 import { ensureConnectedSeries } from './gold/connected-series'
+import { recoverDeviceSeen } from './gold/seen-replay'
+import { SEEN_BEHIND_SQL } from './gold/seen-marker'
+import { readingSeen } from './db/device-seen'
 import type { DeviceStatesLimits } from './gold/device-states'
 import type { RemoteGold } from './gold/remote-gold'
 import { goldTableNames } from './gold/tables'
@@ -78,6 +82,7 @@ export class Engine {
   private readonly lastIds
   private readonly lockMain
   private readonly goldNewest
+  private readonly goldNow
   private dataVersion: number
   private readonly goldLagMs: number
   private readonly goldBatch: number
@@ -108,6 +113,8 @@ export class Engine {
     this.landing = new LandingWriter(db)
     this.bronze = new BronzeWriter(db)
     this.watermarks = new Watermarks(db)
+    // The devices' rows a crash left lagging gold's memory are made whole before anything counts from them.
+    recoverDeviceSeen(db)
     ensureConnectedSeries(db, this.settings.get().idleTimeoutMin)
     this.silver = new SilverStage(db, this.watermarks)
     this.gold = new GoldStage(db, this.watermarks, options.deviceStates)
@@ -117,6 +124,9 @@ export class Engine {
          (SELECT max(id) FROM silver_events) AS silver`,
     )
     this.goldNewest = db.prepare<[], number>('SELECT newest_sec FROM gold_live WHERE id = 1').pluck()
+    this.goldNow = db.prepare<[], { watermark: number; epoch: number; behind: number }>(
+      `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch, ${SEEN_BEHIND_SQL} AS behind`,
+    )
     this.lockMain = db.prepare(`UPDATE main.pipeline_watermarks SET last_id = last_id WHERE stage = 'silver'`)
     // Gold reads the devices' states now rather than in the first flush. The version is read first: a commit
     // of another connection in between makes the first write forget them, never trust them.
@@ -346,11 +356,35 @@ export class Engine {
     // Gold folded elsewhere trails silver by what it folds next: the minutes before its newest second are whole.
     if (this.remote) {
       const newest = this.goldNewest.get()
-      return newest === undefined
-        ? 0
-        : this.alerts.run(this.settings.get(), now, budgetMs, (newest - 1) * 1000)
+      if (newest === undefined) return 0
+      return (
+        this.asOfRemoteGold(() => this.alerts.run(this.settings.get(), now, budgetMs, (newest - 1) * 1000)) ??
+        0
+      )
     }
     return this.alerts.run(this.settings.get(), now, budgetMs)
+  }
+
+  /**
+   * Runs `read` in a transaction that reads gold folded elsewhere as it is: the devices' last seen from gold's
+   * memory (shared-seen.ts) while its rows lag them. Null, and nothing written, when gold's memory does not
+   * hold this transaction's gold (it committed meanwhile): the caller tries again later.
+   */
+  private asOfRemoteGold<T>(read: () => T): T | null {
+    const moved = new Error('gold moved')
+    try {
+      return this.db.transaction(() => {
+        const { watermark, epoch, behind } = this.goldNow.get()!
+        const view = this.remote?.seenNow?.(epoch, watermark) ?? null
+        if (!view && behind >= 0) throw moved
+        const result = readingSeen(this.db, view, read)
+        if (view && !view.stillValid()) throw moved
+        return result
+      })()
+    } catch (error) {
+      if (error === moved) return null
+      throw error
+    }
   }
 
   /**

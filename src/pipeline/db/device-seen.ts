@@ -18,7 +18,9 @@ export function registerDeviceSeen(db: Db): void {
   db.function('gold_device_seen', { deterministic: false }, (slot, column, stored) => {
     const { view } = held
     if (!view || slot === null) return stored
-    return column === LAST_SEEN ? view.lastSeen(slot as number) : view.minuteFirst(slot as number)
+    return column === LAST_SEEN
+      ? view.lastSeen(slot as number, stored as number)
+      : view.minuteFirst(slot as number, stored as number | null)
   })
 }
 

@@ -3,6 +3,7 @@
 // server). Each client's row is kept in memory (ClientStates): its new row is computed here and written
 // whole, by one statement, where SQL once combined the row it read with what the batch moved (sixteen
 // statements, one per combination of what a row takes).
+import { seenSql } from '../db/device-seen'
 import type { Db } from '../db/open'
 import {
   CLIENT_COLUMNS,
@@ -23,7 +24,8 @@ export const LATEST_SERVER_SQL = (client: string) =>
   `(SELECT server FROM (SELECT server, max(connect_ts) FROM gold_devices WHERE client = ${client}))`
 
 /** The latest last_seen of the client's devices whose status is a connect: its live_until counted again. */
-const LIVE_UNTIL_SQL = `SELECT max(last_seen) FROM gold_devices WHERE client = ? AND status = 'connect'`
+const LIVE_UNTIL_SQL = `SELECT max(${seenSql('gold_devices', 'last_seen')}) FROM gold_devices
+  WHERE client = ? AND status = 'connect'`
 
 /** What a batch moves in a client's row: a later live_until, bytes into or out of its window, devices. */
 export interface ClientMove {

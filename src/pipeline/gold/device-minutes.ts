@@ -8,6 +8,7 @@
 import type { Db } from '../db/open'
 import { minuteOf } from './buckets'
 import { appendIdsSql, eachId, encodeIds } from './id-list'
+import type { HeldSeen } from './device-states'
 import type { UsageSampleBytes } from './usage-sums'
 
 interface Activity {
@@ -62,6 +63,7 @@ export class DeviceMinutes {
   private fold = new Map<number, Map<string, Activity>>()
   private readonly upsert
   private readonly idsOf
+  private readonly rowIdsOf
   private readonly sample
 
   constructor(db: Db) {
@@ -70,10 +72,15 @@ export class DeviceMinutes {
        ON CONFLICT (minute, device) DO UPDATE SET first_ts = min(first_ts, excluded.first_ts),
          last_ts = max(last_ts, excluded.last_ts), usage_ids = ${appendIdsSql('usage_ids', 'excluded.usage_ids')}`,
     )
-    // The minute's ids from its row, or from the device's row when it is the device's latest minute.
+    // The minute's ids from its row, or from the device's row when it is the device's latest minute there.
     this.idsOf = db
       .prepare<{ minute: number; device: string }, Buffer | null>(
-        `SELECT usage_ids FROM (${EVERY_DEVICE_MINUTE_SQL}) WHERE minute = :minute AND device = :device`,
+        'SELECT usage_ids FROM gold_device_minutes WHERE minute = :minute AND device = :device',
+      )
+      .pluck()
+    this.rowIdsOf = db
+      .prepare<{ minute: number; device: string }, Buffer | null>(
+        `SELECT usage_ids FROM (${LATEST_MINUTE_ROWS_SQL}) WHERE minute = :minute AND device = :device`,
       )
       .pluck()
     this.sample = db.prepare<[number], UsageSampleBytes>(
@@ -101,15 +108,27 @@ export class DeviceMinutes {
     }
   }
 
-  /** The usage samples of `device` whose ts falls in `minute`, among those folded before silver id `before`. */
-  samplesBefore(minute: number, device: string, before: number): UsageSampleBytes[] {
+  /**
+   * The usage samples of `device` whose ts falls in `minute`, among those folded before silver id `before`.
+   * `held`: what the device's row lacks of its latest minute (DeviceStates.heldOf), if it lags.
+   */
+  samplesBefore(
+    minute: number,
+    device: string,
+    before: number,
+    held?: HeldSeen & { minute: number },
+  ): UsageSampleBytes[] {
     const samples: UsageSampleBytes[] = []
     const take = (id: number) => {
       if (id >= before) return false
       samples.push(this.sample.get(id)!)
       return true
     }
-    for (const written of this.idsOf.all({ minute, device })) if (written) eachId(written, take)
+    const key = { minute, device }
+    for (const written of this.idsOf.all(key)) if (written) eachId(written, take)
+    // A row whose latest minute is older than the device's holds a minute gold_device_minutes has too.
+    if (!held?.older) for (const written of this.rowIdsOf.all(key)) if (written) eachId(written, take)
+    if (held && held.minute === minute) for (const id of held.ids) if (!take(id)) break
     for (const id of this.fold.get(minute)?.get(device)?.usage ?? []) if (!take(id)) break
     return samples
   }

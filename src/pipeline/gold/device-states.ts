@@ -2,10 +2,10 @@
 // disconnect wins a tie with a connect at the same ts.
 import type { Db } from '../db/open'
 import { minuteOf } from './buckets'
-import { LATEST_MINUTE_ROWS_SQL } from './device-minutes'
 import { appendIdsSql, encodeIds } from './id-list'
 import { BYTES_PER_DEVICE, ResidentStates } from './resident-states'
-import type { SeenChanges } from './shared-seen'
+import { recoverDeviceSeen } from './seen-replay'
+import type { SeenChanges, SeenView } from './shared-seen'
 
 export interface DeviceState {
   device: string
@@ -88,6 +88,35 @@ interface SeenRow {
   device: string
 }
 
+/** The parameters of a move of a device's latest minute into gold_device_minutes. */
+interface MoveRow {
+  minute: number
+  device: string
+  first: number
+  last: number
+  held: Buffer | null
+}
+
+/** What a device's row lacks of its latest minute (deferSeen). */
+export interface HeldSeen {
+  /** The usage ids of that minute the row lacks. */
+  ids: number[]
+  /** The row's latest minute is an older one: its ids are replaced, not appended to. */
+  older: boolean
+  /** When the row began to lag (ms), and gold's watermark then: the row holds every event up to it. */
+  since: number
+  behind: number
+}
+
+/** A fold's start: its time, and gold's watermark before it. */
+export interface FoldStart {
+  at: number
+  watermark: number
+}
+
+/** How long a device's row may lag its state (deferSeen): it is written in the first fold after. */
+export const SEEN_WRITE_AFTER_MS = 60_000
+
 /** A device's state before and after the events of one flush (before is null for a new device). */
 export interface DeviceChange {
   before: DeviceSnapshot | null
@@ -105,6 +134,12 @@ const RESIDENT_BYTES = 256 * 2 ** 20
 const MAX_RESIDENT = Math.floor(RESIDENT_BYTES / BYTES_PER_DEVICE)
 
 export interface DeviceStatesLimits {
+  /**
+   * Leave a device's row unwritten when only its last seen moved (last_seen, its latest minute's first ts and
+   * usage ids), until `checkpoint`: gold's thread, whose readers take those from its memory (shared-seen.ts).
+   * Only while every state is in memory.
+   */
+  deferSeen?: boolean
   /** State objects kept across batches. */
   maxCached?: number
   /** Devices whose states are all kept in memory; past it, states are read from gold_devices as needed. */
@@ -171,8 +206,18 @@ export class DeviceStates {
   private readonly putStmt
   private readonly seenStmt
   private readonly moveStmt
+  private readonly deferSeen: boolean
+  /**
+   * The devices whose row lags their state (deferSeen): the usage ids of their latest minute the row lacks,
+   * and whether the row's latest minute is an older one (its ids then replaced, not appended to).
+   */
+  private readonly held = new Map<string, HeldSeen>()
 
-  constructor(db: Db, limits: DeviceStatesLimits = {}) {
+  constructor(
+    private readonly db: Db,
+    limits: DeviceStatesLimits = {},
+  ) {
+    this.deferSeen = limits.deferSeen ?? false
     this.maxCached = limits.maxCached ?? MAX_CACHED
     this.maxResident = limits.maxResident ?? MAX_RESIDENT
     const columns = `device, server, client, device_type, plan_mbps, ip, connect_ts, status, status_ts, first_seen,
@@ -210,9 +255,14 @@ export class DeviceStates {
       )
     this.seenStmt = { same: seen(true), moved: seen(false) }
     // The row's latest minute, before its write, into gold_device_minutes (it has no row for that minute).
-    this.moveStmt = db.prepare(
+    // The latest minute a device leaves, from its state before the batch: its usage ids are the row's, when
+    // the row is of that minute, and those it lacks (`held`).
+    this.moveStmt = db.prepare<MoveRow>(
       `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts, usage_ids)
-       SELECT minute, device, first_ts, last_ts, usage_ids FROM (${LATEST_MINUTE_ROWS_SQL}) WHERE device = ?`,
+       SELECT :minute, :device, :first, :last,
+         CASE WHEN minute_first_ts IS NOT NULL AND (last_seen + 59999) / 60000 = :minute
+           THEN ${appendIdsSql('minute_usage_ids', ':held')} ELSE :held END
+       FROM gold_devices WHERE device = :device`,
     )
   }
 
@@ -222,6 +272,8 @@ export class DeviceStates {
    * batch does not wait for it; otherwise the first `load` after a `forget` does.
    */
   fill(): void {
+    // Rows a crash or a failed fold left lagging the states gold's memory held are made whole first.
+    recoverDeviceSeen(this.db)
     this.filled = true
     this.nextSlot = this.nextSlotStmt.get()!
     if (this.countStmt.get()! > this.maxResident) return
@@ -267,6 +319,8 @@ export class DeviceStates {
       this.cache.set(e.device, s)
       full = true
     }
+    // first_seen is read from the row (the client table, a chart's start): an earlier one writes it whole.
+    if (e.ts < s.first_seen) full = true
     s.first_seen = Math.min(s.first_seen, e.ts)
     // The latest minute's first event; an event of an older minute goes to gold_device_minutes. A latest
     // minute whose activity retention removed starts again from its next event.
@@ -303,7 +357,10 @@ export class DeviceStates {
    * `takeLatest`); a device whose latest minute moved on has its old one written to gold_device_minutes
    * first.
    */
-  flush(latestIds: ReadonlyMap<string, readonly number[] | null> = new Map()): DeviceChange[] {
+  flush(
+    latestIds: ReadonlyMap<string, readonly number[] | null> = new Map(),
+    start: FoldStart = { at: Date.now(), watermark: 0 },
+  ): DeviceChange[] {
     const changes: DeviceChange[] = []
     const slots = new Map<string, number>()
     const newSlot = (device: string) => {
@@ -311,15 +368,35 @@ export class DeviceStates {
       slots.set(device, slot)
       return slot
     }
+    const defer = this.deferSeen && this.resident !== null
     for (const [device, full] of this.dirty) {
       const s = this.cache.get(device)!
       const before = this.before.get(device) ?? null
       changes.push({ before, after: s })
-      const same = before !== null && minuteOf(before.last_seen) === minuteOf(s.last_seen)
-      if (before !== null && !same) this.moveStmt.run(device)
-      const found = latestIds.get(device)
-      const ids = found ? encodeIds(found) : null
-      const form = same ? 'same' : 'moved'
+      const moved = before !== null && minuteOf(before.last_seen) !== minuteOf(s.last_seen)
+      const held = this.held.get(device)
+      if (moved && before.minute_first_ts !== null)
+        this.moveStmt.run({
+          minute: minuteOf(before.last_seen),
+          device,
+          first: before.minute_first_ts,
+          last: before.last_seen,
+          held: held && held.ids.length > 0 ? encodeIds(held.ids) : null,
+        })
+      const found = latestIds.get(device) ?? []
+      const seen: HeldSeen = {
+        ids: moved || !held ? [...found] : held.ids.concat(found),
+        older: before === null || moved || (held?.older ?? false),
+        since: held?.since ?? start.at,
+        behind: held?.behind ?? start.watermark,
+      }
+      if (defer && !full) {
+        this.held.set(device, seen)
+        continue
+      }
+      this.held.delete(device)
+      const ids = seen.ids.length > 0 ? encodeIds(seen.ids) : null
+      const form = seen.older ? 'moved' : 'same'
       if (!full) {
         this.seenStmt[form].run({
           first: s.first_seen,
@@ -348,16 +425,68 @@ export class DeviceStates {
         before === null ? newSlot(device) : null,
       )
     }
+    // The rows that lagged longest, in the order they began to (a Map keeps a key's first place): spread
+    // over the minute, as devices began to lag.
+    for (const [device, held] of this.held) {
+      if (held.since > start.at - SEEN_WRITE_AFTER_MS) break
+      this.writeHeld(device, held)
+      this.held.delete(device)
+    }
     if (this.resident) {
-      // A new device's rowid is read back (few: a device is new once).
       for (const device of this.dirty.keys()) this.resident.set(this.cache.get(device)!, slots.get(device))
       // A network grown past the limit: the table holds every state, read as needed from now on.
-      if (this.resident.size > this.maxResident) this.resident = null
+      if (this.resident.size > this.maxResident) {
+        this.checkpoint()
+        this.resident = null
+      }
     }
     this.dirty.clear()
     this.before.clear()
     if (this.cache.size > this.maxCached) this.evictOldest(this.cache.size - Math.floor(this.maxCached / 2))
     return changes
+  }
+
+  /** The states' last_seen and minute_first_ts by shared slot, for gold's own statements; null if not held. */
+  seenView(): SeenView | null {
+    return this.resident?.seenView() ?? null
+  }
+
+  /**
+   * Gold's watermark as of which every row holds its device's events, the folds after it being in memory
+   * only (seen-marker.ts); -1 when no row lags.
+   */
+  lagsSince(): number {
+    for (const held of this.held.values()) return held.behind
+    return -1
+  }
+
+  /** Writes the rows that lag their states, in the caller's transaction (deferSeen). */
+  checkpoint(): void {
+    for (const [device, held] of this.held) this.writeHeld(device, held)
+    this.held.clear()
+  }
+
+  private writeHeld(device: string, { ids, older }: HeldSeen): void {
+    const s = this.cache.get(device) ?? this.resident!.get(device)!
+    this.seenStmt[older ? 'moved' : 'same'].run({
+      first: s.first_seen,
+      last: s.last_seen,
+      minuteFirst: s.minute_first_ts,
+      ids: ids.length > 0 ? encodeIds(ids) : null,
+      device,
+    })
+  }
+
+  /**
+   * What a device's row lacks of its latest minute as of the batch's start (before `flush`): that minute,
+   * the usage ids there the row lacks, and whether the row's own latest minute is an older one. Undefined
+   * when the row is whole.
+   */
+  heldOf(device: string): (HeldSeen & { minute: number }) | undefined {
+    const held = this.held.get(device)
+    if (!held) return undefined
+    const start = this.before.has(device) ? this.before.get(device) : this.cache.get(device)
+    return { ...held, minute: minuteOf(start!.last_seen) }
   }
 
   /**
@@ -382,6 +511,8 @@ export class DeviceStates {
    * again.
    */
   forget(): void {
+    // What the rows lack is replayed from silver when they are read again (seen-replay.ts).
+    this.held.clear()
     this.dirty.clear()
     this.before.clear()
     this.cache.clear()

@@ -38,6 +38,13 @@ export class GoldFeed {
    * reuses silver ids), and gold reads from silver whatever it still lacks afterwards.
    */
   pause(): void {
+    // The devices' rows are made whole first: the engine's write makes gold read its states again, and what
+    // they lack would otherwise be replayed from silver (seen-replay.ts).
+    try {
+      this.writer.checkpoint()
+    } catch (error) {
+      console.error(`vigia gold: writing the devices' rows failed: ${(error as Error).message}`)
+    }
     this.pausedNow = true
     this.queue = []
     this.queued = 0

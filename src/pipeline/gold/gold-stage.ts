@@ -12,6 +12,8 @@ import { ConnectedSeriesFold, SERIES_STAGE, type SeriesEvent } from './connected
 import { DeviceMinutes } from './device-minutes'
 import { DeviceStates, type DeviceStatesLimits } from './device-states'
 import { LiveState } from './live-state'
+import { seenBehindQuery, seenBehindSetter } from './seen-marker'
+import { readingSeen } from '../db/device-seen'
 import type { SeenChanges } from './shared-seen'
 import { spreadSample } from './spread'
 import { Sums2, Sums3, type Sums } from './sums'
@@ -50,6 +52,8 @@ export class GoldStage {
   private readonly usage: UsageWriter
   private readonly clientMinutes: ClientMinutes
   private readonly series: ConnectedSeriesFold
+  private readonly seenBehind
+  private readonly setSeenBehind
   /** The event time of what was folded since `takeFolded`, a usage sample from the start of its interval. */
   private folded: EventSpan | null = null
 
@@ -83,6 +87,8 @@ export class GoldStage {
     this.deviceMinutes = new DeviceMinutes(db)
     this.devices = new DeviceStates(db, deviceStates)
     this.live = new LiveState(db)
+    this.seenBehind = seenBehindQuery(db)
+    this.setSeenBehind = seenBehindSetter(db)
     this.touchServer = db.prepare(
       `INSERT INTO gold_servers (server, first_seen, last_seen) VALUES (?, ?, ?)
        ON CONFLICT (server) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
@@ -131,11 +137,14 @@ export class GoldStage {
     // The connected devices per second, when kept (connected-series.ts): each device's events of the batch.
     const seriesIdleMs = this.watermarks.get(SERIES_STAGE)
     const byDevice = new Map<string, SeriesEvent[]>()
+    // The devices first: their rows are made whole, if a crash left them lagging, before the live state may
+    // read them (seen-replay.ts).
+    this.devices.load(rows.map((e) => e.device))
+    const start = this.watermarks.get('gold')
     const anchor = this.live.anchor()
     let newest = anchor ?? -Infinity
     let from = Infinity
     let to = -Infinity
-    this.devices.load(rows.map((e) => e.device))
     this.deviceMinutes.begin()
     for (const e of rows) {
       from = Math.min(from, e.type === 'usage' ? e.ts - (e.duration_ms ?? 0) : e.ts)
@@ -196,13 +205,20 @@ export class GoldStage {
     // Each device's latest minute goes into its row; the older minutes' rows after it, as the row may hand
     // its previous latest minute to gold_device_minutes.
     const latest = this.deviceMinutes.takeLatest((device) => minuteOf(this.devices.get(device)!.last_seen))
-    this.live.moveDevices(live, this.devices.flush(latest))
-    this.deviceMinutes.write()
-    if (series) this.series.finish(series, rows.at(-1)!.id)
-    this.live.moveClientWindows(live)
-    for (const [client, [first, last]] of clients)
-      this.live.writeClient(live, client, { first, last, plan: plans.get(client) })
-    this.live.finish(live)
+    const changes = this.devices.flush(latest, { at: Date.now(), watermark: start })
+    // Rows left lagging their states (gold's thread): since when, for a replay after a crash.
+    this.noteSeenBehind()
+    // Its own statements read the devices' last seen from memory, as the readers do (a client's live_until
+    // counted again).
+    readingSeen(this.db, this.devices.seenView(), () => {
+      this.live.moveDevices(live, changes)
+      this.deviceMinutes.write()
+      if (series) this.series.finish(series, rows.at(-1)!.id)
+      this.live.moveClientWindows(live)
+      for (const [client, [first, last]] of clients)
+        this.live.writeClient(live, client, { first, last, plan: plans.get(client) })
+      this.live.finish(live)
+    })
     for (const [server, [first, last]] of servers) this.touchServer.run(server, first, last)
     this.watermarks.set('gold', rows.at(-1)!.id)
     this.folded = hull(this.folded, { from, to })
@@ -247,7 +263,7 @@ export class GoldStage {
         : null
     const until = Math.min(next === null ? Infinity : next - 1, s.last_seen)
     for (let m = minuteOf(e.ts); m <= minuteOf(until); m++) {
-      for (const u of this.deviceMinutes.samplesBefore(m, e.device, e.id)) {
+      for (const u of this.deviceMinutes.samplesBefore(m, e.device, e.id, this.devices.heldOf(e.device))) {
         if (u.ts < e.ts || u.ts > until) continue
         spreadSample(u.ts, u.duration_ms, u.bytes_down ?? 0, u.bytes_up ?? 0, 1000, (sec, d, up) => {
           typeSecond.add(sec, from, -(d + up))
@@ -264,6 +280,21 @@ export class GoldStage {
   preload(): void {
     this.devices.fill()
     this.live.preload()
+  }
+
+  /**
+   * Writes the devices' rows that lag their states (deferSeen), in the caller's transaction: gold's thread does
+   * once a minute, and before another writer writes gold.
+   */
+  checkpoint(): void {
+    this.devices.checkpoint()
+    this.noteSeenBehind()
+  }
+
+  /** Writes seen-marker.ts's marker when the rows that lag moved it. */
+  private noteSeenBehind(): void {
+    const since = this.devices.lagsSince()
+    if (since !== this.seenBehind()) this.setSeenBehind(since)
   }
 
   /** Drops what is remembered of the database: after a rollback, a rebuild or another writer's commit. */

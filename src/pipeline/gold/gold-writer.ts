@@ -23,6 +23,7 @@ export interface GoldCommit {
 }
 
 export interface GoldWriterOptions {
+  /** deviceStates.deferSeen: a row that lags is written within about a minute, and all before a pause. */
   deviceStates?: DeviceStatesLimits
   /**
    * After each commit that folded events: the clients' rows and devices' last seen it wrote, with gold's epoch
@@ -101,6 +102,14 @@ export class GoldWriter {
       if (this.silverBetween.get(watermark, fresh[0]!.id)) return this.advanceTo(fresh.at(-1)!.id)
       this.gold.fold(fresh)
       return fresh.length
+    })
+  }
+
+  /** Writes the devices' rows that lag their states (deviceStates.deferSeen), in a transaction of its own. */
+  checkpoint(): void {
+    this.write(() => {
+      this.gold.checkpoint()
+      return 0
     })
   }
 

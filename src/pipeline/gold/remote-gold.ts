@@ -1,4 +1,5 @@
 import type { GoldInput } from './gold-stage'
+import type { SeenView } from './shared-seen'
 
 /**
  * Gold folded elsewhere (a GoldWriter on a thread of its own: src/main/gold-thread.ts): the engine hands it
@@ -16,4 +17,9 @@ export interface RemoteGold {
   pause(): void
   /** Lets gold fold again; it reads what it keeps in memory afresh. */
   resume(): void
+  /**
+   * The devices' last seen in gold's memory for gold's `epoch` and `watermark` (shared-seen.ts), or null if
+   * it does not hold them now (or is not shared with this thread).
+   */
+  seenNow?(epoch: number, watermark: number): SeenView | null
 }

@@ -7,7 +7,7 @@
 import type { DeviceState } from './device-states'
 import { Interner } from './interner'
 import { resized } from './resized'
-import type { SeenChanges } from './shared-seen'
+import type { SeenChanges, SeenView } from './shared-seen'
 
 export const BYTES_PER_DEVICE = 233
 
@@ -40,6 +40,8 @@ export class ResidentStates {
   private statuses = new Uint8Array(0)
   /** Each device's slot in the memory shared with the readers (gold_devices.slot, migration 19). */
   private sharedSlots = new Float64Array(0)
+  /** Each shared slot's slot here, plus one (0: none). */
+  private bySharedSlot = new Int32Array(0)
   /** The slots `set` since the last `takeSeen`. */
   private readonly changed = new Set<number>()
   private takenOnce = false
@@ -79,6 +81,9 @@ export class ResidentStates {
       if (slot === this.statuses.length) this.grow()
       this.slots.set(state.device, slot)
       this.sharedSlots[slot] = sharedSlot
+      if (sharedSlot >= this.bySharedSlot.length)
+        this.bySharedSlot = resized(this.bySharedSlot, Math.max(1024, sharedSlot * 2))
+      this.bySharedSlot[sharedSlot] = slot + 1
     }
     this.changed.add(slot)
     const n = slot * NUMBERS
@@ -94,6 +99,22 @@ export class ResidentStates {
     this.stringIds[s + DEVICE_TYPE] = this.strings.id(state.device_type)
     this.statuses[slot] = STATUSES.indexOf(state.status)
     this.ips[slot] = state.ip
+  }
+
+  /** The states' last_seen and minute_first_ts by shared slot, as the readers' shared memory holds them. */
+  seenView(): SeenView {
+    const at = (sharedSlot: number, column: number) => {
+      const slot = (this.bySharedSlot[sharedSlot] ?? 0) - 1
+      return slot < 0 ? undefined : this.numbers[slot * NUMBERS + column]!
+    }
+    return {
+      lastSeen: (sharedSlot, stored) => at(sharedSlot, LAST_SEEN) ?? stored,
+      minuteFirst: (sharedSlot, stored) => {
+        const ts = at(sharedSlot, MINUTE_FIRST_TS)
+        return ts === undefined ? stored : orNull(ts)
+      },
+      stillValid: () => true,
+    }
   }
 
   /**

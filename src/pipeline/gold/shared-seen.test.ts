@@ -68,7 +68,8 @@ describe("the devices' last seen in shared memory", () => {
         .raw()
         .all()
       const view = shared.open(epoch, watermark)
-      const mirror = view && rows.map(([slot]) => [slot, view.lastSeen(slot), view.minuteFirst(slot)])
+      const mirror =
+        view && rows.map(([slot]) => [slot, view.lastSeen(slot, NaN), view.minuteFirst(slot, NaN)])
       return { rows, mirror: view?.stillValid() ? mirror : null }
     })()
 
@@ -98,7 +99,7 @@ describe("the devices' last seen in shared memory", () => {
     // So does a slot the copy does not hold.
     const again = goldOf()
     const view = shared.open(again.epoch, again.watermark)!
-    view.lastSeen(10_000_000)
+    view.lastSeen(10_000_000, 0)
     expect(view.stillValid()).toBe(false)
 
     // A fold that fails rolls back: nothing is published, and the next commit publishes a whole copy, read

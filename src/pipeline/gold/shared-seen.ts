@@ -43,16 +43,23 @@ export class SharedSeenWriter {
   private readonly gold: Float64Array
   private readonly values: Float64Array
 
-  constructor() {
-    this.buffers = {
-      control: new SharedArrayBuffer(24),
-      values: new SharedArrayBuffer(START_ROWS * PER_ROW * 8, { maxByteLength: MAX_SLOT * PER_ROW * 8 }),
-    }
+  /** Over `buffers` made by `allocate` (another thread may hold them already), or new ones. */
+  constructor(buffers: SharedSeenBuffers = SharedSeenWriter.allocate()) {
+    this.buffers = buffers
     this.control = new Int32Array(this.buffers.control, 0, 1)
     this.gold = new Float64Array(this.buffers.control, 8, 2)
     // Length-tracking: follows the buffer as it grows.
     this.values = new Float64Array(this.buffers.values)
-    this.gold[EPOCH] = this.gold[WATERMARK] = -1
+  }
+
+  /** Shared memory that holds no gold yet. */
+  static allocate(): SharedSeenBuffers {
+    const buffers = {
+      control: new SharedArrayBuffer(24),
+      values: new SharedArrayBuffer(START_ROWS * PER_ROW * 8, { maxByteLength: MAX_SLOT * PER_ROW * 8 }),
+    }
+    new Float64Array(buffers.control, 8, 2).fill(-1)
+    return buffers
   }
 
   /**
@@ -91,9 +98,10 @@ export class SharedSeenWriter {
 
 /** The values of one gold, read in place: check `stillValid()` once done with them. */
 export interface SeenView {
-  lastSeen(slot: number): number
+  /** The device's last_seen; `stored` is its row's, for a view that holds only some devices. */
+  lastSeen(slot: number, stored: number): number
   /** Null when retention removed the device's latest minute. */
-  minuteFirst(slot: number): number | null
+  minuteFirst(slot: number, stored: number | null): number | null
   /** Whether gold's thread left the values alone while they were read (and every slot asked was held). */
   stillValid(): boolean
 }

@@ -13,10 +13,20 @@ export class InlineGold implements RemoteGold {
   private readonly feed: GoldFeed
 
   /** `onCommit`: what each commit wrote, as gold's thread publishes it to the readers. */
-  constructor(path: string, batch?: number, onCommit?: GoldWriterOptions['onCommit']) {
+  constructor(
+    path: string,
+    batch?: number,
+    onCommit?: GoldWriterOptions['onCommit'],
+    deviceStates?: GoldWriterOptions['deviceStates'],
+  ) {
     this.db = openDb(path)
-    this.writer = new GoldWriter(this.db, { onCommit })
+    this.writer = new GoldWriter(this.db, { onCommit, deviceStates })
     this.feed = new GoldFeed(this.writer, batch)
+  }
+
+  /** Writes the devices' rows that lag their states (deviceStates.deferSeen). */
+  checkpoint(): void {
+    this.writer.checkpoint()
   }
 
   /** Every client's row and device's last seen with the next commit (a reader asked for them). */
