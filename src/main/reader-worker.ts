@@ -18,7 +18,7 @@ import { retentionStatusQuery } from '../pipeline/retention-status'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
 import { SharedClients, type ClientsView } from '../pipeline/gold/shared-clients'
-import { SharedSeen } from '../pipeline/gold/shared-seen'
+import { SharedSeen, missingSeenView } from '../pipeline/gold/shared-seen'
 import { SEEN_BEHIND_SQL } from '../pipeline/gold/seen-marker'
 import { replayedSeenView } from '../pipeline/gold/seen-replay'
 import { readingSeen } from '../pipeline/db/device-seen'
@@ -80,18 +80,20 @@ const asOfGold =
   <A extends unknown[], R>(read: (...args: A) => R) =>
   async (...args: A): Promise<R> => {
     // The devices' last seen: from gold's shared memory when it holds the read transaction's gold; from the
-    // rows when they are whole; else (gold committed between the two, or while they were read) once more a
-    // little later, and in the end replayed from silver (seen-replay.ts).
+    // rows when they are whole; else, if the read asked for one (gold committed between the two, or while
+    // they were read), once more a little later, and in the end replayed from silver (seen-replay.ts).
     const once = (lastTry: boolean) =>
       db.transaction(() => {
         const { watermark, epoch, behind } = goldFirst.get()!
-        const seenNow = lastTry ? null : seen.open(epoch, watermark)
-        if (!seenNow && behind >= 0 && !lastTry) return null
+        const view = lastTry
+          ? behind >= 0
+            ? replayedSeenView(db)
+            : null
+          : (seen.open(epoch, watermark) ?? (behind >= 0 ? missingSeenView() : null))
         clientsNow = shared?.open(epoch, watermark) ?? null
         try {
-          const view = seenNow ?? (behind >= 0 ? replayedSeenView(db) : null)
           const result = readingSeen(db, view, () => read(...args))
-          return seenNow === null || seenNow.stillValid() ? { result } : null
+          return view === null || view.stillValid() ? { result } : null
         } finally {
           clientsNow = null
         }

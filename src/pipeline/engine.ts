@@ -16,6 +16,7 @@ import { ensureConnectedSeries } from './gold/connected-series'
 import { recoverDeviceSeen } from './gold/seen-replay'
 import { SEEN_BEHIND_SQL } from './gold/seen-marker'
 import { readingSeen } from './db/device-seen'
+import { missingSeenView } from './gold/shared-seen'
 import type { DeviceStatesLimits } from './gold/device-states'
 import type { RemoteGold } from './gold/remote-gold'
 import { goldTableNames } from './gold/tables'
@@ -375,8 +376,7 @@ export class Engine {
     try {
       return this.db.transaction(() => {
         const { watermark, epoch, behind } = this.goldNow.get()!
-        const view = this.remote?.seenNow?.(epoch, watermark) ?? null
-        if (!view && behind >= 0) throw moved
+        const view = this.remote?.seenNow?.(epoch, watermark) ?? (behind >= 0 ? missingSeenView() : null)
         const result = readingSeen(this.db, view, read)
         if (view && !view.stillValid()) throw moved
         return result

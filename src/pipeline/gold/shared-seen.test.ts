@@ -90,12 +90,15 @@ describe("the devices' last seen in shared memory", () => {
       ingest(events.slice(i, i + 100))
       check(`after event ${i + 100}`)
     }
-    // Gold publishing again voids a view opened before.
+    // Gold publishing again voids a view opened before, if a value was read from it.
     const { epoch, watermark } = goldOf()
     const open = shared.open(epoch, watermark)!
+    const unused = shared.open(epoch, watermark)!
+    open.lastSeen(0, 0)
     expect(open.stillValid()).toBe(true)
     ingest(events.slice(1300, 1400))
     expect(open.stillValid()).toBe(false)
+    expect(unused.stillValid()).toBe(true)
     // So does a slot the copy does not hold.
     const again = goldOf()
     const view = shared.open(again.epoch, again.watermark)!

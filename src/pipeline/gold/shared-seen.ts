@@ -102,7 +102,10 @@ export interface SeenView {
   lastSeen(slot: number, stored: number): number
   /** Null when retention removed the device's latest minute. */
   minuteFirst(slot: number, stored: number | null): number | null
-  /** Whether gold's thread left the values alone while they were read (and every slot asked was held). */
+  /**
+   * Whether what was read holds: no value was asked for, or gold's thread left them alone meanwhile (and
+   * every slot asked was held).
+   */
   stillValid(): boolean
 }
 
@@ -125,9 +128,12 @@ export class SharedSeen {
     if (!control || !gold || !values) return null
     const seq = Atomics.load(control, SEQ)
     if (seq % 2 === 1 || gold[EPOCH] !== epoch || gold[WATERMARK] !== watermark) return null
-    // A slot past the values (none the copy holds) voids the view rather than answer NaN.
+    // A slot past the values (none the copy holds) voids the view rather than answer NaN. A read that asked
+    // for no value holds whatever gold's thread copied meanwhile.
     let missed = false
+    let used = false
     const at = (slot: number, column: number) => {
+      used = true
       const i = slot * PER_ROW + column
       if (i >= values.length) missed = true
       return values[i] ?? NaN
@@ -138,7 +144,27 @@ export class SharedSeen {
         const ts = at(slot, MINUTE_FIRST)
         return Number.isNaN(ts) ? null : ts
       },
-      stillValid: () => !missed && Atomics.load(control, SEQ) === seq,
+      stillValid: () => !missed && (!used || Atomics.load(control, SEQ) === seq),
     }
+  }
+}
+
+/**
+ * The view of a read transaction whose gold the shared memory does not hold, while the rows lag it: it
+ * answers the rows' values, and voids the read that asks for one (most reads never do: the live state, the
+ * connected devices per second).
+ */
+export function missingSeenView(): SeenView {
+  let used = false
+  return {
+    lastSeen: (_slot, stored) => {
+      used = true
+      return stored
+    },
+    minuteFirst: (_slot, stored) => {
+      used = true
+      return stored
+    },
+    stillValid: () => !used,
   }
 }
