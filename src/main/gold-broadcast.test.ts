@@ -6,12 +6,11 @@ import type { BroadcastChannel } from 'node:worker_threads'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDb, type Db } from '../pipeline/db/open'
 import { CLIENT_COLUMNS } from '../pipeline/gold/client-states'
-import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
 import { SharedClients } from '../pipeline/gold/shared-clients'
 import { SharedSeen } from '../pipeline/gold/shared-seen'
 import { replayedSeenView } from '../pipeline/gold/seen-replay'
 import { sharedRowsOf } from '../pipeline/testing/shared-client-rows'
-import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
+import { goldNow } from '../pipeline/testing/gold-now'
 import { frame, tempDir } from '../pipeline/testing/temp-db'
 import { EngineHost } from './engine-host'
 import { goldChannel } from './gold-broadcast'
@@ -68,11 +67,7 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
     /** The devices' last seen in the copy for the reader's read transaction, and in its rows. */
     const compareSeen = (seen: SharedSeen) =>
       reader!.transaction(() => {
-        const gold = reader!
-          .prepare<[], { watermark: number; epoch: number }>(
-            `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
-          )
-          .get()!
+        const gold = goldNow(reader!)
         const rows = reader!
           .prepare<[], [number, number, number | null]>(
             'SELECT slot, last_seen, minute_first_ts FROM gold_devices',
@@ -92,11 +87,7 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
     /** The copy's rows for the reader's read transaction, and the rows it reads (null: no copy for it). */
     const compare = (mirror: SharedClients) =>
       reader!.transaction(() => {
-        const gold = reader!
-          .prepare<[], { watermark: number; epoch: number }>(
-            `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
-          )
-          .get()!
+        const gold = goldNow(reader!)
         const rows = reader!
           .prepare(`SELECT ${CLIENT_COLUMNS.join(', ')} FROM gold_clients`)
           .raw()

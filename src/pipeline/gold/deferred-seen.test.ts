@@ -10,10 +10,9 @@ import { connectedDevicesQuery, connectedGroupsQuery, idleMsOf } from '../metric
 import { heavyClientsMetric } from '../metrics/heavy-clients'
 import { liveNewestSecondQuery } from '../metrics/live'
 import { ingestFrame, nearlyInOrder, randomEvents } from '../metrics/testing/random-network'
-import { GOLD_WATERMARK_SQL } from '../silver/event-time'
+import { goldNow } from '../testing/gold-now'
 import { InlineGold } from '../testing/inline-gold'
 import { tempDir } from '../testing/temp-db'
-import { GOLD_EPOCH_SQL } from './gold-epoch'
 import { SEEN_BEHIND_SQL } from './seen-marker'
 import { replayedSeenView } from './seen-replay'
 import { SharedSeen, SharedSeenWriter } from './shared-seen'
@@ -188,11 +187,7 @@ describe('devices whose last seen alone moved, written once a minute', () => {
       // The rows alone lag: some answer differs.
       expect(lazyAnswers()).not.toEqual(truth)
       const fromShared = lazyReader.transaction(() => {
-        const { epoch, watermark } = lazyReader
-          .prepare<[], { watermark: number; epoch: number }>(
-            `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
-          )
-          .get()!
+        const { epoch, watermark } = goldNow(lazyReader)
         const view = shared.open(epoch, watermark)
         expect(view).not.toBeNull()
         return readingSeen(lazyReader, view, lazyAnswers)

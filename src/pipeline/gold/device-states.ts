@@ -383,15 +383,20 @@ export class DeviceStates {
           last: before.last_seen,
           held: held && held.ids.length > 0 ? encodeIds(held.ids) : null,
         })
-      const found = latestIds.get(device) ?? []
-      const seen: HeldSeen = {
-        ids: moved || !held ? [...found] : held.ids.concat(found),
-        older: before === null || moved || (held?.older ?? false),
-        since: held?.since ?? start.at,
-        behind: held?.behind ?? start.watermark,
+      // The batch's ids are its own (takeLatest's): taken, not copied. A row that lags keeps its entry.
+      const found = (latestIds.get(device) as number[] | null | undefined) ?? []
+      let seen: HeldSeen
+      if (!held)
+        seen = { ids: found, older: before === null || moved, since: start.at, behind: start.watermark }
+      else {
+        seen = held
+        if (moved) {
+          held.ids = found
+          held.older = true
+        } else for (const id of found) held.ids.push(id)
       }
       if (defer && !full) {
-        this.held.set(device, seen)
+        if (!held) this.held.set(device, seen)
         continue
       }
       this.held.delete(device)
@@ -433,7 +438,11 @@ export class DeviceStates {
       this.held.delete(device)
     }
     if (this.resident) {
-      for (const device of this.dirty.keys()) this.resident.set(this.cache.get(device)!, slots.get(device))
+      for (const [device, full] of this.dirty) {
+        const state = this.cache.get(device)!
+        if (full) this.resident.set(state, slots.get(device))
+        else this.resident.setSeen(state)
+      }
       // A network grown past the limit: the table holds every state, read as needed from now on.
       if (this.resident.size > this.maxResident) {
         this.checkpoint()

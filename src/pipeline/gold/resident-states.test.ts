@@ -43,6 +43,16 @@ describe('ResidentStates', () => {
     expect(states.get('d1')!.last_seen).toBe(T + 2)
   })
 
+  it('moves only first and last seen with setSeen, for a state set before', () => {
+    const states = new ResidentStates()
+    states.set(connected(3), 0)
+    const moved = { ...connected(3), first_seen: T - 5, last_seen: T + 500, minute_first_ts: null }
+    states.setSeen(moved)
+    expect(states.get('d3')).toEqual(moved)
+    // A device not set before is set whole.
+    expect(() => states.setSeen(connected(4))).toThrow('d4 has no shared slot')
+  })
+
   it("gives the readers each device's last seen by its shared slot: every device's first, then those set since", () => {
     const states = new ResidentStates()
     for (let i = 0; i < 2000; i++) states.set(connected(i), 5000 + i)

@@ -101,6 +101,20 @@ export class ResidentStates {
     this.ips[slot] = state.ip
   }
 
+  /**
+   * Sets the numbers of a device `set` before that only first and last seen can move (a fold with no connect
+   * or status change for it): the strings need not be looked up again.
+   */
+  setSeen(state: DeviceState): void {
+    const slot = this.slots.get(state.device)
+    if (slot === undefined) return this.set(state)
+    this.changed.add(slot)
+    const n = slot * NUMBERS
+    this.numbers[n + FIRST_SEEN] = state.first_seen
+    this.numbers[n + LAST_SEEN] = state.last_seen
+    this.numbers[n + MINUTE_FIRST_TS] = state.minute_first_ts ?? NaN
+  }
+
   /** The states' last_seen and minute_first_ts by shared slot, as the readers' shared memory holds them. */
   seenView(): SeenView {
     const at = (sharedSlot: number, column: number) => {

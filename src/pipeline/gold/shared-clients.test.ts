@@ -7,9 +7,8 @@ import { DEFAULT_SETTINGS } from '../../shared/settings'
 import { openDb, type Db } from '../db/open'
 import { Engine } from '../engine'
 import { CLIENT_COLUMNS } from './client-states'
-import { GOLD_EPOCH_SQL } from './gold-epoch'
 import { SharedClients, SharedClientsWriter, type ClientNames } from './shared-clients'
-import { GOLD_WATERMARK_SQL } from '../silver/event-time'
+import { goldNow } from '../testing/gold-now'
 import { InlineGold } from '../testing/inline-gold'
 import { sharedRowsOf } from '../testing/shared-client-rows'
 import { tempDir } from '../testing/temp-db'
@@ -63,11 +62,7 @@ describe("the clients' rows in shared memory", () => {
   /** The reader's read transaction: gold's epoch and watermark, and gold_clients' rows, sorted. */
   const readerSees = () =>
     reader.transaction(() => {
-      const gold = reader
-        .prepare<[], { watermark: number; epoch: number }>(
-          `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
-        )
-        .get()!
+      const gold = goldNow(reader)
       const rows = reader
         .prepare(`SELECT ${CLIENT_COLUMNS.join(', ')} FROM gold_clients`)
         .raw()

@@ -11,10 +11,9 @@ import { connectedDevicesQuery, connectedGroupsQuery, idleMsOf } from '../metric
 import { heavyClientsMetric } from '../metrics/heavy-clients'
 import { liveNewestSecondQuery } from '../metrics/live'
 import { ingestFrame, nearlyInOrder, randomEvents } from '../metrics/testing/random-network'
-import { GOLD_WATERMARK_SQL } from '../silver/event-time'
+import { goldNow } from '../testing/gold-now'
 import { InlineGold } from '../testing/inline-gold'
 import { tempDir } from '../testing/temp-db'
-import { GOLD_EPOCH_SQL } from './gold-epoch'
 import { SharedSeen, SharedSeenWriter } from './shared-seen'
 
 const START = Date.UTC(2024, 5, 1, 12, 0, 0)
@@ -50,12 +49,7 @@ describe("the devices' last seen in shared memory", () => {
     dir.remove()
   })
 
-  const goldOf = () =>
-    reader
-      .prepare<[], { watermark: number; epoch: number }>(
-        `SELECT ${GOLD_WATERMARK_SQL} AS watermark, ${GOLD_EPOCH_SQL} AS epoch`,
-      )
-      .get()!
+  const goldOf = () => goldNow(reader)
 
   /** In one read transaction: the rows' values, and the shared memory's for the same slots (null: not its). */
   const readerSees = () =>
