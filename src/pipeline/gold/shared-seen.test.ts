@@ -84,14 +84,19 @@ describe("the devices' last seen in shared memory", () => {
       ingest(events.slice(i, i + 100))
       check(`after event ${i + 100}`)
     }
-    // Gold publishing again voids a view opened before, if a value was read from it.
+    // A view opened before holds through gold's next commit (it writes the other copy), not through two, if a
+    // value was read from it.
     const { epoch, watermark } = goldOf()
     const open = shared.open(epoch, watermark)!
     const unused = shared.open(epoch, watermark)!
     open.lastSeen(0, 0)
     expect(open.stillValid()).toBe(true)
-    ingest(events.slice(1300, 1400))
+    ingest(events.slice(1300, 1350))
+    expect(open.stillValid()).toBe(true)
+    expect(shared.open(epoch, watermark)).not.toBeNull()
+    ingest(events.slice(1350, 1400))
     expect(open.stillValid()).toBe(false)
+    expect(shared.open(epoch, watermark)).toBeNull()
     expect(unused.stillValid()).toBe(true)
     // So does a slot the copy does not hold.
     const again = goldOf()
@@ -123,6 +128,76 @@ describe("the devices' last seen in shared memory", () => {
     check('after a rebuild')
     ingest(events.slice(1700))
     check('at the end')
+  })
+
+  it('keeps two copies: each commit brings the older up to date with the last two commits', () => {
+    const mirror = new SharedSeenWriter()
+    const reader = new SharedSeen()
+    reader.attach(mirror.buffers)
+    const changes = (full: boolean, entries: [number, number, number | null][]) => ({
+      full,
+      slots: Float64Array.from(entries.map((e) => e[0])),
+      lastSeen: Float64Array.from(entries.map((e) => e[1])),
+      minuteFirst: Float64Array.from(entries.map((e) => e[2] ?? NaN)),
+    })
+    const valuesAt = (watermark: number, slots: number[]) => {
+      const view = reader.open(1, watermark)
+      return view && slots.map((slot) => [view.lastSeen(slot, NaN), view.minuteFirst(slot, NaN)])
+    }
+    expect(
+      mirror.publish(
+        changes(true, [
+          [0, 10, 5],
+          [1, 20, null],
+        ]),
+        1,
+        100,
+      ),
+    ).toBe(true)
+    expect(mirror.publish(changes(false, [[1, 21, 21]]), 1, 101)).toBe(true)
+    expect(
+      mirror.publish(
+        changes(false, [
+          [0, 12, 5],
+          [2, 30, 30],
+        ]),
+        1,
+        102,
+      ),
+    ).toBe(true)
+    // The copy of 102 has the changes of 101 too; the copy of 101 is still there.
+    expect(valuesAt(102, [0, 1, 2])).toEqual([
+      [12, 5],
+      [21, 21],
+      [30, 30],
+    ])
+    expect(valuesAt(101, [0, 1])).toEqual([
+      [10, 5],
+      [21, 21],
+    ])
+    expect(valuesAt(100, [0])).toBeNull()
+    // Changes it cannot take (gold holds no states in memory) leave a copy of no gold, and the next changes
+    // too, until a whole copy.
+    expect(mirror.publish(null, 1, 103)).toBe(false)
+    expect(mirror.publish(changes(false, [[0, 13, 5]]), 1, 104)).toBe(false)
+    expect(valuesAt(104, [0])).toBeNull()
+    expect(
+      mirror.publish(
+        changes(true, [
+          [0, 14, 5],
+          [1, 22, 21],
+          [2, 31, 30],
+        ]),
+        1,
+        105,
+      ),
+    ).toBe(true)
+    expect(mirror.publish(changes(false, [[2, 32, 30]]), 1, 106)).toBe(true)
+    expect(valuesAt(106, [0, 1, 2])).toEqual([
+      [14, 5],
+      [22, 21],
+      [32, 30],
+    ])
   })
 
   it("gives the metrics gold's last seen, whatever the rows say", () => {
