@@ -77,6 +77,7 @@ describe("gold's thread and the readers' copies of the clients' rows", () => {
         const view = seen.open(gold.epoch, gold.watermark)
         const copy =
           view && rows.map(([slot]) => [slot, view.lastSeen(slot, NaN), view.minuteFirst(slot, NaN)])
+        view?.release()
         // The rows lag gold's memory (written once a minute): what they lack, replayed from silver.
         const replay = replayedSeenView(reader!)
         const whole = rows.map(([slot, last, first]) =>

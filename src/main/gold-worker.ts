@@ -56,7 +56,7 @@ const writer = new GoldWriter(db, {
     sendShared = false
     const names = clientRows.publish(clients, epoch, watermark)
     if (names) broadcast({ kind: 'client-names', names })
-    if (!devicesSeen.publish(devices, epoch, watermark)) writer.resendShared()
+    devicesSeen.publish(devices, epoch, watermark)
   },
 })
 writer.preload()

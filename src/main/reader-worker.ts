@@ -96,6 +96,7 @@ const asOfGold =
           return view === null || view.stillValid() ? { result } : null
         } finally {
           clientsNow = null
+          view?.release()
         }
       })()
     for (let attempt = 1; attempt < SEEN_ATTEMPTS; attempt++) {

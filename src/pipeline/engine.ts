@@ -377,9 +377,13 @@ export class Engine {
       return this.db.transaction(() => {
         const { watermark, epoch, behind } = this.goldNow.get()!
         const view = this.remote?.seenNow?.(epoch, watermark) ?? (behind >= 0 ? missingSeenView() : null)
-        const result = readingSeen(this.db, view, read)
-        if (view && !view.stillValid()) throw moved
-        return result
+        try {
+          const result = readingSeen(this.db, view, read)
+          if (view && !view.stillValid()) throw moved
+          return result
+        } finally {
+          view?.release()
+        }
       })()
     } catch (error) {
       if (error === moved) return null

@@ -190,7 +190,11 @@ describe('devices whose last seen alone moved, written once a minute', () => {
         const { epoch, watermark } = goldNow(lazyReader)
         const view = shared.open(epoch, watermark)
         expect(view).not.toBeNull()
-        return readingSeen(lazyReader, view, lazyAnswers)
+        try {
+          return readingSeen(lazyReader, view, lazyAnswers)
+        } finally {
+          view!.release()
+        }
       })()
       expect(fromShared).toEqual(truth)
       const fromReplay = lazyReader.transaction(() =>

@@ -5,7 +5,7 @@ import { minuteOf } from './buckets'
 import { appendIdsSql, encodeIds } from './id-list'
 import { BYTES_PER_DEVICE, ResidentStates } from './resident-states'
 import { recoverDeviceSeen } from './seen-replay'
-import type { SeenChanges, SeenView } from './shared-seen'
+import type { SeenCopy, SeenView } from './shared-seen'
 
 export interface DeviceState {
   device: string
@@ -499,12 +499,11 @@ export class DeviceStates {
   }
 
   /**
-   * Each device's last_seen and latest minute's first ts written since the last call (every device's for the
-   * first call after a `fill`, or with `full`), for the readers; null when gold does not hold every state in
-   * memory (a network past the resident limit).
+   * Every device's last_seen and latest minute's first ts, for the readers' copy; null when gold does not hold
+   * every state in memory (a network past the resident limit).
    */
-  takeSeen(full = false): SeenChanges | null {
-    return this.resident?.takeSeen(full) ?? null
+  seenCopy(): SeenCopy | null {
+    return this.resident?.seenCopy() ?? null
   }
 
   private evictOldest(count: number): void {

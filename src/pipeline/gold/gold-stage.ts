@@ -14,7 +14,7 @@ import { DeviceStates, type DeviceStatesLimits } from './device-states'
 import { LiveState } from './live-state'
 import { seenBehindQuery, seenBehindSetter } from './seen-marker'
 import { readingSeen } from '../db/device-seen'
-import type { SeenChanges } from './shared-seen'
+import type { SeenCopy } from './shared-seen'
 import { spreadSample } from './spread'
 import { Sums2, Sums3, type Sums } from './sums'
 import { UsageWriter, addUsage, upsertStatement, usageSums } from './usage-sums'
@@ -308,9 +308,9 @@ export class GoldStage {
     return this.live.takeClientChanges(full)
   }
 
-  /** Each device's last_seen and latest minute's first ts written since the last call (DeviceStates.takeSeen). */
-  takeSeenChanges(full = false): SeenChanges | null {
-    return this.devices.takeSeen(full)
+  /** Every device's last_seen and latest minute's first ts, for the readers' copy (DeviceStates.seenCopy). */
+  seenCopy(): SeenCopy | null {
+    return this.devices.seenCopy()
   }
 
   /** Forgets the windows of the live state only: after retention counted them again. */

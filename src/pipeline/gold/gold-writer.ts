@@ -11,13 +11,13 @@ import type { ClientChanges } from './client-states'
 import type { DeviceStatesLimits } from './device-states'
 import { goldEpochQuery } from './gold-epoch'
 import { GoldStage, type GoldInput } from './gold-stage'
-import type { SeenChanges } from './shared-seen'
+import type { SeenCopy } from './shared-seen'
 
 /** What a commit wrote that the readers take from shared memory, and the gold it is of. */
 export interface GoldCommit {
   clients: ClientChanges
   /** Null when gold does not hold every device in memory. */
-  devices: SeenChanges | null
+  devices: SeenCopy | null
   epoch: number
   watermark: number
 }
@@ -134,7 +134,7 @@ export class GoldWriter {
     return span
   }
 
-  /** Publishes every client's row and device's last seen with the next commit, rather than what it changed. */
+  /** Publishes every client's row with the next commit, rather than what it changed. */
   resendShared(): void {
     this.resend = true
   }
@@ -173,7 +173,7 @@ export class GoldWriter {
         if (this.onCommit && folded > 0)
           changes = {
             clients: this.gold.takeClientChanges(this.resend),
-            devices: this.gold.takeSeenChanges(this.resend),
+            devices: this.gold.seenCopy(),
             epoch: this.epoch(),
             watermark: this.watermarks.get('gold'),
           }

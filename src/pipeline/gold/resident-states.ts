@@ -7,7 +7,7 @@
 import type { DeviceState } from './device-states'
 import { Interner } from './interner'
 import { resized } from './resized'
-import type { SeenChanges, SeenView } from './shared-seen'
+import type { SeenCopy, SeenView } from './shared-seen'
 
 export const BYTES_PER_DEVICE = 233
 
@@ -42,9 +42,7 @@ export class ResidentStates {
   private sharedSlots = new Float64Array(0)
   /** Each shared slot's slot here, plus one (0: none). */
   private bySharedSlot = new Int32Array(0)
-  /** The slots `set` since the last `takeSeen`. */
-  private readonly changed = new Set<number>()
-  private takenOnce = false
+  private highestShared = -1
 
   get size(): number {
     return this.slots.size
@@ -84,8 +82,8 @@ export class ResidentStates {
       if (sharedSlot >= this.bySharedSlot.length)
         this.bySharedSlot = resized(this.bySharedSlot, Math.max(1024, sharedSlot * 2))
       this.bySharedSlot[sharedSlot] = slot + 1
+      this.highestShared = Math.max(this.highestShared, sharedSlot)
     }
-    this.changed.add(slot)
     const n = slot * NUMBERS
     const s = slot * STRINGS
     this.numbers[n + PLAN] = state.plan_mbps ?? NaN
@@ -108,7 +106,6 @@ export class ResidentStates {
   setSeen(state: DeviceState): void {
     const slot = this.slots.get(state.device)
     if (slot === undefined) return this.set(state)
-    this.changed.add(slot)
     const n = slot * NUMBERS
     this.numbers[n + FIRST_SEEN] = state.first_seen
     this.numbers[n + LAST_SEEN] = state.last_seen
@@ -128,32 +125,24 @@ export class ResidentStates {
         return ts === undefined ? stored : orNull(ts)
       },
       stillValid: () => true,
+      release: () => undefined,
     }
   }
 
-  /**
-   * Each device's last_seen and latest minute's first ts, by its shared slot, of the devices `set` since
-   * the last call (of every device for the first, or with `full`), for the readers (shared-seen.ts).
-   */
-  takeSeen(full = false): SeenChanges {
-    const all = full || !this.takenOnce
-    const slots = all ? this.slots.values() : this.changed.values()
-    const count = all ? this.slots.size : this.changed.size
-    const changes: SeenChanges = {
-      full: all,
-      slots: new Float64Array(count),
-      lastSeen: new Float64Array(count),
-      minuteFirst: new Float64Array(count),
+  /** Every device's last_seen and latest minute's first ts, by its shared slot, for the readers' copy. */
+  seenCopy(): SeenCopy {
+    const { sharedSlots, numbers } = this
+    const size = this.slots.size
+    return {
+      slots: this.highestShared + 1,
+      writeInto: (values) => {
+        for (let slot = 0; slot < size; slot++) {
+          const at = sharedSlots[slot]! * 2
+          values[at] = numbers[slot * NUMBERS + LAST_SEEN]!
+          values[at + 1] = numbers[slot * NUMBERS + MINUTE_FIRST_TS]!
+        }
+      },
     }
-    let i = 0
-    for (const slot of slots) {
-      changes.slots[i] = this.sharedSlots[slot]!
-      changes.lastSeen[i] = this.numbers[slot * NUMBERS + LAST_SEEN]!
-      changes.minuteFirst[i++] = this.numbers[slot * NUMBERS + MINUTE_FIRST_TS]!
-    }
-    this.changed.clear()
-    this.takenOnce = true
-    return changes
   }
 
   /** Doubles the room for states (a network grows by a few devices at a time, after its first load). */

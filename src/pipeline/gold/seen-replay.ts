@@ -106,5 +106,6 @@ export function replayedSeenView(db: Db): SeenView | null {
       return s ? s.minuteFirst : stored
     },
     stillValid: () => true,
+    release: () => undefined,
   }
 }

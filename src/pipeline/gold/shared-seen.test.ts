@@ -64,7 +64,9 @@ describe("the devices' last seen in shared memory", () => {
       const view = shared.open(epoch, watermark)
       const mirror =
         view && rows.map(([slot]) => [slot, view.lastSeen(slot, NaN), view.minuteFirst(slot, NaN)])
-      return { rows, mirror: view?.stillValid() ? mirror : null }
+      const valid = view?.stillValid() ?? false
+      view?.release()
+      return { rows, mirror: valid ? mirror : null }
     })()
 
   const ingest = (events: Record<string, unknown>[]) => {
@@ -84,25 +86,27 @@ describe("the devices' last seen in shared memory", () => {
       ingest(events.slice(i, i + 100))
       check(`after event ${i + 100}`)
     }
-    // A view opened before holds through gold's next commit (it writes the other copy), not through two, if a
-    // value was read from it.
+    // A view holds through any number of gold's commits while it is pinned; once released, its copy is
+    // written again.
     const { epoch, watermark } = goldOf()
     const open = shared.open(epoch, watermark)!
-    const unused = shared.open(epoch, watermark)!
-    open.lastSeen(0, 0)
+    const held = open.lastSeen(0, NaN)
+    for (let i = 1300; i < 1360; i += 20) ingest(events.slice(i, i + 20))
     expect(open.stillValid()).toBe(true)
-    ingest(events.slice(1300, 1350))
-    expect(open.stillValid()).toBe(true)
-    expect(shared.open(epoch, watermark)).not.toBeNull()
-    ingest(events.slice(1350, 1400))
-    expect(open.stillValid()).toBe(false)
+    expect(open.lastSeen(0, NaN)).toBe(held)
+    const second = shared.open(epoch, watermark)
+    expect(second).not.toBeNull()
+    second!.release()
+    open.release()
+    ingest(events.slice(1360, 1380))
+    ingest(events.slice(1380, 1400))
     expect(shared.open(epoch, watermark)).toBeNull()
-    expect(unused.stillValid()).toBe(true)
-    // So does a slot the copy does not hold.
+    // A slot the copy does not hold voids the view.
     const again = goldOf()
     const view = shared.open(again.epoch, again.watermark)!
     view.lastSeen(10_000_000, 0)
     expect(view.stillValid()).toBe(false)
+    view.release()
 
     // A fold that fails rolls back: nothing is published, and the next commit publishes a whole copy, read
     // again from the table.
@@ -130,23 +134,28 @@ describe("the devices' last seen in shared memory", () => {
     check('at the end')
   })
 
-  it('keeps two copies: each commit brings the older up to date with the last two commits', () => {
+  it('writes each commit into a copy no reader reads, and says when every other one is read', () => {
     const mirror = new SharedSeenWriter()
     const reader = new SharedSeen()
     reader.attach(mirror.buffers)
-    const changes = (full: boolean, entries: [number, number, number | null][]) => ({
-      full,
-      slots: Float64Array.from(entries.map((e) => e[0])),
-      lastSeen: Float64Array.from(entries.map((e) => e[1])),
-      minuteFirst: Float64Array.from(entries.map((e) => e[2] ?? NaN)),
+    const copyOf = (entries: [number, number, number | null][]) => ({
+      slots: Math.max(...entries.map((e) => e[0])) + 1,
+      writeInto: (values: Float64Array) => {
+        for (const [slot, last, first] of entries) {
+          values[slot * 2] = last
+          values[slot * 2 + 1] = first ?? NaN
+        }
+      },
     })
     const valuesAt = (watermark: number, slots: number[]) => {
       const view = reader.open(1, watermark)
-      return view && slots.map((slot) => [view.lastSeen(slot, NaN), view.minuteFirst(slot, NaN)])
+      const values = view && slots.map((slot) => [view.lastSeen(slot, NaN), view.minuteFirst(slot, NaN)])
+      view?.release()
+      return values
     }
     expect(
       mirror.publish(
-        changes(true, [
+        copyOf([
           [0, 10, 5],
           [1, 20, null],
         ]),
@@ -154,50 +163,79 @@ describe("the devices' last seen in shared memory", () => {
         100,
       ),
     ).toBe(true)
-    expect(mirror.publish(changes(false, [[1, 21, 21]]), 1, 101)).toBe(true)
+    expect(valuesAt(100, [0, 1])).toEqual([
+      [10, 5],
+      [20, null],
+    ])
+    // Three readers hold the copies of 100, 101 and 102: gold's next commit finds the fourth.
+    const pinned = [reader.open(1, 100)!]
     expect(
       mirror.publish(
-        changes(false, [
+        copyOf([
+          [0, 11, 5],
+          [1, 21, 21],
+        ]),
+        1,
+        101,
+      ),
+    ).toBe(true)
+    pinned.push(reader.open(1, 101)!)
+    expect(
+      mirror.publish(
+        copyOf([
           [0, 12, 5],
-          [2, 30, 30],
+          [1, 22, 21],
         ]),
         1,
         102,
       ),
     ).toBe(true)
-    // The copy of 102 has the changes of 101 too; the copy of 101 is still there.
-    expect(valuesAt(102, [0, 1, 2])).toEqual([
-      [12, 5],
-      [21, 21],
-      [30, 30],
-    ])
-    expect(valuesAt(101, [0, 1])).toEqual([
-      [10, 5],
-      [21, 21],
-    ])
-    expect(valuesAt(100, [0])).toBeNull()
-    // Changes it cannot take (gold holds no states in memory) leave a copy of no gold, and the next changes
-    // too, until a whole copy.
-    expect(mirror.publish(null, 1, 103)).toBe(false)
-    expect(mirror.publish(changes(false, [[0, 13, 5]]), 1, 104)).toBe(false)
-    expect(valuesAt(104, [0])).toBeNull()
+    pinned.push(reader.open(1, 102)!)
     expect(
       mirror.publish(
-        changes(true, [
+        copyOf([
+          [0, 13, 5],
+          [1, 23, 21],
+        ]),
+        1,
+        103,
+      ),
+    ).toBe(true)
+    // Now every copy but the newest is read: the commit after finds none, and its gold is in no copy.
+    expect(
+      mirror.publish(
+        copyOf([
           [0, 14, 5],
-          [1, 22, 21],
-          [2, 31, 30],
+          [1, 24, 21],
+        ]),
+        1,
+        104,
+      ),
+    ).toBe(false)
+    expect(valuesAt(104, [0])).toBeNull()
+    expect(pinned.map((view) => [view.lastSeen(0, NaN), view.stillValid()])).toEqual([
+      [10, true],
+      [11, true],
+      [12, true],
+    ])
+    pinned.forEach((view) => view.release())
+    expect(
+      mirror.publish(
+        copyOf([
+          [0, 15, 5],
+          [1, 25, 21],
         ]),
         1,
         105,
       ),
     ).toBe(true)
-    expect(mirror.publish(changes(false, [[2, 32, 30]]), 1, 106)).toBe(true)
-    expect(valuesAt(106, [0, 1, 2])).toEqual([
-      [14, 5],
-      [22, 21],
-      [32, 30],
+    expect(valuesAt(105, [0, 1])).toEqual([
+      [15, 5],
+      [25, 21],
     ])
+    // No states in memory: nothing is written.
+    expect(mirror.publish(null, 1, 106)).toBe(false)
+    expect(valuesAt(105, [0])).toEqual([[15, 5]])
   })
 
   it("gives the metrics gold's last seen, whatever the rows say", () => {
@@ -222,6 +260,7 @@ describe("the devices' last seen in shared memory", () => {
         expect(view).not.toBeNull()
         const result = readingSeen(reader, view, answers)
         expect(view!.stillValid()).toBe(true)
+        view!.release()
         return result
       })()
     const truth = answers()

@@ -54,8 +54,12 @@ export const activeInIdleWindow = (d: string) => {
       AND (${first} > :t - :idle OR ${last} <= :t OR ${d}.device IN (
         SELECT x.device FROM silver_events x INDEXED BY silver_events_type_ts
         WHERE ${everyType('x.type')} AND x.ts > :t - :idle AND x.ts <= :t AND ${foldedByGold('x.id')}))`
+  // The row's own last_seen is at most the device's (gold's thread writes it within a minute,
+  // db/device-seen.ts): a row more than a minute after T is of a latest minute after T's, which no event in
+  // the window is in, and the device's own value need not be asked.
   const minuteFirst = seenSql(d, 'minute_first_ts')
-  return `(${minuteFirst} IS NOT NULL AND ${inWindow(minuteFirst, seenSql(d, 'last_seen'))}
+  return `(${d}.last_seen <= :t + 60000 AND ${minuteFirst} IS NOT NULL
+      AND ${inWindow(minuteFirst, seenSql(d, 'last_seen'))}
     OR EXISTS (
       WITH RECURSIVE m(minute) AS (
         SELECT ${HIGH_MINUTE} UNION ALL SELECT minute - 1 FROM m WHERE minute > ${LOW_MINUTE})
@@ -82,7 +86,8 @@ export const connectedAtT = (devices = 'gold_devices') => `
   WHERE d.status = 'connect' AND d.status_ts <= :t
     AND CASE
       WHEN :idle IS NULL THEN 1
-      WHEN ${seenSql('d', 'last_seen')} <= :t THEN ${seenSql('d', 'last_seen')} > :t - :idle
+      -- A row's own last_seen is at most the device's: after T, so is the device's.
+      WHEN d.last_seen <= :t AND ${seenSql('d', 'last_seen')} <= :t THEN ${seenSql('d', 'last_seen')} > :t - :idle
       WHEN d.status_ts > :t - :idle THEN 1
       ELSE ${activeInIdleWindow('d')}
     END

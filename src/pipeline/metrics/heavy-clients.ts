@@ -92,8 +92,8 @@ export function heavyClientsMetric(
   // Of the clients of those devices, the ones another device (with no event after T) keeps connected at T.
   const keptConnected = db.prepare<{ t: number; idle: IdleMs; clients: string }, { client: string }>(
     `SELECT DISTINCT d.client FROM json_each(:clients) j JOIN gold_devices d ON d.client = j.value
-     WHERE d.status = 'connect' AND (:idle IS NULL OR ${seenSql('d', 'last_seen')} > :t - :idle)
-       AND ${seenSql('d', 'last_seen')} <= :t`,
+     WHERE d.status = 'connect' AND d.last_seen <= :t AND ${seenSql('d', 'last_seen')} <= :t
+       AND (:idle IS NULL OR ${seenSql('d', 'last_seen')} > :t - :idle)`,
   )
   const exactClients = db.prepare<
     { anchor: number; sec: number; t: number; clients: string },
