@@ -1,9 +1,9 @@
 // Each device's last_seen and latest minute's first event (minute_first_ts), in memory that gold's thread and
 // the readers share: the two columns of gold_devices that nearly every event moves, which the readers take
-// from here (device-seen-sql.ts) rather than from the rows, so that gold may one day write those rows once a
-// minute instead of in every fold (docs/pipeline.md, "Gold's state in memory"). They are numbers only,
-// keyed by the device's slot (gold_devices.slot), which the readers' statements find in its row: no names
-// need to travel.
+// from here (db/device-seen.ts) rather than from the rows, since gold's thread writes a row whose last seen
+// alone moved only once it has lagged a minute (DeviceStates, deferSeen; docs/pipeline.md, "Gold's state in
+// memory"). They are numbers only, keyed by the device's slot (gold_devices.slot), which the readers'
+// statements find in its row: no names need to travel.
 //
 // Several copies, each of one gold (epoch and watermark) and each under a seqlock: after each commit gold's
 // thread writes every device's values into a copy no reader reads (the copy of the oldest gold), and a reader
