@@ -18,10 +18,10 @@ import { retentionStatusQuery } from '../pipeline/retention-status'
 import { GOLD_WATERMARK_SQL } from '../pipeline/silver/event-time'
 import { GOLD_EPOCH_SQL } from '../pipeline/gold/gold-epoch'
 import { SharedClients, type ClientsView } from '../pipeline/gold/shared-clients'
-import { SharedSeen, missingSeenView } from '../pipeline/gold/shared-seen'
+import { SharedSeen, seenViewOf } from '../pipeline/gold/shared-seen'
 import { SEEN_BEHIND_SQL } from '../pipeline/gold/seen-marker'
 import { replayedSeenView } from '../pipeline/gold/seen-replay'
-import { readingSeen } from '../pipeline/db/device-seen'
+import { readThroughSeen } from '../pipeline/db/device-seen'
 import { goldChannel, type GoldBroadcast } from './gold-broadcast'
 import { listQuarantine } from '../pipeline/silver/quarantine'
 import type { ClientRow, ClientView, StatusDto } from '../shared/api'
@@ -89,14 +89,12 @@ const asOfGold =
           ? behind >= 0
             ? replayedSeenView(db)
             : null
-          : (seen.open(epoch, watermark) ?? (behind >= 0 ? missingSeenView() : null))
+          : seenViewOf(seen.open(epoch, watermark), behind)
         clientsNow = shared?.open(epoch, watermark) ?? null
         try {
-          const result = readingSeen(db, view, () => read(...args))
-          return view === null || view.stillValid() ? { result } : null
+          return readThroughSeen(db, view, () => read(...args))
         } finally {
           clientsNow = null
-          view?.release()
         }
       })()
     for (let attempt = 1; attempt < SEEN_ATTEMPTS; attempt++) {

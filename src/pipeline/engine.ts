@@ -15,8 +15,8 @@ import { GoldStage, type GoldInput } from './gold/gold-stage'
 import { ensureConnectedSeries } from './gold/connected-series'
 import { recoverDeviceSeen } from './gold/seen-replay'
 import { SEEN_BEHIND_SQL } from './gold/seen-marker'
-import { readingSeen } from './db/device-seen'
-import { missingSeenView } from './gold/shared-seen'
+import { readThroughSeen } from './db/device-seen'
+import { seenViewOf } from './gold/shared-seen'
 import type { DeviceStatesLimits } from './gold/device-states'
 import type { RemoteGold } from './gold/remote-gold'
 import { goldTableNames } from './gold/tables'
@@ -376,14 +376,10 @@ export class Engine {
     try {
       return this.db.transaction(() => {
         const { watermark, epoch, behind } = this.goldNow.get()!
-        const view = this.remote?.seenNow?.(epoch, watermark) ?? (behind >= 0 ? missingSeenView() : null)
-        try {
-          const result = readingSeen(this.db, view, read)
-          if (view && !view.stillValid()) throw moved
-          return result
-        } finally {
-          view?.release()
-        }
+        const view = seenViewOf(this.remote?.seenNow?.(epoch, watermark) ?? null, behind)
+        const answer = readThroughSeen(this.db, view, read)
+        if (!answer) throw moved
+        return answer.result
       })()
     } catch (error) {
       if (error === moved) return null

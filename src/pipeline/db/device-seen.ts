@@ -35,6 +35,19 @@ export function readingSeen<T>(db: Db, view: SeenView | null, read: () => T): T 
   }
 }
 
+/**
+ * Runs `read` with `view` answering gold_device_seen (`readingSeen`), then lets the view go. Null when what
+ * it read of the view is void (gold's thread wrote its copy meanwhile, or it had none to give): read again.
+ */
+export function readThroughSeen<T>(db: Db, view: SeenView | null, read: () => T): { result: T } | null {
+  try {
+    const result = readingSeen(db, view, read)
+    return view === null || view.stillValid() ? { result } : null
+  } finally {
+    view?.release()
+  }
+}
+
 /** SQL for the `column` of the gold_devices row `alias` (with its slot) as gold holds it now. */
 export const seenSql = (alias: string, column: 'last_seen' | 'minute_first_ts'): string =>
   `gold_device_seen(${alias}.slot, ${column === 'last_seen' ? LAST_SEEN : MINUTE_FIRST_TS}, ${alias}.${column})`

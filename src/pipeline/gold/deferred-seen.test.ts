@@ -6,12 +6,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { readingSeen } from '../db/device-seen'
 import { openDb, type Db } from '../db/open'
 import { Engine } from '../engine'
-import { connectedDevicesQuery, connectedGroupsQuery, idleMsOf } from '../metrics/connected-devices'
-import { heavyClientsMetric } from '../metrics/heavy-clients'
-import { liveNewestSecondQuery } from '../metrics/live'
+import { idleMsOf } from '../metrics/connected-devices'
 import { ingestFrame, nearlyInOrder, randomEvents } from '../metrics/testing/random-network'
 import { goldNow } from '../testing/gold-now'
 import { InlineGold } from '../testing/inline-gold'
+import { lastSeenAnswers } from '../testing/last-seen-answers'
 import { tempDir } from '../testing/temp-db'
 import { SEEN_BEHIND_SQL } from './seen-marker'
 import { replayedSeenView } from './seen-replay'
@@ -167,23 +166,12 @@ describe('devices whose last seen alone moved, written once a minute', () => {
     shared.attach(writer.buffers)
     // A short idle timeout: a lagging last seen falls out of it.
     const idle = idleMsOf(1)
-    const answersOf = (db: Db) => {
-      const n = liveNewestSecondQuery(db)()!
-      const devicesAt = connectedDevicesQuery(db)
-      const groupsAt = connectedGroupsQuery(db)
-      const heavyAt = heavyClientsMetric(db, { liveCache: false })
-      return () => ({
-        devices: [-95_500, -30_250, -4_100, -1_001].map((ms) => devicesAt(n * 1000 + ms, idle)),
-        groups: [-9, -4, -2, -1, 0].map((s) => groupsAt((n + s) * 1000, idle)),
-        heavy: [-9, -4, -2, -1, 0].map((s) => heavyAt(n + s, idle, 1)),
-      })
-    }
     const eagerReader = openDb(dir.path('eager.db'), { readonly: true })
     const lazyReader = openDb(dir.path('lazy.db'), { readonly: true })
     try {
-      const truth = answersOf(eagerReader)()
+      const truth = lastSeenAnswers(eagerReader, idle)()
       expect(truth.devices.some((d) => d.length > 0)).toBe(true)
-      const lazyAnswers = answersOf(lazyReader)
+      const lazyAnswers = lastSeenAnswers(lazyReader, idle)
       // The rows alone lag: some answer differs.
       expect(lazyAnswers()).not.toEqual(truth)
       const fromShared = lazyReader.transaction(() => {

@@ -19,7 +19,7 @@ interface Activity {
 }
 
 /** The minute of a device's last_seen (of its row in gold_devices, or the one named), as buckets.ts counts. */
-const latestMinuteSql = (row = '') => `(${row}last_seen + 59999) / 60000`
+export const latestMinuteSql = (row = '') => `(${row}last_seen + 59999) / 60000`
 
 /** Each device's latest minute, kept in its gold_devices row, as a row of gold_device_minutes. */
 export const LATEST_MINUTE_ROWS_SQL = `

@@ -2,6 +2,7 @@
 // disconnect wins a tie with a connect at the same ts.
 import type { Db } from '../db/open'
 import { minuteOf } from './buckets'
+import { latestMinuteSql } from './device-minutes'
 import { appendIdsSql, encodeIds } from './id-list'
 import { BYTES_PER_DEVICE, ResidentStates } from './resident-states'
 import { recoverDeviceSeen } from './seen-replay'
@@ -165,7 +166,7 @@ export const firstSeen = (device: string, ts: number): DeviceState => ({
   minute_first_ts: ts,
 })
 
-const stateOf = (r: StateRow | [...StateRow, rowid: number]): DeviceState => ({
+const stateOf = (r: StateRow | [...StateRow, slot: number]): DeviceState => ({
   device: r[0],
   server: r[1],
   client: r[2],
@@ -254,13 +255,12 @@ export class DeviceStates {
            minute_usage_ids = ${ids(same, ':ids')} WHERE device = :device`,
       )
     this.seenStmt = { same: seen(true), moved: seen(false) }
-    // The row's latest minute, before its write, into gold_device_minutes (it has no row for that minute).
     // The latest minute a device leaves, from its state before the batch: its usage ids are the row's, when
     // the row is of that minute, and those it lacks (`held`).
     this.moveStmt = db.prepare<MoveRow>(
       `INSERT INTO gold_device_minutes (minute, device, first_ts, last_ts, usage_ids)
        SELECT :minute, :device, :first, :last,
-         CASE WHEN minute_first_ts IS NOT NULL AND (last_seen + 59999) / 60000 = :minute
+         CASE WHEN minute_first_ts IS NOT NULL AND ${latestMinuteSql()} = :minute
            THEN ${appendIdsSql('minute_usage_ids', ':held')} ELSE :held END
        FROM gold_devices WHERE device = :device`,
     )
@@ -400,19 +400,12 @@ export class DeviceStates {
         continue
       }
       this.held.delete(device)
-      const ids = seen.ids.length > 0 ? encodeIds(seen.ids) : null
-      const form = seen.older ? 'moved' : 'same'
       if (!full) {
-        this.seenStmt[form].run({
-          first: s.first_seen,
-          last: s.last_seen,
-          minuteFirst: s.minute_first_ts,
-          ids,
-          device,
-        })
+        this.writeHeld(device, seen)
         continue
       }
-      this.putStmt[form].run(
+      const ids = seen.ids.length > 0 ? encodeIds(seen.ids) : null
+      this.putStmt[seen.older ? 'moved' : 'same'].run(
         s.device,
         s.server,
         s.client,
@@ -475,6 +468,7 @@ export class DeviceStates {
     this.held.clear()
   }
 
+  /** Writes a row's first and last seen and latest minute, `held` saying what of its latest minute it lacks. */
   private writeHeld(device: string, { ids, older }: HeldSeen): void {
     const s = this.cache.get(device) ?? this.resident!.get(device)!
     this.seenStmt[older ? 'moved' : 'same'].run({

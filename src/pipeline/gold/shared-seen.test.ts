@@ -7,12 +7,11 @@ import { DEFAULT_SETTINGS } from '../../shared/settings'
 import { readingSeen } from '../db/device-seen'
 import { openDb, type Db } from '../db/open'
 import { Engine } from '../engine'
-import { connectedDevicesQuery, connectedGroupsQuery, idleMsOf } from '../metrics/connected-devices'
-import { heavyClientsMetric } from '../metrics/heavy-clients'
-import { liveNewestSecondQuery } from '../metrics/live'
+import { idleMsOf } from '../metrics/connected-devices'
 import { ingestFrame, nearlyInOrder, randomEvents } from '../metrics/testing/random-network'
 import { goldNow } from '../testing/gold-now'
 import { InlineGold } from '../testing/inline-gold'
+import { lastSeenAnswers } from '../testing/last-seen-answers'
 import { tempDir } from '../testing/temp-db'
 import { SharedSeen, SharedSeenWriter } from './shared-seen'
 
@@ -242,17 +241,7 @@ describe("the devices' last seen in shared memory", () => {
     const shape = { seed: 13, start: START, minutes: 8, events: 2500, devices: 80, clients: 30, servers: 3 }
     ingest(nearlyInOrder(randomEvents(shape), 3, 100))
     const idle = idleMsOf(DEFAULT_SETTINGS.idleTimeoutMin)
-    const n = liveNewestSecondQuery(reader)()!
-    const devicesAt = connectedDevicesQuery(reader)
-    const groupsAt = connectedGroupsQuery(reader)
-    const heavyAt = heavyClientsMetric(reader, { liveCache: false })
-    // Every device at instants inside seconds (each device judged in SQL), and whole seconds near gold's
-    // newest (the live state, and the devices with an event after T), with the heavy share there.
-    const answers = () => ({
-      devices: [-95_500, -30_250, -4_100, -1_001].map((ms) => devicesAt(n * 1000 + ms, idle)),
-      groups: [-9, -4, -2, -1, 0].map((s) => groupsAt((n + s) * 1000, idle)),
-      heavy: [-9, -4, -2, -1, 0].map((s) => heavyAt(n + s, idle, 1)),
-    })
+    const answers = lastSeenAnswers(reader, idle)
     const withShared = () =>
       reader.transaction(() => {
         const { epoch, watermark } = goldOf()

@@ -167,6 +167,14 @@ function viewOf(values: Float64Array, control: Int32Array, copy: number, seq: nu
 }
 
 /**
+ * A read transaction's view: of its gold in the shared memory (`held`, if any holds it); else, while the rows
+ * lag (seen-marker.ts `behind` >= 0), one that voids a read that asks (`missingSeenView`); else none, the rows
+ * being whole.
+ */
+export const seenViewOf = (held: SeenView | null, behind: number): SeenView | null =>
+  held ?? (behind >= 0 ? missingSeenView() : null)
+
+/**
  * The view of a read transaction whose gold the shared memory does not hold, while the rows lag it: it
  * answers the rows' values, and voids the read that asks for one (most reads never do: the live state, the
  * connected devices per second).
